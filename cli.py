@@ -1,0 +1,286 @@
+"""The `landscape` command: a thin layer over the library.
+
+Each command parses its options, calls one library function and formats the
+result. Library errors become one clear message and exit status 1.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import click
+
+from landscape.errors import DatasetError, LandscapeError
+
+
+def examples(*lines: str) -> str:
+    """An `Examples:` block for a command's --help, kept as written."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def fail_clearly(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn library errors into click errors: one message, exit status 1, no traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except DatasetError as error:
+            click.echo(str(error), err=True)
+            sys.exit(1)
+        except LandscapeError as error:
+            raise click.ClickException(str(error)) from None
+
+    return wrapper
+
+
+def parse_as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    from landscape.model import parse_date
+
+    try:
+        return parse_date(value, end=True)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--store and the Neo4j credentials, shared by every command that reads or writes a store."""
+    options = [
+        click.option("--store", envvar="LANDSCAPE_STORE", metavar="PATH|URI",
+                     help="A folder for the embedded store, or a neo4j:// or bolt:// URI "
+                          "[env LANDSCAPE_STORE; default: your data folder]."),
+        click.option("--neo4j-user", envvar="NEO4J_USERNAME", metavar="NAME",
+                     help="Neo4j user name [env NEO4J_USERNAME]."),
+        click.option("--neo4j-password", envvar="NEO4J_PASSWORD", metavar="SECRET",
+                     help="Neo4j password [env NEO4J_PASSWORD]; never printed."),
+        click.option("--neo4j-database", envvar="NEO4J_DATABASE", metavar="NAME",
+                     help="Neo4j database [env NEO4J_DATABASE; default neo4j]."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def as_of_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--as-of", "as_of", callback=parse_as_of, metavar="DATE",
+                        help="Use the landscape as it stood on DATE (YYYY, YYYY-MM or "
+                             "YYYY-MM-DD; default today).")(command)
+
+
+def dataset_argument(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.argument("dataset", required=False, metavar="[DATASET]")(command)
+
+
+def open_landscape(dataset: str | None, store: str | None, neo4j_user: str | None,
+                   neo4j_password: str | None, neo4j_database: str | None) -> Any:
+    """The landscape of DATASET (a folder, a workbook or a shipped name), else of the store."""
+    if dataset:
+        from landscape.datasets import resolve_dataset
+        from landscape.validate import load_dataset
+
+        return load_dataset(resolve_dataset(dataset))
+    from landscape.store import open_store
+
+    with open_store(store, user=neo4j_user, password=neo4j_password,
+                    database=neo4j_database) as opened:
+        return opened.read()
+
+
+def day_or_today(as_of: date | None) -> date:
+    return as_of or date.today()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="landscape")
+def main() -> None:
+    """Landscape maps a governance and stakeholder landscape: who the boards, agencies,
+    voluntary-sector partners and initiatives are, who reports to whom and sits where,
+    and where work overlaps, falls into gaps or lacks a communication link.
+
+    DATASET is a folder holding entities.csv and relationships.csv, an .xlsx workbook
+    with those two sheets, or the name of a shipped dataset (`london`). Without DATASET a
+    command reads the store, which holds the London landscape until you load another.
+    """
+
+
+@main.command(epilog=examples("landscape validate graph_data/london",
+                              "landscape validate partnership.xlsx"))
+@click.argument("dataset")
+@fail_clearly
+def validate(dataset: str) -> None:
+    """Check DATASET and list every problem as file:line: column: what is wrong."""
+    from landscape.datasets import resolve_dataset
+    from landscape.validate import load_dataset
+
+    landscape = load_dataset(resolve_dataset(dataset))
+    counts = landscape.counts()
+    click.echo(f"{dataset}: valid: {len(landscape)} entities, "
+               f"{counts['relationships']} relationships")
+
+
+@main.command(epilog=examples("landscape load graph_data/london --replace",
+                              "landscape load updates.xlsx",
+                              "landscape load graph_data/london --store bolt://localhost:7687"))
+@click.argument("dataset")
+@click.option("--replace", is_flag=True,
+              help="Clear the stored landscape first, instead of merging into it by id.")
+@store_options
+@fail_clearly
+def load(dataset: str, replace: bool, store: str | None, neo4j_user: str | None,
+         neo4j_password: str | None, neo4j_database: str | None) -> None:
+    """Validate DATASET and write it into the store, all or nothing."""
+    from landscape.datasets import resolve_dataset
+    from landscape.store import open_store
+    from landscape.validate import load_dataset
+
+    landscape = load_dataset(resolve_dataset(dataset))
+    with open_store(store, user=neo4j_user, password=neo4j_password,
+                    database=neo4j_database) as opened:
+        summary = opened.write(landscape, replace=replace)
+        where = opened.describe()
+    verb = "replaced" if summary.replaced else "merged"
+    click.echo(f"{where}: {verb}; the store now holds {summary.entities} entities and "
+               f"{summary.relationships} relationships")
+
+
+THRESHOLD_OPTIONS = [
+    click.option("--min-shared-members", default=2, show_default=True, type=click.IntRange(1),
+                 help="Members two boards must share to count as shared_membership."),
+    click.option("--min-remit-jaccard", default=0.5, show_default=True,
+                 type=click.FloatRange(0, 1), help="Theme overlap (Jaccard) for shared_remit."),
+    click.option("--min-parallel-jaccard", default=0.5, show_default=True,
+                 type=click.FloatRange(0, 1),
+                 help="Theme overlap (Jaccard) for parallel_initiatives."),
+]
+
+
+def threshold_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(THRESHOLD_OPTIONS):
+        command = option(command)
+    return command
+
+
+@main.command(epilog=examples("landscape analyse london",
+                              "landscape analyse graph_data/london --as-of 2021-03 --format json",
+                              "landscape analyse --format xlsx -o findings.xlsx"))
+@dataset_argument
+@as_of_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "markdown", "xlsx"]),
+              help="Output format [default: table on a terminal, json otherwise].")
+@click.option("-o", "--output", default="-", metavar="FILE",
+              help="Write to FILE ('-' for standard output, the default).")
+@threshold_options
+@store_options
+@fail_clearly
+def analyse(dataset: str | None, as_of: date | None, fmt: str | None, output: str,
+            min_shared_members: int, min_remit_jaccard: float, min_parallel_jaccard: float,
+            **store: Any) -> None:
+    """Find overlaps, gaps and missing communication links."""
+    from landscape.analysis import Thresholds
+    from landscape.analysis import analyse as run_analysis
+    from landscape.formats import render
+    from landscape.output import write_output
+
+    if fmt is None:
+        fmt = "table" if output == "-" and sys.stdout.isatty() else "json"
+    if fmt == "xlsx" and output == "-" and sys.stdout.isatty():
+        raise click.UsageError("xlsx is binary: write it to a file with -o")
+    landscape = open_landscape(dataset, **store)
+    thresholds = Thresholds(min_shared_members, min_remit_jaccard, min_parallel_jaccard)
+    result = run_analysis(landscape, as_of=day_or_today(as_of), thresholds=thresholds)
+    write_output(render(result, fmt), output)
+    if output != "-":
+        click.echo(f"{len(result['findings'])} findings written to {output}", err=True)
+
+
+def map_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option("--focus", metavar="ID", help="Centre the map on this entity."),
+        click.option("--depth", default=2, show_default=True, type=click.IntRange(1, 10),
+                     help="With --focus: how many steps out from it to show."),
+        click.option("--layout", type=click.Choice(["network", "tiered"]), default="network",
+                     show_default=True,
+                     help="Force-directed network, or tiers following reporting lines."),
+        click.option("--title", help="Title shown on the page [default: from the dataset]."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@main.command("map", epilog=examples("landscape map -o london-map.html",
+                                     "landscape map london --focus lasob --depth 1",
+                                     "landscape map graph_data/london --as-of 2021-03 "
+                                     "--layout tiered"))
+@dataset_argument
+@as_of_option
+@click.option("-o", "--output", default="landscape-map.html", show_default=True,
+              metavar="FILE", help="HTML file to write ('-' for standard output).")
+@map_options
+@store_options
+@fail_clearly
+def map_command(dataset: str | None, as_of: date | None, output: str, focus: str | None,
+                depth: int, layout: str, title: str | None, **store: Any) -> None:
+    """Draw an interactive map: one self-contained HTML file that works offline."""
+    from landscape.output import write_output
+    from viz.map import MapOptions, render_map
+
+    landscape = open_landscape(dataset, **store)
+    options = MapOptions(focus=focus, depth=depth, layout=layout, title=title)
+    write_output(render_map(landscape, day_or_today(as_of), options), output)
+    if output != "-":
+        click.echo(f"map written to {output}", err=True)
+
+
+@main.command(epilog=examples("landscape report -o london-report.html",
+                              "landscape report graph_data/london --as-of 2024-12"))
+@dataset_argument
+@as_of_option
+@click.option("-o", "--output", default="landscape-report.html", show_default=True,
+              metavar="FILE", help="HTML file to write ('-' for standard output).")
+@click.option("--title", help="Title of the report [default: from the dataset].")
+@store_options
+@fail_clearly
+def report(dataset: str | None, as_of: date | None, output: str, title: str | None,
+           **store: Any) -> None:
+    """Write the executive pack: the map, the findings and the coverage matrix in one file."""
+    from landscape.output import write_output
+    from viz.report import render_report
+
+    landscape = open_landscape(dataset, **store)
+    write_output(render_report(landscape, day_or_today(as_of), title=title), output)
+    if output != "-":
+        click.echo(f"report written to {output}", err=True)
+
+
+@main.command(epilog=examples("landscape export london --format json -o london.json",
+                              "landscape export graph_data/london --format csv -o copy/",
+                              "landscape export --format gexf -o landscape.gexf"))
+@dataset_argument
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["json", "csv", "xlsx", "graphml", "gexf"]),
+              help="json, csv (a folder in the interchange format), xlsx (a workbook in the "
+                   "interchange format), graphml or gexf.")
+@click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
+              help="File (for csv: folder) to write; '-' for standard output.")
+@store_options
+@fail_clearly
+def export(dataset: str | None, fmt: str, output: str, **store: Any) -> None:
+    """Export the whole landscape, every date and source included."""
+    from landscape.export import export as run_export
+
+    if fmt in ("xlsx", "gexf", "graphml") and output == "-" and sys.stdout.isatty():
+        raise click.UsageError(f"write {fmt} to a file with -o")
+    run_export(open_landscape(dataset, **store), fmt, output)
+    if output != "-":
+        click.echo(f"{fmt} written to {output}", err=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""Clusters of boards that work on the same things.
+
+Each board's work is the set of themes it addresses, the themes of the
+initiatives it oversees, and those initiatives themselves. Boards are joined
+with the Jaccard similarity of their work, and Louvain community detection
+(seeded, so the same landscape always gives the same clusters) groups them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import networkx as nx
+
+from landscape.analysis.facts import Facts
+from landscape.analysis.incidence import pair_overlaps
+
+
+def clusters(facts: Facts, min_similarity: float = 0.2) -> list[dict[str, Any]]:
+    """Groups of two or more boards with similar work, largest first, with their common themes."""
+    work = {board: facts.board_covers(board) | facts.overseen[board] for board in facts.boards}
+    graph = nx.Graph()
+    pairs = ((item, board) for board, items in work.items() for item in items)
+    for a, b, _, jaccard in pair_overlaps(pairs):
+        if jaccard >= min_similarity:
+            graph.add_edge(a, b, weight=jaccard)
+    if not graph:
+        return []
+    found = []
+    for community in nx.community.louvain_communities(graph, weight="weight", seed=7):
+        if len(community) < 2:
+            continue
+        boards = sorted(community, key=facts.name)
+        theme_counts = Counter(theme for board in boards for theme in facts.board_covers(board))
+        common = [theme for theme, count in theme_counts.most_common() if count * 2 >= len(boards)]
+        found.append({"boards": boards, "board_names": [facts.name(b) for b in boards],
+                      "themes": common, "theme_names": [facts.name(t) for t in common]})
+    found.sort(key=lambda cluster: (-len(cluster["boards"]), cluster["board_names"]))
+    for number, cluster in enumerate(found, 1):
+        cluster["id"] = f"cluster-{number}"
+    return found

@@ -1,0 +1,76 @@
+"""Gaps: work nobody steers, concerns nobody owns, bodies accountable to nobody."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from landscape.analysis.facts import Facts
+from landscape.analysis.findings import Finding, listing
+
+
+def unoverseen_initiatives(facts: Facts) -> Iterator[Finding]:
+    """Initiatives no board oversees. Scored by how many organisations are involved in
+    them, since more unsteered partners is more room for drift."""
+    for initiative in facts.initiatives:
+        if not facts.overseers[initiative]:
+            involved = facts.involved[initiative]
+            who = f" although {listing(facts.names(involved))} " \
+                  f"{'is' if len(involved) == 1 else 'are'} involved" if involved else ""
+            yield Finding(
+                "unoverseen_initiative", (initiative,), 1 + len(involved),
+                "high" if not facts.leads[initiative] else "medium",
+                f"No board oversees {facts.name(initiative)}{who}.")
+
+
+def unowned_themes(facts: Facts) -> Iterator[Finding]:
+    """Themes no board addresses, directly or through an initiative it oversees.
+    Scored by how much work addresses the theme without a board behind it."""
+    covered: set[str] = set()
+    for board in facts.boards:
+        covered |= facts.board_covers(board)
+    working: dict[str, list[str]] = {theme: [] for theme in facts.themes}
+    for initiative in facts.initiatives:
+        for theme in facts.remit[initiative]:
+            working.setdefault(theme, []).append(initiative)
+    for theme in facts.themes:
+        if theme not in covered:
+            work = working[theme]
+            detail = (f"; {listing(facts.names(work))} address{'es' if len(work) == 1 else ''} "
+                      "it without board oversight") if work else "; nothing in the landscape addresses it"
+            yield Finding("unowned_theme", (theme,), 1 + len(work), "high",
+                          f"No board takes responsibility for {facts.name(theme)}{detail}.")
+
+
+def orphan_boards(facts: Facts) -> Iterator[Finding]:
+    """Boards that report to nothing and are part of nothing, unless marked `top` (a body
+    that reports to no one by design). Scored by membership: a larger unaccountable body
+    matters more."""
+    for board in facts.boards:
+        if not facts.parents[board] and not facts.landscape.entities[board].is_top:
+            members = len(facts.members[board])
+            yield Finding("orphan_board", (board,), 1 + members, "medium",
+                          f"{facts.name(board)} reports to no other body and is part of none, "
+                          "so its accountability line is not recorded.")
+
+
+def missing_required_members(facts: Facts) -> Iterator[Finding]:
+    """Boards whose required sectors include one that none of its members belongs to."""
+    entities = facts.landscape.entities
+    for board in facts.boards:
+        present = {entities[member].sector for member in facts.members[board]}
+        for sector in entities[board].required_sectors:
+            if sector not in present:
+                yield Finding("missing_required_member", (board,), 1.0, "high",
+                              f"{facts.name(board)} should include the {sector} sector "
+                              "but none of its members is from it.", {"sector": sector})
+
+
+def no_lead(facts: Facts) -> Iterator[Finding]:
+    """Initiatives that nobody leads."""
+    for initiative in facts.initiatives:
+        if not facts.leads[initiative]:
+            boards = facts.overseers[initiative]
+            note = (f" ({listing(facts.names(boards))} "
+                    f"oversee{'s' if len(boards) == 1 else ''} it)") if boards else ""
+            yield Finding("no_lead", (initiative,), 1.0, "medium",
+                          f"Nobody is recorded as leading {facts.name(initiative)}{note}.")

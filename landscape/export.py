@@ -1,0 +1,103 @@
+"""Exporting a landscape: the interchange format (CSV folder or workbook), JSON, GraphML and GEXF."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import networkx as nx
+
+from landscape.errors import LandscapeError
+from landscape.model import UNDIRECTED_EDGE_TYPES, Landscape
+from landscape.output import spreadsheet_safe, write_file_atomically, write_output
+from landscape.serialize import interchange_rows, to_dict
+
+EXPORT_FORMATS = ("json", "csv", "xlsx", "graphml", "gexf")
+
+
+def export(landscape: Landscape, fmt: str, output: str) -> None:
+    """Write `landscape` as `fmt` to `output` (a file, `-`, or for csv a folder)."""
+    if fmt == "csv":
+        if output == "-":
+            raise LandscapeError("csv export writes two files: give a folder with -o")
+        write_csv_folder(landscape, Path(output))
+        return
+    writers = {"json": as_json, "xlsx": as_xlsx, "graphml": as_graphml, "gexf": as_gexf}
+    write_output(writers[fmt](landscape), output)
+
+
+def write_csv_folder(landscape: Landscape, folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise LandscapeError(f"{folder}: cannot create folder: {error.strerror}") from None
+    entity_columns, entities, relationship_columns, relationships = interchange_rows(landscape)
+    for name, columns, rows in (("entities", entity_columns, entities),
+                                ("relationships", relationship_columns, relationships)):
+        write_file_atomically(folder / f"{name}.csv",
+                              csv_text(columns, rows).encode("utf-8"))
+
+
+def csv_text(columns: list[str], rows: list[dict[str, str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([spreadsheet_safe(row.get(column, "")) for column in columns])
+    return buffer.getvalue()
+
+
+def as_json(landscape: Landscape) -> str:
+    return json.dumps(to_dict(landscape), indent=2, ensure_ascii=False) + "\n"
+
+
+def as_xlsx(landscape: Landscape) -> bytes:
+    """The landscape as a workbook in the interchange format; every cell is text."""
+    import xlsxwriter
+
+    entity_columns, entities, relationship_columns, relationships = interchange_rows(landscape)
+    buffer = io.BytesIO()
+    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+               "strings_to_numbers": False}
+    with xlsxwriter.Workbook(buffer, options) as book:
+        bold = book.add_format({"bold": True})
+        for name, columns, rows in (("entities", entity_columns, entities),
+                                    ("relationships", relationship_columns, relationships)):
+            sheet = book.add_worksheet(name)
+            sheet.write_row(0, 0, columns, bold)
+            for number, row in enumerate(rows, 1):
+                for column, key in enumerate(columns):
+                    sheet.write_string(number, column, row.get(key, ""))
+            sheet.freeze_panes(1, 0)
+    return buffer.getvalue()
+
+
+def to_networkx(landscape: Landscape) -> nx.MultiDiGraph:
+    """A directed multigraph: nodes with their attributes, one edge per relationship."""
+    graph = nx.MultiDiGraph(name=landscape.name)
+    for entity in landscape.entities.values():
+        attributes = {key: value for key, value in entity.attrs.items() if key != "themes"}
+        attributes.update(label=entity.name, type=entity.type, start=entity.start,
+                          end=entity.end, source=entity.source)
+        graph.add_node(entity.id, **attributes)
+    for edge in landscape.relationships:
+        attributes = dict(edge.attrs)
+        attributes.update(type=edge.type, role=edge.role, start=edge.start, end=edge.end,
+                          source_doc=edge.source_doc,
+                          undirected=edge.type in UNDIRECTED_EDGE_TYPES)
+        graph.add_edge(edge.source, edge.target, **attributes)
+    return graph
+
+
+def as_graphml(landscape: Landscape) -> bytes:
+    buffer = io.BytesIO()
+    nx.write_graphml(to_networkx(landscape), buffer)
+    return buffer.getvalue()
+
+
+def as_gexf(landscape: Landscape) -> bytes:
+    buffer = io.BytesIO()
+    nx.write_gexf(to_networkx(landscape), buffer)
+    return buffer.getvalue()

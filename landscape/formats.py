@@ -1,0 +1,125 @@
+"""The analysis as a table, JSON, CSV, Markdown or an Excel workbook."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import textwrap
+from typing import Any
+
+from landscape.model import TYPE_LABELS
+from landscape.output import spreadsheet_safe
+
+FORMATS = ("table", "json", "csv", "markdown", "xlsx")
+FINDING_COLUMNS = ("kind", "category", "severity", "score", "entities", "explanation",
+                   "channel", "sector")
+
+
+def render(result: dict[str, Any], fmt: str) -> str | bytes:
+    return {"table": as_table, "json": as_json, "csv": as_csv, "markdown": as_markdown,
+            "xlsx": as_xlsx}[fmt](result)
+
+
+def as_json(result: dict[str, Any]) -> str:
+    return json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+
+
+def finding_row(finding: dict[str, Any]) -> list[Any]:
+    return [";".join(finding[c]) if c == "entities" else finding.get(c, "")
+            for c in FINDING_COLUMNS]
+
+
+def as_csv(result: dict[str, Any]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(FINDING_COLUMNS)
+    for finding in result["findings"]:
+        writer.writerow([spreadsheet_safe(value) for value in finding_row(finding)])
+    return buffer.getvalue()
+
+
+def heading(result: dict[str, Any]) -> str:
+    when = f" as of {result['as_of']}" if result["as_of"] else ""
+    counts = result["counts"]
+    held = ", ".join(f"{n} {TYPE_LABELS[t][n != 1]}" for t, n in counts.items()
+                     if n and t in TYPE_LABELS)
+    held += f"; {counts['relationships']} relationships"
+    return f"Landscape {result['landscape']}{when}: {held}"
+
+
+def as_table(result: dict[str, Any], width: int = 100) -> str:
+    lines = [heading(result), ""]
+    by_category: dict[str, list[dict[str, Any]]] = {}
+    for finding in result["findings"]:
+        by_category.setdefault(finding["category"], []).append(finding)
+    for name, found in by_category.items():
+        lines.append(f"{name.upper()}S ({len(found)})")
+        for finding in found:
+            label = f"  {finding['severity']:<6} {finding['kind']:<24} "
+            wrapped = textwrap.wrap(finding["explanation"], width - len(label)) or [""]
+            lines.append(label + wrapped[0])
+            lines += [" " * len(label) + more for more in wrapped[1:]]
+        lines.append("")
+    if not result["findings"]:
+        lines.append("No findings.")
+    if result["brokers"]:
+        lines.append("BROKERS (members of two or more boards)")
+        for broker in result["brokers"][:10]:
+            cut = "  (its loss would cut links)" if broker["cut_vertex"] else ""
+            lines.append(f"  {broker['board_count']:>3} boards  {broker['name']}{cut}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def markdown_cell(value: Any) -> str:
+    text = str(value)
+    for char in "\\|*_`[]<>#":
+        text = text.replace(char, "\\" + char)
+    return text.replace("\n", " ")
+
+
+def as_markdown(result: dict[str, Any]) -> str:
+    lines = [f"# {markdown_cell(heading(result))}", ""]
+    lines += ["| severity | kind | explanation | score |", "|---|---|---|---|"]
+    for finding in result["findings"]:
+        lines.append(f"| {finding['severity']} | {finding['kind']} | "
+                     f"{markdown_cell(finding['explanation'])} | {finding['score']} |")
+    if result["brokers"]:
+        lines += ["", "## Brokers", "", "| member | boards | betweenness | cut vertex |",
+                  "|---|---|---|---|"]
+        for broker in result["brokers"]:
+            lines.append(f"| {markdown_cell(broker['name'])} | {broker['board_count']} | "
+                         f"{broker['betweenness']} | {'yes' if broker['cut_vertex'] else ''} |")
+    return "\n".join(lines) + "\n"
+
+
+def as_xlsx(result: dict[str, Any]) -> bytes:
+    """A workbook with findings, brokers and coverage sheets; every cell written as a value,
+    never a formula or link."""
+    import xlsxwriter  # only this format needs it
+
+    buffer = io.BytesIO()
+    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+               "strings_to_numbers": False}
+    with xlsxwriter.Workbook(buffer, options) as book:
+        bold = book.add_format({"bold": True})
+        write_sheet(book.add_worksheet("findings"), bold, FINDING_COLUMNS,
+                    [finding_row(f) for f in result["findings"]])
+        write_sheet(book.add_worksheet("brokers"), bold,
+                    ("id", "name", "type", "sector", "board_count", "betweenness", "cut_vertex"),
+                    [[b[k] for k in ("id", "name", "type", "sector", "board_count",
+                                     "betweenness", "cut_vertex")] for b in result["brokers"]])
+        matrix = result["coverage"]
+        write_sheet(book.add_worksheet("coverage"), bold,
+                    ["board", *(t["name"] for t in matrix["themes"])],
+                    [[b["name"], *(matrix["cells"][b["id"]][t["id"]] for t in matrix["themes"])]
+                     for b in matrix["boards"]])
+    return buffer.getvalue()
+
+
+def write_sheet(sheet: Any, bold: Any, header: Any, rows: list[list[Any]]) -> None:
+    sheet.write_row(0, 0, list(header), bold)
+    for number, row in enumerate(rows, 1):
+        sheet.write_row(number, 0, [spreadsheet_safe(value) for value in row])
+    sheet.freeze_panes(1, 0)

@@ -1,0 +1,182 @@
+"""The data model: typed entities and relationships, each dated and sourced.
+
+A `Landscape` is an immutable-by-convention collection of entities and
+relationships. Time is first-class: every fact carries optional `start`/`end`
+dates, and `Landscape.as_of(day)` gives the landscape as it stood on that day.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+NODE_TYPES = ("board", "agency", "vcs", "initiative", "person", "theme")
+
+# Which (from type, to type) pairs each relationship type allows.
+EDGE_ENDPOINTS: dict[str, frozenset[tuple[str, str]]] = {
+    "reports_to": frozenset({("board", "board"), ("board", "agency")}),
+    "part_of": frozenset({("board", "board"), ("agency", "agency")}),
+    "member_of": frozenset({("agency", "board"), ("vcs", "board"), ("person", "board")}),
+    "oversees": frozenset({("board", "initiative")}),
+    "leads": frozenset({("agency", "initiative"), ("vcs", "initiative"), ("board", "initiative")}),
+    "delivers": frozenset({("agency", "initiative"), ("vcs", "initiative")}),
+    "funds": frozenset({("agency", "initiative"), ("agency", "vcs")}),
+    "supports": frozenset({("agency", "board")}),
+    "communicates_with": frozenset({("board", "board")}),
+    "addresses": frozenset({("board", "theme"), ("initiative", "theme")}),
+}
+EDGE_TYPES = tuple(EDGE_ENDPOINTS)
+UNDIRECTED_EDGE_TYPES = frozenset({"communicates_with"})
+# How people read each type: singular and plural.
+TYPE_LABELS = {
+    "board": ("board", "boards"),
+    "agency": ("agency", "agencies"),
+    "vcs": ("VCS organisation", "VCS organisations"),
+    "initiative": ("initiative", "initiatives"),
+    "person": ("post", "posts"),
+    "theme": ("theme", "themes"),
+}
+MEMBER_ROLES = ("chair", "vice-chair", "member", "secretariat", "attendee")
+ORGANISATION_TYPES = frozenset({"agency", "vcs", "person"})
+
+ENTITY_COLUMNS = ("id", "name", "type", "sector", "level", "description", "url", "top",
+                  "required_sectors", "start", "end", "source", "themes")
+RELATIONSHIP_COLUMNS = ("source", "target", "type", "role", "start", "end", "source_doc", "note")
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def parse_date(text: str, *, end: bool = False) -> date:
+    """Parse an ISO 8601 date that may be partial: `2021`, `2021-03` or `2021-03-18`.
+
+    A partial date stands for a span; as a start it means the span's first day,
+    as an end (``end=True``) its last day, so `start=2021-03, end=2021-03` is the
+    whole of March 2021. Raises ValueError for anything else.
+    """
+    match = _PARTIAL_DATE.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, month, day = (int(part) if part else None for part in match.groups())
+    assert year is not None
+    if month is None:
+        return date(year, 12, 31) if end else date(year, 1, 1)
+    if day is None:
+        if not 1 <= month <= 12:
+            raise ValueError(f"{text!r} has no month {month}")
+        return date(year, month, calendar.monthrange(year, month)[1] if end else 1)
+    try:
+        return date(year, month, day)
+    except ValueError as error:
+        raise ValueError(f"{text!r} is not a real date ({error})") from None
+
+
+def is_current(start: str, end: str, day: date) -> bool:
+    """Whether a fact dated `start`..`end` (inclusive, empty = open) holds on `day`."""
+    if start and parse_date(start) > day:
+        return False
+    return not (end and parse_date(end, end=True) < day)
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    name: str
+    type: str
+    start: str = ""
+    end: str = ""
+    source: str = ""
+    attrs: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    def get(self, key: str, default: str = "") -> str:
+        return self.attrs.get(key, default)
+
+    @property
+    def sector(self) -> str:
+        return self.get("sector")
+
+    @property
+    def level(self) -> str:
+        return self.get("level")
+
+    @property
+    def is_top(self) -> bool:
+        return self.get("top").lower() in {"true", "yes", "y", "1"}
+
+    @property
+    def required_sectors(self) -> list[str]:
+        return split_list(self.get("required_sectors"))
+
+
+@dataclass(frozen=True)
+class Relationship:
+    source: str
+    target: str
+    type: str
+    start: str = ""
+    end: str = ""
+    source_doc: str = ""
+    role: str = ""
+    attrs: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+
+def split_list(text: str) -> list[str]:
+    """Split a `;`-separated cell into its trimmed, non-empty parts."""
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+class Landscape:
+    """Entities by id and the relationships between them."""
+
+    def __init__(self, entities: Iterable[Entity], relationships: Iterable[Relationship],
+                 name: str = "landscape") -> None:
+        self.entities: dict[str, Entity] = {entity.id: entity for entity in entities}
+        self.relationships: list[Relationship] = list(relationships)
+        self.name = name
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+    def of_type(self, *types: str) -> list[Entity]:
+        return [entity for entity in self.entities.values() if entity.type in types]
+
+    def edges(self, *types: str) -> Iterator[Relationship]:
+        return (edge for edge in self.relationships if edge.type in types)
+
+    def name_of(self, entity_id: str) -> str:
+        entity = self.entities.get(entity_id)
+        return entity.name if entity else entity_id
+
+    def as_of(self, day: date | None) -> Landscape:
+        """The landscape as it stood on `day`: facts current then, between entities current then."""
+        if day is None:
+            return self
+        entities = [e for e in self.entities.values() if is_current(e.start, e.end, day)]
+        alive = {entity.id for entity in entities}
+        relationships = [
+            edge for edge in self.relationships
+            if edge.source in alive and edge.target in alive
+            and is_current(edge.start, edge.end, day)
+        ]
+        return Landscape(entities, relationships, self.name)
+
+    def counts(self) -> dict[str, int]:
+        """How many entities of each type, and how many relationships."""
+        counts = {node_type: 0 for node_type in NODE_TYPES}
+        for entity in self.entities.values():
+            counts[entity.type] = counts.get(entity.type, 0) + 1
+        counts["relationships"] = len(self.relationships)
+        return counts
+
+    def sources(self) -> list[str]:
+        """Every distinct source cited, in first-seen order."""
+        seen: dict[str, None] = {}
+        for entity in self.entities.values():
+            if entity.source:
+                seen.setdefault(entity.source)
+        for edge in self.relationships:
+            if edge.source_doc:
+                seen.setdefault(edge.source_doc)
+        return list(seen)

@@ -1,0 +1,180 @@
+"""Reading a dataset's tables as text, with the line every row came from.
+
+A dataset is a folder holding `entities.csv` and `relationships.csv`, or one
+`.xlsx` workbook with sheets `entities` and `relationships`. Every value is read
+as text and trimmed: `NA`, `None` and `007` stay as written. CSV files saved by
+Excel load whether they are UTF-8 (with or without BOM), UTF-16 or cp1252.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+from landscape.errors import DatasetError, LandscapeError, Problem
+from landscape.output import unneutralise
+
+TABLES = ("entities", "relationships")
+
+
+@dataclass
+class Table:
+    """One sheet of a dataset: its header and its rows, each with its editor line number."""
+
+    where: str
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, line: int, column: str, message: str) -> None:
+        self.problems.append(Problem(self.where, line, column, message))
+
+
+def read_tables(path: str | Path) -> dict[str, Table]:
+    """Read the entities and relationships tables of the dataset at `path`.
+
+    Problems with the files' shape (encoding, duplicated headers, ragged rows)
+    are collected on each table; a missing file raises DatasetError at once.
+    """
+    path = Path(path)
+    if path.is_dir():
+        missing = [name for name in TABLES if not (path / f"{name}.csv").is_file()]
+        if missing:
+            raise DatasetError([Problem(str(path / f"{name}.csv"), 0, "", "file not found")
+                                for name in missing])
+        return {name: read_csv(path / f"{name}.csv") for name in TABLES}
+    if path.suffix.lower() == ".xlsx" and path.is_file():
+        return read_workbook(path)
+    if not path.exists():
+        raise LandscapeError(f"{path}: no such dataset (a folder with entities.csv and "
+                             "relationships.csv, or an .xlsx workbook)")
+    raise LandscapeError(f"{path}: not a dataset (expected a folder or an .xlsx workbook)")
+
+
+def decode(data: bytes) -> str:
+    """Decode a CSV file as Excel may have saved it: UTF-8 (BOM or not), UTF-16, else cp1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def read_csv(path: Path) -> Table:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise DatasetError([Problem(str(path), 0, "", f"cannot read: {error.strerror}")]) from None
+    try:
+        text = decode(data)
+    except UnicodeDecodeError as error:
+        raise DatasetError([Problem(str(path), 0, "", f"cannot decode: {error}")]) from None
+    return parse_csv(text, str(path))
+
+
+def parse_csv(text: str, where: str) -> Table:
+    """Parse CSV text into a Table, noting where each record starts."""
+    table = Table(where, [])
+    if "\0" in text:
+        line = text.count("\n", 0, text.index("\0")) + 1
+        table.problem(line, "-", "the file contains a NUL byte (is it really a CSV file?)")
+        text = text.replace("\0", "")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    last_line = 0
+    try:
+        for record in reader:
+            first_line, last_line = last_line + 1, reader.line_num
+            if record and any(cell.strip() for cell in record):
+                records.append((first_line, record))
+    except csv.Error as error:
+        table.problem(last_line + 1, "-", f"malformed CSV: {error}")
+    if not records:
+        table.problem(1, "-", "the file is empty (expected a header row)")
+        return table
+    header_line, header = records[0]
+    if header_line != 1:
+        table.problem(1, "-", "the header must be on line 1")
+    fill_table(table, [cell.strip() for cell in header], records[1:])
+    return table
+
+
+def fill_table(table: Table, header: list[str], records: list[tuple[int, list[str]]]) -> None:
+    """Check the header, then turn each record into a dict keyed by column name."""
+    table.header = header
+    seen: set[str] = set()
+    for name in header:
+        if name and name in seen:
+            table.problem(1, name, "duplicated header")
+        seen.add(name)
+    width = len(header)
+    for line, record in records:
+        values = [unneutralise(cell.strip()) for cell in record]
+        extra = values[width:]
+        if any(extra):
+            table.problem(line, "-", f"row has {len(values)} values but the header has {width}")
+        if len(values) < width:
+            table.problem(line, "-", f"row has {len(values)} values but the header has {width}")
+            values += [""] * (width - len(values))
+        row: dict[str, str] = {}
+        for name, value in zip(header, values):
+            if not name:
+                if value:
+                    table.problem(line, "-", f"value {value!r} is in a column with no header")
+                continue
+            row.setdefault(name, value)
+        table.rows.append((line, row))
+
+
+def read_workbook(path: Path) -> dict[str, Table]:
+    """Read the entities and relationships sheets of an .xlsx workbook, as text."""
+    import openpyxl  # imported here: only workbooks need it
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise DatasetError([Problem(str(path), 0, "", f"cannot open workbook: {error}")]) from None
+    try:
+        sheets = {name.strip().lower(): name for name in workbook.sheetnames
+                  if workbook[name].sheet_state == "visible"}
+        missing = [name for name in TABLES if name not in sheets]
+        if missing:
+            raise DatasetError([Problem(f"{path}[{name}]", 0, "", "sheet not found")
+                                for name in missing])
+        tables = {}
+        for name in TABLES:
+            table = Table(f"{path}[{name}]", [])
+            rows = [
+                (number, [cell_text(value) for value in values])
+                for number, values in enumerate(workbook[sheets[name]].iter_rows(values_only=True), 1)
+            ]
+            rows = [(number, values) for number, values in rows if any(values)]
+            if not rows or rows[0][0] != 1:
+                table.problem(1, "-", "the header must be on row 1")
+            if rows:
+                fill_table(table, [value.strip() for value in rows[0][1]], rows[1:])
+            tables[name] = table
+        return tables
+    finally:
+        workbook.close()
+
+
+def cell_text(value: object) -> str:
+    """A workbook cell as the text a person typed: whole numbers stay whole, dates stay ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,96 @@
+"""Landscapes as plain rows and dicts: the interchange columns, and JSON for stores and exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from landscape.model import (
+    ENTITY_COLUMNS,
+    RELATIONSHIP_COLUMNS,
+    Entity,
+    Landscape,
+    Relationship,
+    split_list,
+)
+
+FORMAT = "landscape/1"
+
+
+def entity_row(entity: Entity) -> dict[str, str]:
+    row = {"id": entity.id, "name": entity.name, "type": entity.type, "start": entity.start,
+           "end": entity.end, "source": entity.source}
+    row.update(entity.attrs)
+    return row
+
+
+def relationship_row(edge: Relationship) -> dict[str, str]:
+    row = {"source": edge.source, "target": edge.target, "type": edge.type, "role": edge.role,
+           "start": edge.start, "end": edge.end, "source_doc": edge.source_doc}
+    row.update(edge.attrs)
+    return row
+
+
+def entity_from_row(row: dict[str, str]) -> Entity:
+    attrs = {k: v for k, v in row.items() if k not in ("id", "name", "type", "start", "end", "source")}
+    return Entity(row["id"], row["name"], row["type"], row.get("start", ""), row.get("end", ""),
+                  row.get("source", ""), attrs)
+
+
+def relationship_from_row(row: dict[str, str]) -> Relationship:
+    fixed = ("source", "target", "type", "role", "start", "end", "source_doc")
+    attrs = {k: v for k, v in row.items() if k not in fixed}
+    return Relationship(row["source"], row["target"], row["type"], row.get("start", ""),
+                        row.get("end", ""), row.get("source_doc", ""), row.get("role", ""), attrs)
+
+
+def interchange_rows(landscape: Landscape) -> tuple[list[str], list[dict[str, str]],
+                                                     list[str], list[dict[str, str]]]:
+    """Entity and relationship rows in the interchange format, with their column orders.
+
+    `addresses` edges go back into the `themes` column when they came from it, so
+    that a dataset read and written again is the same dataset.
+    """
+    themes: dict[str, list[str]] = {}
+    relationships = []
+    for edge in landscape.relationships:
+        from_column = (edge.type == "addresses" and not edge.attrs
+                       and not edge.role and _same_facts(edge, landscape.entities[edge.source]))
+        if from_column:
+            themes.setdefault(edge.source, []).append(edge.target)
+        else:
+            relationships.append(relationship_row(edge))
+    entities = []
+    for entity in landscape.entities.values():
+        row = entity_row(entity)
+        row["themes"] = ";".join(themes.get(entity.id, []))
+        entities.append(row)
+    return (_columns(ENTITY_COLUMNS, entities), entities,
+            _columns(RELATIONSHIP_COLUMNS, relationships), relationships)
+
+
+def _same_facts(edge: Relationship, entity: Entity) -> bool:
+    return (edge.start, edge.end, edge.source_doc) == (entity.start, entity.end, entity.source)
+
+
+def _columns(fixed: tuple[str, ...], rows: list[dict[str, str]]) -> list[str]:
+    extra: dict[str, None] = {}
+    for row in rows:
+        extra.update(dict.fromkeys(key for key in row if key not in fixed))
+    return list(fixed) + list(extra)
+
+
+def to_dict(landscape: Landscape) -> dict[str, Any]:
+    _, entities, _, relationships = interchange_rows(landscape)
+    return {"format": FORMAT, "name": landscape.name, "entities": entities,
+            "relationships": relationships}
+
+
+def from_dict(data: dict[str, Any]) -> Landscape:
+    """Rebuild a landscape from `to_dict` output, expanding the `themes` column again."""
+    entities = [entity_from_row(row) for row in data["entities"]]
+    relationships = [relationship_from_row(row) for row in data["relationships"]]
+    for entity in entities:
+        for theme in split_list(entity.get("themes")):
+            relationships.append(Relationship(entity.id, theme, "addresses", entity.start,
+                                              entity.end, entity.source))
+    return Landscape(entities, relationships, data.get("name", "landscape"))

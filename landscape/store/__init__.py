@@ -1,0 +1,33 @@
+"""Opening a store by name: a folder path for the embedded store, a neo4j:// or bolt:// URI for Neo4j."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from landscape.store.base import LoadSummary, Store
+
+NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
+
+__all__ = ["LoadSummary", "Store", "default_store_location", "open_store"]
+
+
+def default_store_location() -> str:
+    """`LANDSCAPE_STORE`, else a folder in the user's data directory."""
+    if os.environ.get("LANDSCAPE_STORE"):
+        return os.environ["LANDSCAPE_STORE"]
+    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return str(Path(data_home) / "landscape")
+
+
+def open_store(location: str | None = None, **options: str | None) -> Store:
+    """The store at `location`; an embedded store that was never loaded holds the London landscape."""
+    location = location or default_store_location()
+    if location.startswith(NEO4J_SCHEMES):
+        from landscape.store.neo4j import Neo4jStore  # the driver is only needed here
+
+        return Neo4jStore(location, **options)
+    from landscape.datasets import shipped_dataset
+    from landscape.store.embedded import EmbeddedStore
+
+    return EmbeddedStore(location, default=shipped_dataset)

@@ -1,0 +1,86 @@
+"""The embedded store: one JSON file in a folder, written atomically under a file lock.
+
+A load writes the whole landscape to a temporary file in the same folder,
+flushes it to disk and renames it over the old one, so a reader sees either the
+old landscape or the new one, never half of either. A second concurrent load
+waits for the lock, then fails with a clear message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from landscape.errors import LandscapeError
+from landscape.model import Landscape
+from landscape.serialize import FORMAT, from_dict, to_dict
+from landscape.store.base import LoadSummary, Store, merge
+
+DATA_FILE = "landscape.json"
+LOCK_FILE = "landscape.lock"
+
+
+class EmbeddedStore(Store):
+    def __init__(self, folder: str | Path, *, lock_timeout: float = 10.0,
+                 default: Callable[[], Landscape] | None = None) -> None:
+        self.folder = Path(folder).expanduser()
+        self.lock_timeout = lock_timeout
+        self.default = default
+
+    @property
+    def data_file(self) -> Path:
+        return self.folder / DATA_FILE
+
+    def describe(self) -> str:
+        return str(self.folder)
+
+    def is_empty(self) -> bool:
+        return not self.data_file.exists()
+
+    def read(self) -> Landscape:
+        if self.is_empty():
+            if self.default is not None:
+                return self.default()
+            raise LandscapeError(f"store {self.folder} is empty: run `landscape load DATASET`")
+        try:
+            data = json.loads(self.data_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise LandscapeError(f"store {self.folder} cannot be read: {error}") from None
+        if data.get("format") != FORMAT:
+            raise LandscapeError(f"store {self.folder} holds an unknown format "
+                                 f"{data.get('format')!r}")
+        return from_dict(data)
+
+    def write(self, landscape: Landscape, *, replace: bool = False) -> LoadSummary:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise LandscapeError(f"store {self.folder} cannot be created: {error}") from None
+        try:
+            with FileLock(self.folder / LOCK_FILE, timeout=self.lock_timeout):
+                if not replace and not self.is_empty():
+                    landscape = merge(self.read(), landscape)
+                self._replace_file(json.dumps(to_dict(landscape), ensure_ascii=False))
+        except Timeout:
+            raise LandscapeError(f"store {self.folder} is locked by another load; "
+                                 f"gave up after {self.lock_timeout:g} s") from None
+        return LoadSummary(len(landscape.entities), len(landscape.relationships), replace)
+
+    def _replace_file(self, text: str) -> None:
+        handle, temporary = tempfile.mkstemp(prefix=".landscape-", suffix=".tmp", dir=self.folder)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                file.write(text)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, self.data_file)
+        except BaseException as error:
+            Path(temporary).unlink(missing_ok=True)
+            if isinstance(error, OSError):
+                raise LandscapeError(f"store {self.folder} was not changed: {error}") from None
+            raise

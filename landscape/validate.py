@@ -1,0 +1,186 @@
+"""Validation: a dataset is accepted whole or refused with every problem listed.
+
+Each problem is located as `file:line: column: what is wrong`. Checks: required
+columns, known types, unique ids, references that resolve, relationship types
+allowed between their endpoints' types, real dates with `end` not before
+`start`, membership roles, and no cycle of `reports_to` or `part_of`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+
+from landscape.errors import DatasetError, Problem
+from landscape.model import (
+    EDGE_ENDPOINTS,
+    MEMBER_ROLES,
+    NODE_TYPES,
+    Entity,
+    Landscape,
+    Relationship,
+    parse_date,
+    split_list,
+)
+from landscape.reader import Table, read_tables
+
+REQUIRED = {"entities": ("id", "name", "type"), "relationships": ("source", "target", "type")}
+ENTITY_FIELDS = {"id", "name", "type", "start", "end", "source"}
+RELATIONSHIP_FIELDS = {"source", "target", "type", "start", "end", "source_doc", "role"}
+TRUE_FALSE = {"", "true", "false", "yes", "no", "y", "n", "1", "0"}
+
+
+def load_dataset(path: str | Path) -> Landscape:
+    """Read and validate the dataset at `path`; raise DatasetError listing every problem."""
+    tables = read_tables(path)
+    name = Path(path).stem if Path(path).suffix else Path(path).resolve().name
+    return build_landscape(tables["entities"], tables["relationships"], name)
+
+
+def build_landscape(entities: Table, relationships: Table, name: str) -> Landscape:
+    problems = entities.problems + relationships.problems
+    for table, key in ((entities, "entities"), (relationships, "relationships")):
+        for column in REQUIRED[key]:
+            if column not in table.header:
+                problems.append(Problem(table.where, 1, column, "required column is missing"))
+    if problems and any(p.line == 1 for p in problems):
+        raise DatasetError(problems)  # rows cannot be read against a broken header
+
+    nodes, lines = read_entities(entities, problems)
+    edges = read_relationships(relationships, nodes, problems)
+    edges += theme_edges(entities, nodes, lines, problems)
+    problems += cycles(relationships, edges)
+    if problems:
+        raise DatasetError(problems)
+    return Landscape(nodes.values(), (edge for edge, _ in edges), name)
+
+
+def read_entities(table: Table, problems: list[Problem]) -> tuple[dict[str, Entity], dict[str, int]]:
+    nodes: dict[str, Entity] = {}
+    lines: dict[str, int] = {}
+    for line, row in table.rows:
+        def problem(column: str, message: str, line: int = line) -> None:
+            problems.append(Problem(table.where, line, column, message))
+
+        entity_id, node_type = row["id"], row["type"]
+        if not entity_id:
+            problem("id", "id is empty")
+        elif entity_id in lines:
+            problem("id", f"duplicate id {entity_id!r} (first at line {lines[entity_id]})")
+        if not row["name"]:
+            problem("name", "name is empty")
+        if node_type not in NODE_TYPES:
+            problem("type", f"unknown entity type {node_type!r} (expected one of "
+                            f"{', '.join(NODE_TYPES)})")
+        if row.get("top", "").lower() not in TRUE_FALSE:
+            problem("top", f"{row['top']!r} is not true or false")
+        check_dates(row, problem)
+        if entity_id and entity_id not in lines:
+            lines[entity_id] = line
+            attrs = {key: value for key, value in row.items() if key not in ENTITY_FIELDS}
+            nodes[entity_id] = Entity(entity_id, row["name"], node_type, row.get("start", ""),
+                                      row.get("end", ""), row.get("source", ""), attrs)
+    return nodes, lines
+
+
+def read_relationships(table: Table, nodes: dict[str, Entity],
+                       problems: list[Problem]) -> list[tuple[Relationship, int]]:
+    edges: list[tuple[Relationship, int]] = []
+    seen: dict[tuple[str, ...], int] = {}
+    for line, row in table.rows:
+        def problem(column: str, message: str, line: int = line) -> None:
+            problems.append(Problem(table.where, line, column, message))
+
+        source, target, edge_type, role = row["source"], row["target"], row["type"], row.get("role", "")
+        ok = True
+        for column, ref in (("source", source), ("target", target)):
+            if not ref:
+                problem(column, f"{column} is empty")
+                ok = False
+            elif ref not in nodes:
+                problem(column, f"unknown entity {ref!r}")
+                ok = False
+        if edge_type not in EDGE_ENDPOINTS:
+            problem("type", f"unknown relationship type {edge_type!r} (expected one of "
+                            f"{', '.join(EDGE_ENDPOINTS)})")
+            ok = False
+        elif ok:
+            pair = (nodes[source].type, nodes[target].type)
+            if pair not in EDGE_ENDPOINTS[edge_type]:
+                allowed = ", ".join(f"{a} → {b}" for a, b in sorted(EDGE_ENDPOINTS[edge_type]))
+                problem("type", f"{edge_type} cannot go from a {pair[0]} to a {pair[1]} "
+                                f"(allowed: {allowed})")
+                ok = False
+        if ok and source == target:
+            problem("target", f"{source!r} cannot have a {edge_type} relationship with itself")
+            ok = False
+        if role and edge_type == "member_of" and role not in MEMBER_ROLES:
+            problem("role", f"unknown role {role!r} (expected one of {', '.join(MEMBER_ROLES)})")
+        ok = check_dates(row, problem) and ok
+        key = (source, target, edge_type, role, row.get("start", ""), row.get("end", ""))
+        if key in seen:
+            problem("-", f"repeats the relationship at line {seen[key]}")
+            ok = False
+        seen.setdefault(key, line)
+        if ok:
+            attrs = {key: value for key, value in row.items() if key not in RELATIONSHIP_FIELDS}
+            edges.append((Relationship(source, target, edge_type, row.get("start", ""),
+                                       row.get("end", ""), row.get("source_doc", ""), role,
+                                       attrs), line))
+    return edges
+
+
+def theme_edges(table: Table, nodes: dict[str, Entity], lines: dict[str, int],
+                problems: list[Problem]) -> list[tuple[Relationship, int]]:
+    """Expand the `themes` column into `addresses` relationships."""
+    edges = []
+    for entity_id, entity in nodes.items():
+        line = lines[entity_id]
+        for theme in split_list(entity.get("themes")):
+            if theme not in nodes:
+                problems.append(Problem(table.where, line, "themes", f"unknown theme {theme!r}"))
+            elif nodes[theme].type != "theme":
+                problems.append(Problem(table.where, line, "themes",
+                                        f"{theme!r} is a {nodes[theme].type}, not a theme"))
+            elif entity.type not in ("board", "initiative"):
+                problems.append(Problem(table.where, line, "themes",
+                                        f"a {entity.type} cannot address themes "
+                                        "(only boards and initiatives)"))
+            else:
+                edges.append((Relationship(entity_id, theme, "addresses", entity.start,
+                                           entity.end, entity.source), line))
+    return edges
+
+
+def check_dates(row: dict[str, str], problem) -> bool:  # type: ignore[no-untyped-def]
+    """Check `start` and `end` are real dates and `end` is not before `start`."""
+    parsed = {}
+    for column in ("start", "end"):
+        text = row.get(column, "")
+        if text:
+            try:
+                parsed[column] = parse_date(text, end=column == "end")
+            except ValueError as error:
+                problem(column, str(error))
+    if len(parsed) == 2 and parsed["end"] < parsed["start"]:
+        problem("end", f"end {row['end']} is before start {row['start']}")
+    return len(parsed) == bool(row.get("start")) + bool(row.get("end"))
+
+
+def cycles(table: Table, edges: list[tuple[Relationship, int]]) -> list[Problem]:
+    """A body cannot, through a chain of `reports_to` (or `part_of`), report to itself."""
+    problems = []
+    for edge_type in ("reports_to", "part_of"):
+        graph = nx.DiGraph()
+        for edge, line in edges:
+            if edge.type == edge_type:
+                graph.add_edge(edge.source, edge.target, line=line)
+        for component in nx.strongly_connected_components(graph):
+            if len(component) < 2:
+                continue
+            cycle = nx.find_cycle(graph.subgraph(component))
+            line = min(graph.edges[u, v]["line"] for u, v in cycle)
+            path = " → ".join([cycle[0][0]] + [v for _, v in cycle])
+            problems.append(Problem(table.where, line, "target", f"{edge_type} cycle: {path}"))
+    return problems
