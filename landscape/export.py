@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
@@ -24,7 +25,8 @@ def export(landscape: Landscape, fmt: str, output: str) -> None:
             raise LandscapeError("csv export writes two files: give a folder with -o")
         write_csv_folder(landscape, Path(output))
         return
-    writers = {"json": as_json, "xlsx": as_xlsx, "graphml": as_graphml, "gexf": as_gexf}
+    writers: dict[str, Callable[[Landscape], str | bytes]] = {
+        "json": as_json, "xlsx": as_xlsx, "graphml": as_graphml, "gexf": as_gexf}
     write_output(writers[fmt](landscape), output)
 
 
@@ -83,11 +85,10 @@ def to_networkx(landscape: Landscape) -> nx.MultiDiGraph:
                           end=entity.end, source=entity.source)
         graph.add_node(entity.id, **attributes)
     for edge in landscape.relationships:
-        attributes = dict(edge.attrs)
-        attributes.update(type=edge.type, role=edge.role, start=edge.start, end=edge.end,
-                          source_doc=edge.source_doc,
-                          undirected=edge.type in UNDIRECTED_EDGE_TYPES)
-        graph.add_edge(edge.source, edge.target, **attributes)
+        graph.add_edge(edge.source, edge.target, **{
+            **edge.attrs, "type": edge.type, "role": edge.role, "start": edge.start,
+            "end": edge.end, "source_doc": edge.source_doc,
+            "undirected": edge.type in UNDIRECTED_EDGE_TYPES})
     return graph
 
 

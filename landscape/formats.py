@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import textwrap
+from collections.abc import Callable
 from typing import Any
 
 from landscape.model import TYPE_LABELS
@@ -17,8 +18,9 @@ FINDING_COLUMNS = ("kind", "category", "severity", "score", "entities", "explana
 
 
 def render(result: dict[str, Any], fmt: str) -> str | bytes:
-    return {"table": as_table, "json": as_json, "csv": as_csv, "markdown": as_markdown,
-            "xlsx": as_xlsx}[fmt](result)
+    renderers: dict[str, Callable[[dict[str, Any]], str | bytes]] = {
+        "table": as_table, "json": as_json, "csv": as_csv, "markdown": as_markdown, "xlsx": as_xlsx}
+    return renderers[fmt](result)
 
 
 def as_json(result: dict[str, Any]) -> str:

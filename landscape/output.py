@@ -50,6 +50,7 @@ def write_file_atomically(path: Path, data: bytes) -> None:
     except OSError as error:
         raise LandscapeError(f"{path}: cannot write: {error.strerror}") from None
     try:
+        os.chmod(temporary, 0o666 & ~current_umask())
         with os.fdopen(handle, "wb") as file:
             file.write(data)
             file.flush()
@@ -58,3 +59,9 @@ def write_file_atomically(path: Path, data: bytes) -> None:
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
         raise LandscapeError(f"{path}: cannot write: {error.strerror}") from None
+
+
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -27,7 +27,7 @@ def clusters(facts: Facts, min_similarity: float = 0.2) -> list[dict[str, Any]]:
             graph.add_edge(a, b, weight=jaccard)
     if not graph:
         return []
-    found = []
+    found: list[dict[str, Any]] = []
     for community in nx.community.louvain_communities(graph, weight="weight", seed=7):
         if len(community) < 2:
             continue

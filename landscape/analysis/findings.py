@@ -11,6 +11,18 @@ GAP_KINDS = ("unoverseen_initiative", "unowned_theme", "orphan_board", "missing_
 LINK_KINDS = ("missing_link",)
 KINDS = OVERLAP_KINDS + GAP_KINDS + LINK_KINDS
 SEVERITIES = ("high", "medium", "low")
+KIND_TITLES = {
+    "shared_membership": "Boards with the same members",
+    "shared_remit": "Boards with the same remit",
+    "duplicate_oversight": "Initiatives overseen more than once",
+    "parallel_initiatives": "Initiatives doing the same work apart",
+    "unoverseen_initiative": "Initiatives no board oversees",
+    "unowned_theme": "Concerns no board owns",
+    "orphan_board": "Boards accountable to no one",
+    "missing_required_member": "Boards missing a required sector",
+    "no_lead": "Initiatives with no lead",
+    "missing_link": "Boards that should be talking",
+}
 
 
 def category(kind: str) -> str:

@@ -9,8 +9,6 @@ waits for the lock, then fails with a clear message.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from filelock import FileLock, Timeout
 
 from landscape.errors import LandscapeError
 from landscape.model import Landscape
+from landscape.output import write_file_atomically
 from landscape.serialize import FORMAT, from_dict, to_dict
 from landscape.store.base import LoadSummary, Store, merge
 
@@ -72,15 +71,7 @@ class EmbeddedStore(Store):
         return LoadSummary(len(landscape.entities), len(landscape.relationships), replace)
 
     def _replace_file(self, text: str) -> None:
-        handle, temporary = tempfile.mkstemp(prefix=".landscape-", suffix=".tmp", dir=self.folder)
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                file.write(text)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temporary, self.data_file)
-        except BaseException as error:
-            Path(temporary).unlink(missing_ok=True)
-            if isinstance(error, OSError):
-                raise LandscapeError(f"store {self.folder} was not changed: {error}") from None
-            raise
+            write_file_atomically(self.data_file, text.encode("utf-8"))
+        except LandscapeError as error:
+            raise LandscapeError(f"{error}; the store was not changed") from None

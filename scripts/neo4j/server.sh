@@ -59,8 +59,8 @@ do_install() {
   say "fetching Neo4j jars into $LIB (once) ..."
   rm -rf "$LIB.tmp"
   mvn -B -q --no-transfer-progress -Dstyle.color=never -f "$SCRIPT_DIR/pom.xml" -Dmaven.repo.local="$BASE/m2" \
-    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIB.tmp" >&2 \
-    || die "mvn could not fetch the Neo4j jars (see output above)"
+    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIB.tmp" >"$BASE/mvn.log" 2>&1 \
+    || { tail -n 40 "$BASE/mvn.log" >&2; die "mvn could not fetch the Neo4j jars (log: $BASE/mvn.log)"; }
   ls "$LIB.tmp"/neo4j-server-*.jar >/dev/null 2>&1 || die "mvn ran but no neo4j-server jar in $LIB.tmp"
   pom_hash >"$LIB.tmp/.installed"
   rm -rf "$LIB" && mv "$LIB.tmp" "$LIB"
