@@ -42,9 +42,9 @@ def build_landscape(entities: Table, relationships: Table, name: str) -> Landsca
     problems = entities.problems + relationships.problems
     for table, key in ((entities, "entities"), (relationships, "relationships")):
         for column in REQUIRED[key]:
-            if column not in table.header:
+            if table.header and column not in table.header:
                 problems.append(Problem(table.where, 1, column, "required column is missing"))
-    if problems and any(p.line == 1 for p in problems):
+    if any(p.line <= 1 for p in problems):
         raise DatasetError(problems)  # rows cannot be read against a broken header
 
     nodes, lines = read_entities(entities, problems)

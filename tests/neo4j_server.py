@@ -47,7 +47,7 @@ def _run(command: str, timeout: float) -> subprocess.CompletedProcess[str]:
 
 
 def _fail(command: str, proc: subprocess.CompletedProcess[str]) -> RuntimeError:
-    tail = "\n".join((proc.stderr.strip() + "\n" + proc.stdout.strip()).strip().splitlines()[-40:])
+    tail = "\n".join((proc.stderr.strip() + "\n" + proc.stdout.strip()).strip().splitlines()[-60:])
     return RuntimeError(f"neo4j test server: '{SCRIPT.name} {command}' failed (exit {proc.returncode}):\n{tail}")
 
 

@@ -86,10 +86,15 @@ bolt_answers() {  # a real Bolt handshake: propose 5.0-5.8 and 4.4, expect a non
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-log_tail() {
-  local f
-  for f in "$RUN/logs/console.log" "$RUN/logs/neo4j.log" "$RUN/logs/debug.log"; do
-    [[ -s "$f" ]] && { echo "--- tail of $f" >&2; tail -n 40 "$f" >&2; }
+log_lines() { if [[ -f "$1" ]]; then wc -l <"$1"; else echo 0; fi; }
+
+log_tail() {  # this start's log lines, most telling last (callers often keep only the end)
+  local f n
+  for f in debug.log neo4j.log console.log; do
+    n="$(cat "$RUN/logs/.$f.start" 2>/dev/null || echo 0)"
+    [[ "$(log_lines "$RUN/logs/$f")" -gt "$n" ]] || continue
+    echo "--- $RUN/logs/$f (this start, last 25 lines)" >&2
+    tail -n +"$((n + 1))" "$RUN/logs/$f" | tail -n 25 >&2
   done
   return 0
 }
@@ -135,6 +140,8 @@ do_start() {
       || { cat "$RUN/logs/set-password.log" >&2; die "could not set the initial password"; }
   fi
   echo "$PORT" >"$RUN/port"
+  local f
+  for f in debug.log neo4j.log; do log_lines "$RUN/logs/$f" >"$RUN/logs/.$f.start"; done
   say "starting Neo4j on $URI (heap $HEAP, page cache $PAGECACHE, home $RUN)"
   local t0=$SECONDS
   setsid "$java" -Xms64m -Xmx"$HEAP" -XX:+UseG1GC -XX:-OmitStackTraceInFastThrow \
@@ -156,21 +163,27 @@ do_start() {
     sleep 0.5
   done
   log_tail
-  kill -TERM "$pid" 2>/dev/null || true
-  die "Bolt did not answer on $URI within $START_TIMEOUT s (server sent SIGTERM)"
+  stop_pid "$pid"
+  die "Bolt did not answer on $URI within $START_TIMEOUT s (server stopped again)"
 }
 
-do_stop() {
-  local pid i
-  if ! pid="$(pid_alive)"; then say "not running"; rm -f "$PIDFILE"; return 0; fi
-  kill -TERM "$pid"
-  for ((i = 0; i < 120; i++)); do
-    kill -0 "$pid" 2>/dev/null || { rm -f "$PIDFILE"; say "stopped (pid $pid)"; return 0; }
-    sleep 0.5
+stop_pid() {  # SIGTERM (Neo4j shuts down cleanly), SIGKILL after 60 s
+  local pid="$1" i
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 300; i++)); do
+    kill -0 "$pid" 2>/dev/null || { rm -f "$PIDFILE"; return 0; }
+    sleep 0.2
   done
   say "pid $pid did not stop within 60 s; sending SIGKILL"
   kill -KILL "$pid" 2>/dev/null || true
   rm -f "$PIDFILE"
+}
+
+do_stop() {
+  local pid
+  if ! pid="$(pid_alive)"; then say "not running"; rm -f "$PIDFILE"; return 0; fi
+  stop_pid "$pid"
+  say "stopped (pid $pid)"
 }
 
 do_status() {

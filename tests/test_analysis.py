@@ -1,0 +1,187 @@
+"""Small landscapes whose answers are known, including near-misses that must not fire."""
+
+from datetime import date
+
+import pytest
+
+from landscape.analysis import Thresholds, analyse
+from landscape.validate import load_dataset
+
+
+def kinds(result, kind):
+    return [f for f in result["findings"] if f["kind"] == kind]
+
+
+def run(write_dataset, entities, relationships="", as_of=None, **thresholds):
+    return analyse(load_dataset(write_dataset(entities, relationships)), as_of=as_of,
+                   thresholds=Thresholds(**thresholds))
+
+
+BOARDS = """
+top,Executive,board,,,true,,,,doc,
+a,Alpha Board,board,,,,,,,doc,x;y
+b,Beta Board,board,,,,,,,doc,x;y;z
+p,Police,agency,police,,,,,,doc,
+c,Council,agency,local-government,,,,,,doc,
+n,Nurse,person,health,,,,,,doc,
+x,Exploitation,theme,,,,,,,doc,
+y,Violence,theme,,,,,,,doc,
+z,Extremism,theme,,,,,,,doc,
+"""
+
+
+def test_tiny_landscape_gives_its_known_findings(tiny):
+    result = analyse(load_dataset(tiny), as_of=date(2022, 1, 1))
+    summary = {k: v for k, v in result["summary"].items() if v}
+    assert summary == {"shared_membership": 1, "shared_remit": 1, "duplicate_oversight": 1,
+                       "unoverseen_initiative": 2, "unowned_theme": 2, "orphan_board": 1,
+                       "missing_required_member": 1, "no_lead": 2, "missing_link": 1}
+    [membership] = kinds(result, "shared_membership")
+    assert membership["entities"] == ["crime", "oversight"] and membership["score"] == 1.0
+    [required] = kinds(result, "missing_required_member")
+    assert required["sector"] == "health" and required["entities"] == ["oversight"]
+    assert "health" in required["explanation"]
+
+
+def test_every_finding_has_the_contract_fields(tiny):
+    for finding in analyse(load_dataset(tiny))["findings"]:
+        assert set(finding) >= {"kind", "entities", "score", "severity", "explanation"}
+        assert finding["entities"] == sorted(finding["entities"])
+        assert finding["severity"] in ("high", "medium", "low")
+        assert isinstance(finding["score"], float)
+        assert finding["explanation"].endswith(".")
+
+
+def test_shared_membership_needs_two_members_and_scores_jaccard(write_dataset):
+    rel = """
+    a,top,reports_to,,,,doc,
+    b,top,reports_to,,,,doc,
+    a,b,communicates_with,,,,doc,
+    p,a,member_of,,,,doc,
+    c,a,member_of,,,,doc,
+    p,b,member_of,,,,doc,
+    c,b,member_of,,,,doc,
+    n,b,member_of,,,,doc,
+    """
+    [finding] = kinds(run(write_dataset, BOARDS, rel), "shared_membership")
+    assert finding["entities"] == ["a", "b"]
+    assert finding["score"] == pytest.approx(2 / 3, abs=1e-4)
+    near_miss = rel.replace("c,b,member_of,,,,doc,", "")
+    assert kinds(run(write_dataset, BOARDS, near_miss), "shared_membership") == []
+    assert len(kinds(run(write_dataset, BOARDS, near_miss, min_shared_members=1),
+                     "shared_membership")) == 1
+
+
+def test_an_ended_membership_does_not_count_after_its_end(write_dataset):
+    rel = """
+    p,a,member_of,,,,doc,
+    c,a,member_of,,,,doc,
+    p,b,member_of,,,,doc,
+    c,b,member_of,,,2021-06,doc,
+    """
+    assert len(kinds(run(write_dataset, BOARDS, rel, as_of=date(2021, 6, 30)), "shared_membership")) == 1
+    assert kinds(run(write_dataset, BOARDS, rel, as_of=date(2021, 7, 1)), "shared_membership") == []
+
+
+def test_shared_remit_threshold(write_dataset):
+    result = run(write_dataset, BOARDS)
+    [remit] = kinds(result, "shared_remit")
+    assert remit["entities"] == ["a", "b"] and remit["score"] == pytest.approx(2 / 3, abs=1e-4)
+    assert kinds(run(write_dataset, BOARDS, min_remit_jaccard=0.7), "shared_remit") == []
+
+
+def test_missing_link_ranks_pairs_with_no_channel_first(write_dataset):
+    entities = BOARDS + "d,Delta Board,board,,,,,,,doc,x;y\n"
+    rel = """
+    a,top,reports_to,,,,doc,
+    b,top,reports_to,,,,doc,
+    d,top,reports_to,,,,doc,
+    p,a,member_of,,,,doc,
+    p,b,member_of,,,,doc,
+    """
+    links = kinds(run(write_dataset, entities, rel), "missing_link")
+    assert [(f["entities"], f["channel"]) for f in links] == [
+        (["a", "d"], "none"), (["b", "d"], "none"), (["a", "b"], "shared_member")]
+    assert links[0]["severity"] == "high" and "no member in common" in links[0]["explanation"]
+    assert "Police" in links[2]["explanation"]
+
+
+def test_a_linked_pair_is_no_missing_link(write_dataset):
+    for link in ("a,b,communicates_with", "b,a,communicates_with", "a,b,reports_to", "b,a,part_of"):
+        assert kinds(run(write_dataset, BOARDS, f"{link},,,,doc,"), "missing_link") == []
+
+
+def test_duplicate_and_parallel_oversight_make_boards_overlap(write_dataset):
+    entities = """
+    a,Alpha Board,board,,,true,,,,doc,
+    b,Beta Board,board,,,true,,,,doc,
+    c,Gamma Board,board,,,true,,,,doc,
+    p,Police,agency,police,,,,,,doc,
+    l,Council,agency,local-government,,,,,,doc,
+    i,Protocol,initiative,,,,,,,doc,x
+    j,Pilot,initiative,,,,,,,doc,x
+    k,Programme,initiative,,,,,,,doc,x
+    x,Exploitation,theme,,,,,,,doc,
+    """
+    rel = """
+    a,i,oversees,,,,doc,
+    b,i,oversees,,,,doc,
+    c,j,oversees,,,,doc,
+    p,i,leads,,,,doc,
+    l,j,leads,,,,doc,
+    p,k,leads,,,,doc,
+    """
+    result = run(write_dataset, entities, rel)
+    assert [f["entities"] for f in kinds(result, "duplicate_oversight")] == [["a", "b", "i"]]
+    # Different leads, same theme, no common board: i and j, j and k; but i and k share a lead.
+    assert [f["entities"] for f in kinds(result, "parallel_initiatives")] == [["i", "j"], ["j", "k"]]
+    links = {tuple(f["entities"]): f for f in kinds(result, "missing_link")}
+    assert set(links) == {("a", "b"), ("a", "c"), ("b", "c")}
+    assert links["a", "b"]["grounds"] == ["oversight"]
+    assert links["a", "c"]["grounds"] == ["parallel"]
+
+
+def test_gaps_and_their_near_misses(write_dataset):
+    entities = """
+    top,Executive,board,,,true,,,,doc,
+    lone,Lonely Group,board,,,,police;health,,,doc,
+    sub,Sub-group,board,,,,,,,doc,
+    p,Police,agency,police,,,,,,doc,
+    i,Unoverseen Initiative,initiative,,,,,,,doc,u
+    j,Overseen Initiative,initiative,,,,,,,doc,w
+    u,Only an unoverseen initiative addresses this,theme,,,,,,,doc,
+    w,Covered through oversight,theme,,,,,,,doc,
+    """
+    rel = """
+    sub,top,part_of,,,,doc,
+    p,lone,member_of,,,,doc,
+    top,j,oversees,,,,doc,
+    p,j,leads,,,,doc,
+    """
+    result = run(write_dataset, entities, rel)
+    assert [f["entities"] for f in kinds(result, "orphan_board")] == [["lone"]]  # top is no orphan
+    assert [f["entities"] for f in kinds(result, "unoverseen_initiative")] == [["i"]]
+    assert [f["entities"] for f in kinds(result, "unowned_theme")] == [["u"]]
+    assert [f["entities"] for f in kinds(result, "no_lead")] == [["i"]]
+    assert [(f["entities"], f["sector"]) for f in kinds(result, "missing_required_member")] == [
+        (["lone"], "health")]
+
+
+def test_brokers_clusters_and_coverage(tiny):
+    result = analyse(load_dataset(tiny), as_of=date(2022, 1, 1))
+    assert [b["id"] for b in result["brokers"]] == ["council", "police"]
+    assert result["brokers"][0]["boards"] == ["crime", "oversight"]
+    assert result["clusters"][0]["boards"] == ["crime", "oversight"]
+    cells = result["coverage"]["cells"]
+    assert cells["oversight"]["cce"] == "direct"
+    assert cells["lonely"]["cce"] == ""
+    assert all(cells[b["id"]]["online"] == "" for b in result["coverage"]["boards"])
+
+
+def test_coverage_through_an_overseen_initiative(write_dataset):
+    result = run(write_dataset, """
+        a,Alpha,board,,,true,,,,doc,
+        i,Initiative,initiative,,,,,,,doc,x
+        x,Theme,theme,,,,,,,doc,
+        """, "a,i,oversees,,,,doc,")
+    assert result["coverage"]["cells"]["a"]["x"] == "via initiative"

@@ -1,0 +1,45 @@
+from datetime import date
+
+import pytest
+
+from landscape.model import Entity, Landscape, Relationship, is_current, parse_date
+
+
+@pytest.mark.parametrize(("text", "start", "end"), [
+    ("2021", date(2021, 1, 1), date(2021, 12, 31)),
+    ("2021-02", date(2021, 2, 1), date(2021, 2, 28)),
+    ("2024-02", date(2024, 2, 1), date(2024, 2, 29)),
+    ("2021-03-18", date(2021, 3, 18), date(2021, 3, 18)),
+])
+def test_partial_dates_stand_for_their_span(text, start, end):
+    assert parse_date(text) == start
+    assert parse_date(text, end=True) == end
+
+
+@pytest.mark.parametrize("text", ["2021-13", "2021-02-30", "18/02/2021", "2021-1-5", "soon", ""])
+def test_impossible_or_malformed_dates_are_refused(text):
+    with pytest.raises(ValueError):
+        parse_date(text)
+
+
+def test_facts_hold_between_their_dates_inclusive():
+    assert is_current("2021-03", "2022", date(2021, 3, 1))
+    assert is_current("2021-03", "2022", date(2022, 12, 31))
+    assert not is_current("2021-03", "2022", date(2023, 1, 1))
+    assert not is_current("2021-03", "", date(2021, 2, 28))
+    assert is_current("", "", date(1900, 1, 1))
+
+
+def test_as_of_drops_facts_not_current_and_edges_to_entities_not_current():
+    landscape = Landscape(
+        [Entity("a", "A", "board"), Entity("b", "B", "board", start="2022"),
+         Entity("c", "C", "agency")],
+        [Relationship("a", "b", "communicates_with"),
+         Relationship("c", "a", "member_of", end="2021-06"),
+         Relationship("c", "a", "member_of", start="2023")])
+    in_2021 = landscape.as_of(date(2021, 3, 1))
+    assert set(in_2021.entities) == {"a", "c"}
+    assert [(e.source, e.end) for e in in_2021.relationships] == [("c", "2021-06")]
+    in_2024 = landscape.as_of(date(2024, 1, 1))
+    assert len(in_2024.relationships) == 2
+    assert landscape.as_of(None) is landscape
