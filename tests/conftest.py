@@ -51,3 +51,13 @@ def store_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "store"
     monkeypatch.setenv("LANDSCAPE_STORE", str(folder))
     return folder
+
+
+@pytest.fixture(params=["embedded"])
+def store(request: pytest.FixtureRequest, tmp_path: Path):
+    """Each store backend, empty."""
+    from landscape.store.embedded import EmbeddedStore
+
+    opened = EmbeddedStore(tmp_path / "store")
+    yield opened
+    opened.close()

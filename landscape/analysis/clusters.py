@@ -33,7 +33,8 @@ def clusters(facts: Facts, min_similarity: float = 0.2) -> list[dict[str, Any]]:
             continue
         boards = sorted(community, key=facts.name)
         theme_counts = Counter(theme for board in boards for theme in facts.board_covers(board))
-        common = [theme for theme, count in theme_counts.most_common() if count * 2 >= len(boards)]
+        common = sorted((theme for theme, count in theme_counts.items() if count * 2 >= len(boards)),
+                        key=lambda theme: (-theme_counts[theme], facts.name(theme)))
         found.append({"boards": boards, "board_names": [facts.name(b) for b in boards],
                       "themes": common, "theme_names": [facts.name(t) for t in common]})
     found.sort(key=lambda cluster: (-len(cluster["boards"]), cluster["board_names"]))

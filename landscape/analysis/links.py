@@ -53,7 +53,7 @@ def missing_links(facts: Facts, min_remit_jaccard: float = 0.5,
             reasons.append(f"both cover {listing(facts.names(why['remit']))}")
         if why["oversight"]:
             reasons.append(f"both oversee {listing(facts.names(why['oversight']))}")
-        for i, j in why["parallel"]:
+        for i, j in sorted(why["parallel"]):
             reasons.append(f"oversee parallel work ({facts.name(i)} and {facts.name(j)})")
         contact = (f"; their only contact is through {listing(facts.names(common))}, "
                    f"{'a member' if len(common) == 1 else 'members'} of both"

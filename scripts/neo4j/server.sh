@@ -75,6 +75,7 @@ pid_alive() {  # our server's pid, if its process is alive and really is our Neo
   echo "$pid"
 }
 
+# shellcheck disable=SC2016  # $1 expands in the inner bash
 bolt_answers() {  # a real Bolt handshake: propose 5.0-5.8 and 4.4, expect a non-zero version back
   local reply
   reply="$(timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
@@ -113,6 +114,9 @@ dbms.security.auth_enabled=true
 server.memory.pagecache.size=$PAGECACHE
 dbms.usage_report.enabled=false
 db.tx_log.rotation.retention_policy=1 files
+# Small transaction logs (the default preallocates 256 MiB per database).
+db.tx_log.preallocate=false
+db.tx_log.rotation.size=16M
 # Tests may try wrong passwords: never lock the test user out.
 dbms.security.auth_max_failed_attempts=0
 # Shut Bolt down in ~1 s instead of ~10 s.
@@ -144,7 +148,8 @@ do_start() {
   for f in debug.log neo4j.log; do log_lines "$RUN/logs/$f" >"$RUN/logs/.$f.start"; done
   say "starting Neo4j on $URI (heap $HEAP, page cache $PAGECACHE, home $RUN)"
   local t0=$SECONDS
-  setsid "$java" -Xms64m -Xmx"$HEAP" -XX:+UseG1GC -XX:-OmitStackTraceInFastThrow \
+  local detach=(); command -v setsid >/dev/null && detach=(setsid)  # own session: no terminal signals
+  "${detach[@]}" "$java" -Xms64m -Xmx"$HEAP" -XX:+UseG1GC -XX:-OmitStackTraceInFastThrow \
     -XX:+ExitOnOutOfMemoryError -Dio.netty.tryReflectionSetAccessible=true -Dlog4j2.disable.jmx=true \
     --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
     --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --enable-native-access=ALL-UNNAMED \

@@ -1,0 +1,70 @@
+"""The embedded store: atomic writes, a file lock, and the London landscape until loaded."""
+
+import os
+import threading
+
+import pytest
+from filelock import FileLock
+
+from landscape.errors import LandscapeError
+from landscape.store import open_store
+from landscape.store.embedded import DATA_FILE, LOCK_FILE, EmbeddedStore
+from landscape.validate import load_dataset
+
+
+def test_a_store_never_loaded_holds_the_london_landscape(tmp_path):
+    assert "lasob" in open_store(str(tmp_path / "new")).read().entities
+
+
+def test_an_empty_store_without_default_says_what_to_do(tmp_path):
+    with pytest.raises(LandscapeError, match="landscape load"):
+        EmbeddedStore(tmp_path).read()
+
+
+def test_a_second_load_waits_then_fails_clearly_while_the_lock_is_held(tmp_path, tiny):
+    store = EmbeddedStore(tmp_path, lock_timeout=0.2)
+    with FileLock(tmp_path / LOCK_FILE):
+        with pytest.raises(LandscapeError, match="locked by another load"):
+            store.write(load_dataset(tiny))
+    assert not (tmp_path / DATA_FILE).exists()
+
+
+def test_concurrent_loads_are_serialised(tmp_path, tiny):
+    landscape = load_dataset(tiny)
+    errors = []
+
+    def load():
+        try:
+            EmbeddedStore(tmp_path).write(landscape)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=load) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(EmbeddedStore(tmp_path).read().relationships) == len(landscape.relationships)
+
+
+def test_a_failed_write_leaves_the_store_exactly_as_it_was(tmp_path, tiny, monkeypatch):
+    store = EmbeddedStore(tmp_path)
+    store.write(load_dataset(tiny))
+    before = (tmp_path / DATA_FILE).read_bytes()
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", disk_full)
+    with pytest.raises(LandscapeError, match="No space left on device; the store was not changed"):
+        store.write(load_dataset(tiny), replace=True)
+    monkeypatch.undo()
+    assert (tmp_path / DATA_FILE).read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [DATA_FILE, LOCK_FILE]
+
+
+def test_a_damaged_store_file_is_reported(tmp_path):
+    (tmp_path / DATA_FILE).write_text("{not json")
+    with pytest.raises(LandscapeError, match="cannot be read"):
+        EmbeddedStore(tmp_path).read()

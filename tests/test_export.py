@@ -1,0 +1,68 @@
+"""Exports read back by independent readers; spreadsheet output is safe against formula injection."""
+
+import csv
+import io
+import json
+
+import networkx as nx
+import openpyxl
+
+from landscape.analysis import analyse
+from landscape.export import as_gexf, as_graphml, as_json, as_xlsx, write_csv_folder
+from landscape.formats import as_csv
+from landscape.formats import as_xlsx as findings_xlsx
+from landscape.model import Entity, Landscape, Relationship
+from landscape.validate import load_dataset
+from tests.test_store_contract import canonical
+
+RISKY = Landscape(
+    [Entity("a", "=HYPERLINK(\"http://evil\")", "board", source="+1"),
+     Entity("b", "@SUM(A1)", "board", start="2021", source="-2"),
+     Entity("t", "Theme – ‘quoted’", "theme")],
+    [Relationship("a", "b", "communicates_with", source_doc="=cmd"),
+     Relationship("a", "t", "addresses", source_doc="doc")])
+
+
+def test_csv_folder_round_trip_is_identical(tmp_path, tiny):
+    for landscape in (load_dataset(tiny), RISKY):
+        write_csv_folder(landscape, tmp_path / landscape.name)
+        assert canonical(load_dataset(tmp_path / landscape.name)) == canonical(landscape)
+
+
+def test_exported_csv_cells_are_neutralised(tmp_path):
+    write_csv_folder(RISKY, tmp_path)
+    rows = list(csv.reader(open(tmp_path / "entities.csv", encoding="utf-8")))
+    assert [row[1] for row in rows[1:3]] == ["'=HYPERLINK(\"http://evil\")", "'@SUM(A1)"]
+
+
+def test_xlsx_round_trip_and_cells_are_text(tmp_path, tiny):
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(as_xlsx(RISKY))
+    assert canonical(load_dataset(path)) == canonical(RISKY)
+    sheet = openpyxl.load_workbook(path)["entities"]
+    assert sheet["B2"].data_type == "s" and sheet["B2"].value.startswith("=HYPERLINK")
+
+
+def test_json_export(tiny):
+    data = json.loads(as_json(load_dataset(tiny)))
+    assert data["format"] == "landscape/1" and len(data["entities"]) == 14
+
+
+def test_graphml_and_gexf_read_back_with_networkx(tiny):
+    landscape = load_dataset(tiny)
+    for data, reader in ((as_graphml(landscape), nx.read_graphml), (as_gexf(landscape), nx.read_gexf)):
+        graph = reader(io.BytesIO(data))
+        assert graph.number_of_nodes() == 14
+        assert graph.number_of_edges() == 19
+        assert graph.nodes["oversight"]["type"] == "board"
+
+
+def test_findings_csv_and_xlsx_neutralise_formulas(tmp_path):
+    result = analyse(RISKY)
+    text = as_csv(result)
+    assert "'=HYPERLINK" not in text or all(
+        not cell.startswith(("=", "+", "-", "@")) for row in csv.reader(io.StringIO(text)) for cell in row)
+    path = tmp_path / "findings.xlsx"
+    path.write_bytes(findings_xlsx(result))
+    for row in openpyxl.load_workbook(path)["coverage"].iter_rows(values_only=True):
+        assert not any(isinstance(v, str) and v.startswith(("=", "+", "-", "@")) for v in row)

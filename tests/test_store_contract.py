@@ -1,0 +1,65 @@
+"""The contract every store keeps, run against each backend."""
+
+from datetime import date
+
+from landscape.analysis import analyse
+from landscape.model import Entity, Landscape, Relationship
+from landscape.serialize import to_dict
+from landscape.validate import load_dataset
+
+
+def canonical(landscape: Landscape) -> dict:
+    """The landscape's facts in a comparable order; an empty cell and a missing one are the same."""
+    data = to_dict(landscape)
+    rows = {key: [{k: v for k, v in row.items() if v} for row in data[key]]
+            for key in ("entities", "relationships")}
+    return {"entities": sorted(rows["entities"], key=lambda row: row["id"]),
+            "relationships": sorted(rows["relationships"], key=lambda row: sorted(row.items()))}
+
+
+def test_write_then_read_gives_the_same_landscape(store, tiny):
+    landscape = load_dataset(tiny)
+    summary = store.write(landscape, replace=True)
+    assert (summary.entities, summary.relationships) == (14, 19)
+    assert canonical(store.read()) == canonical(landscape)
+
+
+def test_loading_twice_never_duplicates(store, tiny):
+    landscape = load_dataset(tiny)
+    store.write(landscape, replace=True)
+    store.write(landscape)
+    assert canonical(store.read()) == canonical(landscape)
+
+
+def test_merge_updates_by_id_and_replace_clears(store, tiny):
+    store.write(load_dataset(tiny), replace=True)
+    update = Landscape([Entity("lonely", "Renamed Network", "board", source="doc C"),
+                        Entity("newcomer", "New Charity", "vcs", source="doc C")],
+                       [Relationship("newcomer", "lonely", "member_of", source_doc="doc C")])
+    store.write(update)
+    merged = store.read()
+    assert merged.entities["lonely"].name == "Renamed Network"
+    assert len(merged.entities) == 15 and len(merged.relationships) == 20
+    store.write(update, replace=True)
+    assert set(store.read().entities) == {"lonely", "newcomer"}
+
+
+def test_unicode_extra_columns_and_dates_survive(store):
+    landscape = Landscape(
+        [Entity("a", "Children’s Board – “London”", "board", "2021-03", "2024", "doc ‘A’",
+                {"colour": "ünïcode", "sector": "vcs"}),
+         Entity("b", "<b>Bold</b>", "board")],
+        [Relationship("a", "b", "communicates_with", "2021", "", "doc", "", {"note": "=1+1"})])
+    store.write(landscape, replace=True)
+    assert canonical(store.read()) == canonical(landscape)
+
+
+def test_analysis_reads_back_identically(store, tiny):
+    landscape = load_dataset(tiny)
+    store.write(landscape, replace=True)
+    day = date(2022, 1, 1)
+    assert analyse(store.read(), as_of=day)["findings"] == analyse(landscape, as_of=day)["findings"]
+
+
+def test_describe_names_the_store_without_secrets(store):
+    assert "secret" not in store.describe()

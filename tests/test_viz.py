@@ -1,0 +1,102 @@
+"""Maps and reports: golden view models, inert hostile input, and single self-contained files."""
+
+import json
+import os
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from landscape.validate import load_dataset
+from viz.map import MapOptions, map_view, render_map
+from viz.render import vis_assets
+from viz.report import render_report, report_view
+
+GOLDEN = Path(__file__).parent / "golden"
+DAY = date(2022, 1, 1)
+HOSTILE = [
+    '<img src=x onerror="document.title=\'pwned\'">',
+    "</script><script>document.title='pwned'</script>",
+    'a href="javascript:alert(1)" thing',
+    "{{ 7*7 }} & ' \" \u2028",
+]
+
+
+def check_golden(name: str, data) -> None:
+    """Compare `data` with the golden file; LANDSCAPE_UPDATE_GOLDEN=1 rewrites it."""
+    path = GOLDEN / name
+    text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    if os.environ.get("LANDSCAPE_UPDATE_GOLDEN") or not path.exists():
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+def test_map_view_matches_golden(tiny):
+    check_golden("tiny-map-view.json", map_view(load_dataset(tiny), DAY))
+
+
+def test_report_view_matches_golden(tiny):
+    view = report_view(load_dataset(tiny), DAY, generated=date(2000, 1, 1))
+    view.pop("map")  # covered by the map golden file
+    view["uncovered"] = sorted(view["uncovered"])
+    check_golden("tiny-report-view.json", view)
+
+
+@pytest.fixture
+def hostile(tmp_path):
+    """A dataset whose every string is an attempt to inject markup or script."""
+    import csv
+
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    with open(folder / "entities.csv", "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["id", "name", "type", "sector", "top", "source", "description", "url"])
+        for number, text in enumerate(HOSTILE):
+            writer.writerow([f"h{number}", text, "board", text, "true", text, text, ""])
+        writer.writerow(["u", "Linked", "board", "", "true", "doc", "", "javascript:alert(1)"])
+    with open(folder / "relationships.csv", "w", newline="", encoding="utf-8") as file:
+        csv.writer(file).writerows([["source", "target", "type", "source_doc"],
+                                    ["h0", "h1", "communicates_with", HOSTILE[1]]])
+    return load_dataset(folder)
+
+
+@pytest.mark.parametrize("render", [
+    lambda landscape: render_map(landscape, DAY),
+    lambda landscape: render_report(landscape, DAY),
+])
+def test_every_user_string_is_inert(hostile, render):
+    page = render(hostile)
+    assert "<img src=x" not in page
+    assert "</script><script>document.title" not in page
+    assert not re.search(r"href=[\"']?javascript:", page, re.I)
+    assert "{{ 7*7 }}" in page  # templates never evaluate user text
+    scripts = re.findall(r"<script\b[^>]*>", page.replace(vis_assets()["script"], ""))
+    assert scripts == ["<script>", '<script type="application/json" id="lmap-data">', "<script>"] + (
+        ["<script>"] if "<main>" in page else [])
+
+
+def test_only_web_links_are_kept(hostile):
+    urls = {node["id"]: node["url"] for node in map_view(hostile, DAY)["nodes"]}
+    assert urls["u"] == ""
+
+
+def test_pages_are_self_contained(tiny):
+    for page in (render_map(load_dataset(tiny), DAY), render_report(load_dataset(tiny), DAY)):
+        assert not re.search(r"<(script|link|img|iframe|source|object)\b[^>]*\b(src|href)=", page, re.I)
+        assert not re.search(r"@import|url\((?!\"?data:)", page)
+        assert "default-src 'none'" in page
+
+
+def test_large_landscapes_need_a_focus():
+    from landscape.errors import LandscapeError
+    from landscape.model import Entity, Landscape, Relationship
+
+    entities = [Entity(f"b{n}", f"Board {n}", "board") for n in range(5001)]
+    chain = [Relationship(f"b{n}", f"b{n + 1}", "communicates_with") for n in range(5000)]
+    landscape = Landscape(entities, chain)
+    with pytest.raises(LandscapeError, match="too many to draw"):
+        map_view(landscape, DAY)
+    view = map_view(landscape, DAY, MapOptions(focus="b10", depth=2))
+    assert sorted(node["id"] for node in view["nodes"]) == ["b10", "b11", "b12", "b8", "b9"]
