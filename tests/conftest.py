@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -53,9 +55,52 @@ def store_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-@pytest.fixture(params=["embedded"])
+@pytest.fixture(scope="session")
+def neo4j_server() -> Iterator[dict[str, str]]:
+    """A real Neo4j server for the whole session: started once, stopped at the end.
+
+    When it cannot start, the Neo4j tests fail in CI (CI=true) and skip elsewhere, with the reason.
+    """
+    from tests.neo4j_server import start_neo4j, stop_neo4j
+
+    try:
+        settings = start_neo4j()
+    except RuntimeError as error:
+        if os.environ.get("CI") == "true":
+            pytest.fail(str(error), pytrace=False)
+        pytest.skip(str(error))
+    yield settings
+    stop_neo4j()
+
+
+@pytest.fixture(scope="session")
+def neo4j_driver(neo4j_server: dict[str, str]) -> Iterator[Any]:
+    """A driver to the test server, for tests that look at the graph itself."""
+    from neo4j import GraphDatabase
+
+    with GraphDatabase.driver(neo4j_server["uri"],
+                              auth=(neo4j_server["user"], neo4j_server["password"])) as driver:
+        yield driver
+
+
+@pytest.fixture
+def neo4j_store(neo4j_server: dict[str, str], neo4j_driver: Any) -> Iterator[Any]:
+    """A Neo4jStore on a wiped database."""
+    from landscape.store.neo4j import Neo4jStore
+
+    neo4j_driver.execute_query("MATCH (n) DETACH DELETE n", database_=neo4j_server["database"])
+    opened = Neo4jStore(neo4j_server["uri"], user=neo4j_server["user"],
+                        password=neo4j_server["password"], database=neo4j_server["database"])
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def store(request: pytest.FixtureRequest, tmp_path: Path):
     """Each store backend, empty."""
+    if request.param == "neo4j":
+        yield request.getfixturevalue("neo4j_store")
+        return
     from landscape.store.embedded import EmbeddedStore
 
     opened = EmbeddedStore(tmp_path / "store")
