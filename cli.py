@@ -283,5 +283,39 @@ def export(dataset: str | None, fmt: str, output: str, **store: Any) -> None:
         click.echo(f"{fmt} written to {output}", err=True)
 
 
+@main.command("diff", epilog=examples("landscape diff london --from 2021-03 --to 2024-12",
+                                      "landscape diff old-partners/ partners.xlsx --format json",
+                                      "landscape diff --from 2023 --to 2024 --format markdown"))
+@click.argument("dataset", required=False, metavar="[DATASET]")
+@click.argument("other", required=False, metavar="[OTHER]")
+@click.option("--from", "from_day", callback=parse_as_of, metavar="DATE",
+              help="The earlier date (of DATASET).")
+@click.option("--to", "to_day", callback=parse_as_of, metavar="DATE",
+              help="The later date (of OTHER, or of DATASET again).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table",
+              show_default=True, help="Output format.")
+@click.option("-o", "--output", default="-", metavar="FILE", help="Write to FILE ('-' for standard output).")
+@store_options
+@fail_clearly
+def diff_command(dataset: str | None, other: str | None, from_day: date | None, to_day: date | None,
+                 fmt: str, output: str, **store: Any) -> None:
+    """Show what changed: bodies and initiatives that started, ended or were renamed, and
+    relationships that began or ended, between two dates of one landscape or between two
+    datasets."""
+    import json
+
+    from landscape.diff import as_markdown, as_text, diff
+    from landscape.output import write_output
+
+    if other is None and (from_day is None or to_day is None):
+        raise click.UsageError("give --from and --to, or two datasets to compare")
+    before = open_landscape(dataset, **store)
+    after = open_landscape(other, **store) if other else before
+    changes = diff(before, after, before_day=from_day, after_day=to_day)
+    text = {"table": as_text, "markdown": as_markdown,
+            "json": lambda c: json.dumps(c, indent=2, ensure_ascii=False) + "\n"}[fmt](changes)
+    write_output(text, output)
+
+
 if __name__ == "__main__":
     main()

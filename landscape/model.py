@@ -30,6 +30,12 @@ EDGE_ENDPOINTS: dict[str, frozenset[tuple[str, str]]] = {
 }
 EDGE_TYPES = tuple(EDGE_ENDPOINTS)
 UNDIRECTED_EDGE_TYPES = frozenset({"communicates_with"})
+# How each relationship reads in a sentence: "<source> <verb> <target>".
+EDGE_VERBS = {
+    "reports_to": "reports to", "part_of": "is part of", "member_of": "is a member of",
+    "oversees": "oversees", "leads": "leads", "delivers": "delivers", "funds": "funds",
+    "supports": "supports", "communicates_with": "communicates with", "addresses": "addresses",
+}
 # How people read each type: singular and plural.
 TYPE_LABELS = {
     "board": ("board", "boards"),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from landscape.errors import DatasetError, Problem
+from landscape.errors import DatasetError, LandscapeError, Problem
 from landscape.model import (
     EDGE_ENDPOINTS,
     MEMBER_ROLES,
@@ -184,3 +184,24 @@ def cycles(table: Table, edges: list[tuple[Relationship, int]]) -> list[Problem]
             path = " → ".join([cycle[0][0]] + [v for _, v in cycle])
             problems.append(Problem(table.where, line, "target", f"{edge_type} cycle: {path}"))
     return problems
+
+
+def check_consistent(landscape: Landscape) -> None:
+    """Check a landscape built by merging datasets: every relationship joins entities that
+    exist, with types it allows, and no `reports_to` or `part_of` cycle. Raises LandscapeError."""
+    messages = []
+    entities = landscape.entities
+    for edge in landscape.relationships:
+        if edge.source not in entities or edge.target not in entities:
+            messages.append(f"{edge.source} {edge.type} {edge.target}: refers to a missing entity")
+        elif (entities[edge.source].type, entities[edge.target].type) not in EDGE_ENDPOINTS[edge.type]:
+            messages.append(f"{edge.source} {edge.type} {edge.target}: not allowed between a "
+                            f"{entities[edge.source].type} and a {entities[edge.target].type}")
+    for edge_type in ("reports_to", "part_of"):
+        graph = nx.DiGraph((e.source, e.target) for e in landscape.edges(edge_type))
+        for component in nx.strongly_connected_components(graph):
+            if len(component) > 1:
+                messages.append(f"{edge_type} cycle among {', '.join(sorted(component))}")
+    if messages:
+        raise LandscapeError("merging would make the stored landscape inconsistent; nothing was "
+                             "loaded:\n" + "\n".join(messages))

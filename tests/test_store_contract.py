@@ -2,6 +2,8 @@
 
 from datetime import date
 
+import pytest
+
 from landscape.analysis import analyse
 from landscape.model import Entity, Landscape, Relationship
 from landscape.serialize import to_dict
@@ -63,3 +65,14 @@ def test_analysis_reads_back_identically(store, tiny):
 
 def test_describe_names_the_store_without_secrets(store):
     assert "secret" not in store.describe()
+
+
+def test_a_merge_that_would_close_a_cycle_is_refused_and_changes_nothing(store):
+    from landscape.errors import LandscapeError
+
+    store.write(Landscape([Entity("a", "A", "board"), Entity("b", "B", "board")],
+                          [Relationship("a", "b", "reports_to")]), replace=True)
+    with pytest.raises(LandscapeError, match="reports_to cycle among a, b"):
+        store.write(Landscape([Entity("a", "A", "board"), Entity("b", "B", "board")],
+                              [Relationship("b", "a", "reports_to")]))
+    assert [(e.source, e.target) for e in store.read().relationships] == [("a", "b")]

@@ -1,0 +1,120 @@
+"""What changed between two states of a landscape: two dates of one dataset, or two datasets.
+
+Entities are matched by id: one present only in the later state started, one
+present only in the earlier state ended, and one whose name differs was renamed
+(or, within one dataset, a started entity whose `replaces` column names an
+ended one). Relationships are matched by source, target, type and role.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from landscape.model import EDGE_VERBS, TYPE_LABELS, Landscape, Relationship
+
+COMPARED_ATTRIBUTES = ("sector", "level", "required_sectors", "top")
+
+
+def diff(before: Landscape, after: Landscape, *, before_day: date | None = None,
+         after_day: date | None = None) -> dict[str, Any]:
+    """The changes from `before` (as of `before_day`) to `after` (as of `after_day`)."""
+    old, new = before.as_of(before_day), after.as_of(after_day)
+    started = [e for i, e in new.entities.items() if i not in old.entities]
+    ended = [e for i, e in old.entities.items() if i not in new.entities]
+    renamed = [{"id": i, "type": e.type, "from": old.entities[i].name, "to": e.name}
+               for i, e in new.entities.items() if i in old.entities and old.entities[i].name != e.name]
+    replaced = {e.get("replaces"): e for e in started if e.get("replaces") in old.entities}
+    for old_id, successor in replaced.items():
+        renamed.append({"id": successor.id, "type": successor.type, "replaces": old_id,
+                        "from": old.entities[old_id].name, "to": successor.name})
+    started = [e for e in started if e.get("replaces") not in replaced]
+    ended = [e for e in ended if e.id not in replaced]
+    changed = [
+        {"id": i, "name": e.name, "attribute": key, "from": old.entities[i].get(key), "to": e.get(key)}
+        for i, e in new.entities.items() if i in old.entities
+        for key in COMPARED_ATTRIBUTES if old.entities[i].get(key) != e.get(key)
+    ]
+    old_edges = {edge_key(e): e for e in old.relationships}
+    new_edges = {edge_key(e): e for e in new.relationships}
+    added = [sentence(e, new) for k, e in new_edges.items() if k not in old_edges]
+    removed = [sentence(e, old) for k, e in old_edges.items() if k not in new_edges]
+    return {
+        "from": {"landscape": before.name, "as_of": before_day.isoformat() if before_day else None},
+        "to": {"landscape": after.name, "as_of": after_day.isoformat() if after_day else None},
+        "summary": {"started": len(started), "ended": len(ended), "renamed": len(renamed),
+                    "changed": len(changed), "relationships_added": len(added),
+                    "relationships_removed": len(removed)},
+        "started": [entity_row(e) for e in sorted(started, key=type_then_name)],
+        "ended": [entity_row(e) for e in sorted(ended, key=type_then_name)],
+        "renamed": renamed,
+        "changed": changed,
+        "relationships_added": sorted(added, key=lambda row: (row["type"], row["sentence"])),
+        "relationships_removed": sorted(removed, key=lambda row: (row["type"], row["sentence"])),
+    }
+
+
+def edge_key(edge: Relationship) -> tuple[str, str, str, str]:
+    return edge.source, edge.target, edge.type, edge.role
+
+
+def type_then_name(entity: Any) -> tuple[int, str]:
+    return list(TYPE_LABELS).index(entity.type), entity.name
+
+
+def entity_row(entity: Any) -> dict[str, str]:
+    return {"id": entity.id, "name": entity.name, "type": entity.type, "start": entity.start,
+            "end": entity.end, "source": entity.source}
+
+
+def sentence(edge: Relationship, landscape: Landscape) -> dict[str, str]:
+    role = f" (as {edge.role})" if edge.role and edge.role != "member" else ""
+    return {"source": edge.source, "target": edge.target, "type": edge.type, "role": edge.role,
+            "sentence": f"{landscape.name_of(edge.source)} {EDGE_VERBS[edge.type]} "
+                        f"{landscape.name_of(edge.target)}{role}",
+            "source_doc": edge.source_doc}
+
+
+def sections(changes: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """The changes as titled lists of plain sentences, empty sections left out."""
+    def entity_line(row: dict[str, str]) -> str:
+        return f"{row['name']} ({TYPE_LABELS[row['type']][0]})"
+
+    found = [
+        ("Started", [entity_line(e) for e in changes["started"]]),
+        ("Ended", [entity_line(e) for e in changes["ended"]]),
+        ("Renamed", [f"{r['from']} → {r['to']}" for r in changes["renamed"]]),
+        ("Changed", [f"{c['name']}: {c['attribute']} {c['from'] or '(none)'} → {c['to'] or '(none)'}"
+                     for c in changes["changed"]]),
+        ("New relationships", [r["sentence"] for r in changes["relationships_added"]]),
+        ("Relationships ended", [r["sentence"] for r in changes["relationships_removed"]]),
+    ]
+    return [(title, rows) for title, rows in found if rows]
+
+
+def heading(changes: dict[str, Any]) -> str:
+    def when(side: dict[str, Any]) -> str:
+        return side["landscape"] + (f" on {side['as_of']}" if side["as_of"] else "")
+
+    return f"Changes from {when(changes['from'])} to {when(changes['to'])}"
+
+
+def as_text(changes: dict[str, Any]) -> str:
+    """The changes as a readable report for a terminal."""
+    lines = [heading(changes), ""]
+    for title, rows in sections(changes) or [("No changes", [])]:
+        lines += [f"{title.upper()} ({len(rows)})" if rows else title, *(f"  {row}" for row in rows), ""]
+    return "\n".join(lines)
+
+
+def as_markdown(changes: dict[str, Any]) -> str:
+    lines = [f"# {heading(changes)}", ""]
+    for title, rows in sections(changes) or [("No changes", [])]:
+        lines += [f"## {title} ({len(rows)})", "", *(f"- {markdown_text(row)}" for row in rows), ""]
+    return "\n".join(lines)
+
+
+def markdown_text(text: str) -> str:
+    for char in "\\`*_[]<>#|":
+        text = text.replace(char, "\\" + char)
+    return text
