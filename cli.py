@@ -250,9 +250,8 @@ def map_command(dataset: str | None, as_of: date | None, output: str, focus: str
 def report(dataset: str | None, as_of: date | None, output: str, title: str | None,
            **store: Any) -> None:
     """Write the executive pack: the map, the findings and the coverage matrix in one file."""
-    from viz.report import render_report
-
     from landscape.output import write_output
+    from viz.report import render_report
 
     landscape = open_landscape(dataset, **store)
     write_output(render_report(landscape, day_or_today(as_of), title=title), output)

@@ -34,12 +34,12 @@ the same findings.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
 
@@ -50,6 +50,7 @@ from landscape.errors import LandscapeError
 from landscape.model import EDGE_TYPES, NODE_TYPES, Entity, Landscape, Relationship
 from landscape.store import NEO4J_SCHEMES
 from landscape.store.base import LoadSummary, Store, relationship_key
+from landscape.validate import check_consistent
 
 # The driver logs connection trouble too; we report it as one LandscapeError line instead.
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
@@ -58,10 +59,9 @@ T = TypeVar("T")
 BATCH_SIZE = 5000  # rows per UNWIND query
 TIMEOUT = 5.0  # seconds to open a connection, or to get one from the pool
 ATTR = "attr_"  # prefix of extra-column properties
-ENTITY_FIELDS = ("id", "name", "type", "start", "end", "source")
-RELATIONSHIP_FIELDS = ("role", "start", "end", "source_doc")
 LABELS = {node_type: node_type.capitalize() for node_type in NODE_TYPES}
 REL_TYPES = {edge_type: edge_type.upper() for edge_type in EDGE_TYPES}
+NODE_TYPE_OF = {label: node_type for node_type, label in LABELS.items()}
 EDGE_TYPE_OF = {rel_type: edge_type for edge_type, rel_type in REL_TYPES.items()}
 for _name in (*LABELS.values(), *REL_TYPES.values()):
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", _name):  # pragma: no cover - guards the model
@@ -71,23 +71,50 @@ ANY_REL_TYPE = "|".join(REL_TYPES.values())
 
 SCHEMA = "CREATE CONSTRAINT landscape_entity_id IF NOT EXISTS FOR (e:Entity) REQUIRE e.id IS UNIQUE"
 CLEAR = "MATCH (n) WHERE n:Entity OR n:LandscapeMeta DETACH DELETE n"
+IS_EMPTY = "RETURN NOT EXISTS { MATCH (:Entity) }"
 NEXT_ENTITY_SEQ = "MATCH (e:Entity) RETURN coalesce(max(e.seq), -1) + 1"
 NEXT_RELATIONSHIP_SEQ = f"MATCH (:Entity)-[r:{ANY_REL_TYPE}]->(:Entity) RETURN coalesce(max(r.seq), -1) + 1"
-WRITE_ENTITIES = """
+
+# Rows travel as lists, which the driver packs far faster than maps: see entity_rows and relationship_rows.
+# %(label)s and %(type)s are filled from LABELS and REL_TYPES only; everything else is a parameter.
+ENTITY_ROW = """
 UNWIND $rows AS row
-MERGE (e:Entity {id: row.props.id})
-WITH e, row, coalesce(e.seq, row.seq) AS seq
-REMOVE e:%(any_label)s
-SET e = row.props, e.seq = seq, e:%(label)s
+WITH row[0] AS id, row[1] AS name, row[2] AS start, row[3] AS end, row[4] AS source,
+     row[5] + $first_seq AS seq, row[6] AS attrs
+"""
+CREATE_ENTITIES = ENTITY_ROW + """
+CREATE (e:Entity:%(label)s {id: id, name: name, type: $type, start: start, end: end, source: source, seq: seq})
+SET e += attrs
 RETURN count(e)
 """
-WRITE_RELATIONSHIPS = """
+MERGE_ENTITIES = ENTITY_ROW + """
+MERGE (e:Entity {id: id})
+ON CREATE SET e.seq = seq
+WITH e, id, name, start, end, source, attrs, e.seq AS seq
+REMOVE e:%(any_label)s
+SET e = attrs
+SET e:%(label)s, e.id = id, e.name = name, e.type = $type, e.start = start, e.end = end, e.source = source,
+    e.seq = seq
+RETURN count(e)
+"""
+RELATIONSHIP_ROW = """
 UNWIND $rows AS row
-MATCH (a:Entity {id: row.source})
-MATCH (b:Entity {id: row.target})
-MERGE (a)-[r:%(type)s {key: row.props.key}]->(b)
-WITH r, row, coalesce(r.seq, row.seq) AS seq
-SET r = row.props, r.seq = seq
+WITH row[0] AS source, row[1] AS target, row[2] + $first_seq AS seq, row[3] AS role, row[4] AS start,
+     row[5] AS end, row[6] AS source_doc, row[7] AS attrs
+MATCH (a:Entity {id: source})
+MATCH (b:Entity {id: target})
+"""
+CREATE_RELATIONSHIPS = RELATIONSHIP_ROW + """
+CREATE (a)-[r:%(type)s {role: role, start: start, end: end, source_doc: source_doc, seq: seq}]->(b)
+SET r += attrs
+RETURN count(r)
+"""
+MERGE_RELATIONSHIPS = RELATIONSHIP_ROW + """
+MERGE (a)-[r:%(type)s {role: role, start: start, end: end}]->(b)
+ON CREATE SET r.seq = seq
+WITH r, role, start, end, source_doc, attrs, r.seq AS seq
+SET r = attrs
+SET r.role = role, r.start = start, r.end = end, r.source_doc = source_doc, r.seq = seq
 RETURN count(r)
 """
 MISSING_ENDPOINTS = """
@@ -96,12 +123,29 @@ WITH DISTINCT id
 WHERE NOT EXISTS { MATCH (:Entity {id: id}) }
 RETURN collect(id)[..3]
 """
-SET_NAME = "MERGE (m:LandscapeMeta) SET m.name = $name"
+SET_META = """
+MERGE (m:LandscapeMeta)
+WITH m, coalesce(m.entity_columns, []) AS entity_columns, coalesce(m.relationship_columns, []) AS edge_columns
+SET m.name = $name,
+    m.entity_columns = entity_columns + [c IN $entity_columns WHERE NOT c IN entity_columns],
+    m.relationship_columns = edge_columns + [c IN $relationship_columns WHERE NOT c IN edge_columns]
+"""
 COUNT = f"RETURN COUNT {{ (:Entity) }}, COUNT {{ (:Entity)-[:{ANY_REL_TYPE}]->(:Entity) }}"
-READ_NAME = "MATCH (m:LandscapeMeta) RETURN m.name LIMIT 1"
+READ_META = "MATCH (m:LandscapeMeta) RETURN m.name, m.entity_columns, m.relationship_columns LIMIT 1"
 READ_ENTITIES = "MATCH (e:Entity) RETURN properties(e) ORDER BY e.seq"
 READ_RELATIONSHIPS = (f"MATCH (a:Entity)-[r:{ANY_REL_TYPE}]->(b:Entity) "
                       "RETURN a.id, b.id, type(r), properties(r) ORDER BY r.seq")
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A landscape ready to write: list rows grouped by label (or type), and the extra columns in order."""
+
+    name: str
+    entities: dict[str, list[list[Any]]]
+    relationships: dict[str, list[list[Any]]]
+    entity_columns: list[str]
+    relationship_columns: list[str]
 
 
 class Neo4jStore(Store):
@@ -137,20 +181,9 @@ class Neo4jStore(Store):
 
     def write(self, landscape: Landscape, *, replace: bool = False) -> LoadSummary:
         with self._translated("load failed: {}; the store was not changed"):
-            entities = entity_rows(landscape)  # checks every type before touching the database
-            relationships = relationship_rows(landscape)
+            rows = to_rows(landscape)  # checks every type before touching the database
             self._run(lambda tx: tx.run(SCHEMA).consume(), write=True)
-
-            def load(tx: ManagedTransaction) -> LoadSummary:
-                if replace:
-                    tx.run(CLEAR).consume()
-                write_rows(tx, WRITE_ENTITIES, "label", entities, _single(tx, NEXT_ENTITY_SEQ))
-                write_rows(tx, WRITE_RELATIONSHIPS, "type", relationships, _single(tx, NEXT_RELATIONSHIP_SEQ))
-                tx.run(SET_NAME, name=landscape.name).consume()
-                record = tx.run(COUNT).single(strict=True)
-                return LoadSummary(record[0], record[1], replace)
-
-            return self._run(load, write=True)
+            return self._run(lambda tx: load(tx, rows, replace), write=True)
 
     def _run(self, work: Callable[[ManagedTransaction], T], *, write: bool) -> T:
         """Run `work` in one managed transaction (retried by the driver on transient errors)."""
@@ -178,8 +211,10 @@ class Neo4jStore(Store):
             if error.code == "Neo.ClientError.Database.DatabaseNotFound":
                 raise LandscapeError(f"{where}: database {self.database!r} does not exist") from None
             raise LandscapeError(f"{where}: {failed.format(first_line(error.message or error))}") from None
-        except (DriverError, ValueError, LandscapeError) as error:
+        except (DriverError, ValueError) as error:
             raise LandscapeError(f"{where}: {failed.format(first_line(error))}") from None
+        except LandscapeError as error:
+            raise LandscapeError(f"{where}: {failed.format(error)}") from None
 
 
 def split_credentials(location: str) -> tuple[str, str | None, str | None]:
@@ -205,52 +240,89 @@ def first_line(error: object) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
-def props(fields: dict[str, str], attrs: dict[str, str]) -> dict[str, Any]:
-    """Node or relationship properties: the fields, then the extra columns prefixed, in order."""
-    return {**fields, **{ATTR + key: value for key, value in attrs.items()}, "attr_keys": list(attrs)}
+def to_rows(landscape: Landscape) -> Rows:
+    """The landscape as rows, relationships made distinct by `relationship_key` (as `merge` does)."""
+    edges = {relationship_key(edge): edge for edge in landscape.relationships}
+    return Rows(landscape.name, entity_rows(landscape.entities.values()), relationship_rows(edges.values()),
+                columns(entity.attrs for entity in landscape.entities.values()),
+                columns(edge.attrs for edge in edges.values()))
 
 
-def entity_rows(landscape: Landscape) -> dict[str, list[dict[str, Any]]]:
-    """Rows to write, by label; `seq` is the entity's position in the landscape."""
-    rows: dict[str, list[dict[str, Any]]] = {}
-    for seq, entity in enumerate(landscape.entities.values()):
+def columns(attrs: Iterable[dict[str, str]]) -> list[str]:
+    """Extra column names in first-seen order: the order exports write them in."""
+    seen: dict[str, None] = {}
+    for row in attrs:
+        seen.update(dict.fromkeys(row))
+    return list(seen)
+
+
+def stored_attrs(attrs: dict[str, str]) -> dict[str, str]:
+    """Extra columns as prefixed properties, empty ones too: which columns a row has matters to exports."""
+    return {ATTR + key: value for key, value in attrs.items()}
+
+
+def entity_rows(entities: Iterable[Entity]) -> dict[str, list[list[Any]]]:
+    """[id, name, start, end, source, seq, attrs] by label; `seq` is the position in the landscape."""
+    rows: dict[str, list[list[Any]]] = {}
+    for seq, entity in enumerate(entities):
         if entity.type not in LABELS:
             raise LandscapeError(f"entity {entity.id!r} has unknown type {entity.type!r}")
-        fields = {name: getattr(entity, name) for name in ENTITY_FIELDS}
-        rows.setdefault(LABELS[entity.type], []).append({"seq": seq, "props": props(fields, entity.attrs)})
+        rows.setdefault(LABELS[entity.type], []).append(
+            [entity.id, entity.name, entity.start, entity.end, entity.source, seq, stored_attrs(entity.attrs)])
     return rows
 
 
-def relationship_rows(landscape: Landscape) -> dict[str, list[dict[str, Any]]]:
-    """Rows to write, by relationship type, each with its key."""
-    rows: dict[str, list[dict[str, Any]]] = {}
-    for seq, edge in enumerate(landscape.relationships):
+def relationship_rows(edges: Iterable[Relationship]) -> dict[str, list[list[Any]]]:
+    """[source, target, seq, role, start, end, source_doc, attrs] by relationship type."""
+    rows: dict[str, list[list[Any]]] = {}
+    for seq, edge in enumerate(edges):
         if edge.type not in REL_TYPES:
             raise LandscapeError(f"relationship {edge.source!r} -> {edge.target!r} has unknown "
                                  f"type {edge.type!r}")
-        fields = {name: getattr(edge, name) for name in RELATIONSHIP_FIELDS}
-        fields["key"] = json.dumps(relationship_key(edge), ensure_ascii=False)
         rows.setdefault(REL_TYPES[edge.type], []).append(
-            {"seq": seq, "source": edge.source, "target": edge.target, "props": props(fields, edge.attrs)})
+            [edge.source, edge.target, seq, edge.role, edge.start, edge.end, edge.source_doc,
+             stored_attrs(edge.attrs)])
     return rows
 
 
-def write_rows(tx: ManagedTransaction, template: str, slot: str, rows: dict[str, list[dict[str, Any]]],
-               first_seq: int) -> None:
-    """Write each label's (or type's) rows in batches; `seq` counts on from `first_seq`."""
-    for name, group in rows.items():
-        query = template % {slot: name, "any_label": ANY_LABEL}
+def load(tx: ManagedTransaction, rows: Rows, replace: bool) -> LoadSummary:
+    """The whole load, in the one transaction `tx`: CREATE into an empty store, else MERGE."""
+    if replace:
+        tx.run(CLEAR).consume()
+    if replace or _single(tx, IS_EMPTY):
+        write_groups(tx, CREATE_ENTITIES, rows.entities, 0)
+        write_groups(tx, CREATE_RELATIONSHIPS, rows.relationships, 0)
+        write_meta(tx, rows)
+    else:
+        write_groups(tx, MERGE_ENTITIES, rows.entities, _single(tx, NEXT_ENTITY_SEQ))
+        write_groups(tx, MERGE_RELATIONSHIPS, rows.relationships, _single(tx, NEXT_RELATIONSHIP_SEQ))
+        write_meta(tx, rows)
+        merged = read_landscape(tx)
+        assert merged is not None
+        check_consistent(merged)  # as base.merge does; raising here rolls the whole load back
+    record = tx.run(COUNT).single(strict=True)
+    return LoadSummary(record[0], record[1], replace)
+
+
+def write_meta(tx: ManagedTransaction, rows: Rows) -> None:
+    tx.run(SET_META, name=rows.name, entity_columns=rows.entity_columns,
+           relationship_columns=rows.relationship_columns).consume()
+
+
+def write_groups(tx: ManagedTransaction, template: str, groups: dict[str, list[list[Any]]], first_seq: int) -> None:
+    """Each label's (or type's) rows in batches of BATCH_SIZE; `seq` counts on from `first_seq`."""
+    for name, group in groups.items():
+        query = template % {"label": name, "type": name, "any_label": ANY_LABEL}
         for start in range(0, len(group), BATCH_SIZE):
-            batch = [{**row, "seq": first_seq + row["seq"]} for row in group[start:start + BATCH_SIZE]]
-            _write_batch(tx, query, batch)
+            _write_batch(tx, query, group[start:start + BATCH_SIZE], first_seq=first_seq,
+                         type=NODE_TYPE_OF.get(name, ""))
 
 
-def _write_batch(tx: ManagedTransaction, query: str, rows: list[dict[str, Any]]) -> None:
+def _write_batch(tx: ManagedTransaction, query: str, rows: list[list[Any]], **parameters: Any) -> None:
     """One UNWIND query; every row must be written (a relationship needs both its entities)."""
-    written = _single(tx, query, rows=rows)
+    written = _single(tx, query, rows=rows, **parameters)
     if written != len(rows):
-        ids = [row[end] for row in rows for end in ("source", "target")]
-        missing = _single(tx, MISSING_ENDPOINTS, ids=ids)
+        missing = _single(tx, MISSING_ENDPOINTS, ids=[row[end] for row in rows for end in (0, 1)])
         raise LandscapeError(f"relationships refer to unknown entities {', '.join(map(repr, missing))}")
 
 
@@ -260,23 +332,27 @@ def _single(tx: ManagedTransaction, query: str, **parameters: Any) -> Any:
 
 def read_landscape(tx: ManagedTransaction) -> Landscape | None:
     """The stored landscape, in the order it was written; None if nothing was ever loaded."""
-    name = tx.run(READ_NAME).single()
-    entities = [read_entity(record[0]) for record in tx.run(READ_ENTITIES)]
-    if name is None and not entities:
+    meta = tx.run(READ_META).single()
+    name, entity_columns, relationship_columns = meta.values() if meta else ("landscape", [], [])
+    entities = [read_entity(record[0], entity_columns or []) for record in tx.run(READ_ENTITIES)]
+    if meta is None and not entities:
         return None
-    relationships = [read_relationship(*record.values()) for record in tx.run(READ_RELATIONSHIPS)]
-    return Landscape(entities, relationships, name[0] if name else "landscape")
+    relationships = [read_relationship(source, target, rel_type, properties, relationship_columns or [])
+                     for source, target, rel_type, properties in tx.run(READ_RELATIONSHIPS)]
+    return Landscape(entities, relationships, name or "landscape")
 
 
-def read_attrs(properties: dict[str, Any]) -> dict[str, str]:
-    return {key: properties.get(ATTR + key, "") for key in properties.get("attr_keys", [])}
+def read_attrs(properties: dict[str, Any], columns: list[str]) -> dict[str, str]:
+    """The extra columns a node or relationship has, in the landscape's column order."""
+    return {key: properties[ATTR + key] for key in columns if ATTR + key in properties}
 
 
-def read_entity(properties: dict[str, Any]) -> Entity:
-    fields = {name: properties.get(name, "") for name in ENTITY_FIELDS}
-    return Entity(**fields, attrs=read_attrs(properties))
+def read_entity(properties: dict[str, Any], columns: list[str]) -> Entity:
+    fields = {name: properties.get(name, "") for name in ("id", "name", "type", "start", "end", "source")}
+    return Entity(**fields, attrs=read_attrs(properties, columns))
 
 
-def read_relationship(source: str, target: str, rel_type: str, properties: dict[str, Any]) -> Relationship:
-    fields = {name: properties.get(name, "") for name in RELATIONSHIP_FIELDS}
-    return Relationship(source, target, EDGE_TYPE_OF[rel_type], **fields, attrs=read_attrs(properties))
+def read_relationship(source: str, target: str, rel_type: str, properties: dict[str, Any],
+                      columns: list[str]) -> Relationship:
+    fields = {name: properties.get(name, "") for name in ("role", "start", "end", "source_doc")}
+    return Relationship(source, target, EDGE_TYPE_OF[rel_type], **fields, attrs=read_attrs(properties, columns))
