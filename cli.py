@@ -264,9 +264,10 @@ def report(dataset: str | None, as_of: date | None, output: str, title: str | No
                               "landscape export --format gexf -o landscape.gexf"))
 @dataset_argument
 @click.option("--format", "fmt", required=True,
-              type=click.Choice(["json", "csv", "xlsx", "graphml", "gexf"]),
+              type=click.Choice(["json", "csv", "xlsx", "graphml", "gexf", "popolo"]),
               help="json, csv (a folder in the interchange format), xlsx (a workbook in the "
-                   "interchange format), graphml or gexf.")
+                   "interchange format), graphml, gexf (with dates for Gephi's timeline) or popolo "
+                   "(Popolo JSON: organizations, posts and memberships).")
 @click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
               help="File (for csv: folder) to write; '-' for standard output.")
 @store_options
@@ -280,6 +281,23 @@ def export(dataset: str | None, fmt: str, output: str, **store: Any) -> None:
     run_export(open_landscape(dataset, **store), fmt, output)
     if output != "-":
         click.echo(f"{fmt} written to {output}", err=True)
+
+
+@main.command(epilog=examples("landscape template -o partnership.xlsx"))
+@click.option("-o", "--output", default="landscape.xlsx", show_default=True, metavar="FILE",
+              help="Workbook to write.")
+@fail_clearly
+def template(output: str) -> None:
+    """Write a ready-to-fill workbook: column notes, drop-down lists and date formats.
+    Fill it in, then `landscape validate FILE` and `landscape load FILE`."""
+    from landscape.output import write_output
+    from landscape.template import template_workbook
+
+    if output == "-" and sys.stdout.isatty():
+        raise click.UsageError("the workbook is binary: write it to a file with -o")
+    write_output(template_workbook(), output)
+    if output != "-":
+        click.echo(f"template written to {output}", err=True)
 
 
 @main.command("diff", epilog=examples("landscape diff london --from 2021-03 --to 2024-12",

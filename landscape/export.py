@@ -11,11 +11,11 @@ from pathlib import Path
 import networkx as nx
 
 from landscape.errors import LandscapeError
-from landscape.model import UNDIRECTED_EDGE_TYPES, Landscape
+from landscape.model import UNDIRECTED_EDGE_TYPES, Landscape, parse_date
 from landscape.output import spreadsheet_safe, write_file_atomically, write_output
 from landscape.serialize import interchange_rows, to_dict
 
-EXPORT_FORMATS = ("json", "csv", "xlsx", "graphml", "gexf")
+EXPORT_FORMATS = ("json", "csv", "xlsx", "graphml", "gexf", "popolo")
 
 
 def export(landscape: Landscape, fmt: str, output: str) -> None:
@@ -26,7 +26,7 @@ def export(landscape: Landscape, fmt: str, output: str) -> None:
         write_csv_folder(landscape, Path(output))
         return
     writers: dict[str, Callable[[Landscape], str | bytes]] = {
-        "json": as_json, "xlsx": as_xlsx, "graphml": as_graphml, "gexf": as_gexf}
+        "json": as_json, "xlsx": as_xlsx, "graphml": as_graphml, "gexf": as_gexf, "popolo": as_popolo}
     write_output(writers[fmt](landscape), output)
 
 
@@ -53,6 +53,12 @@ def csv_text(columns: list[str], rows: list[dict[str, str]]) -> str:
 
 def as_json(landscape: Landscape) -> str:
     return json.dumps(to_dict(landscape), indent=2, ensure_ascii=False) + "\n"
+
+
+def as_popolo(landscape: Landscape) -> str:
+    from landscape.popolo import popolo
+
+    return json.dumps(popolo(landscape), indent=2, ensure_ascii=False) + "\n"
 
 
 def as_xlsx(landscape: Landscape) -> bytes:
@@ -99,6 +105,20 @@ def as_graphml(landscape: Landscape) -> bytes:
 
 
 def as_gexf(landscape: Landscape) -> bytes:
+    """GEXF with `start`/`end` as full dates (a partial end date becomes the span's last day),
+    so Gephi's timeline shows when each body and relationship existed."""
+    graph = to_networkx(landscape)
+    for _, _, data in graph.edges(data=True):
+        full_dates(data)
+    for _, data in graph.nodes(data=True):
+        full_dates(data)
     buffer = io.BytesIO()
-    nx.write_gexf(to_networkx(landscape), buffer)
+    nx.write_gexf(graph, buffer)
     return buffer.getvalue()
+
+
+def full_dates(data: dict[str, object]) -> None:
+    for key in ("start", "end"):
+        value = data.pop(key, "")
+        if value:
+            data[key] = parse_date(str(value), end=key == "end").isoformat()

@@ -66,3 +66,48 @@ def test_findings_csv_and_xlsx_neutralise_formulas(tmp_path):
     path.write_bytes(findings_xlsx(result))
     for row in openpyxl.load_workbook(path)["coverage"].iter_rows(values_only=True):
         assert not any(isinstance(v, str) and v.startswith(("=", "+", "-", "@")) for v in row)
+
+
+DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}){0,2}$"
+
+
+def test_gexf_dates_drive_gephis_timeline(tiny):
+    import re as regex
+
+    data = as_gexf(load_dataset(tiny)).decode()
+    assert regex.search(r'<graph[^>]*mode="dynamic"', data)
+    assert regex.search(r'<graph[^>]*timeformat="date"', data)
+    graph = nx.read_gexf(io.BytesIO(as_gexf(load_dataset(tiny))))
+    assert graph.nodes["oversight"]["start"] == "2021-03-01"
+    [ended] = [d for _, _, d in graph.edges(data=True) if d.get("end")]
+    assert ended["end"] == "2022-12-31"
+
+
+def test_popolo_has_the_schemas_required_fields_and_types():
+    import re as regex
+
+    from landscape.datasets import shipped_dataset
+    from landscape.export import as_popolo
+
+    data = json.loads(as_popolo(shipped_dataset()))
+    organizations = {o["id"]: o for o in data["organizations"]}
+    assert organizations["lasob"]["classification"] == "board"
+    for record in data["organizations"]:
+        assert isinstance(record["id"], str) and isinstance(record["name"], str)
+        assert record.get("parent_id", "lasob") in organizations
+        for key in ("founding_date", "dissolution_date"):
+            assert regex.match(DATE_PATTERN, record.get(key, "2021"))
+    posts = {p["id"]: p for p in data["posts"]}
+    for post in data["posts"]:
+        assert all(isinstance(post[key], str) for key in ("id", "label", "role", "organization_id"))
+        assert post["organization_id"] in organizations
+    for membership in data["memberships"]:
+        assert membership["organization_id"] in organizations
+        assert membership.get("post_id", next(iter(posts))) in posts
+        assert "post_id" in membership or membership["member"]["id"] in organizations
+        for key in ("start_date", "end_date"):
+            assert regex.match(DATE_PATTERN, membership.get(key, "2021"))
+    for record in data["organizations"] + data["posts"] + data["memberships"]:
+        assert record["sources"] and all(regex.match(r"^[a-z][a-z0-9+.-]*:", s["url"]) for s in record["sources"])
+    chair = next(m for m in data["memberships"] if m["role"] == "chair" and m["organization_id"] == "lasob")
+    assert chair["start_date"] == "2021-03"

@@ -1,35 +1,37 @@
 """The Neo4j store: one landscape kept as a property graph in a Neo4j database.
 
 Schema. Every entity is a node labelled `:Entity` plus one label for its type
-(`:Board`, `:Agency`, `:Vcs`, `:Initiative`, `:Person`, `:Theme`); every
-relationship has its type in upper case (`:REPORTS_TO`, `:MEMBER_OF`, ...). Labels
-and types are derived from the model's fixed lists and checked to be plain
-identifiers, so no user text is ever spliced into Cypher: every value travels as a
-query parameter. Entity and relationship fields are properties of the same name;
-extra columns are properties prefixed `attr_`, with `attr_keys` keeping their column
-order (Neo4j does not). A relationship carries `key`, its `relationship_key` as JSON,
-so that several relationships of one type between one pair (other role, other
-dates) stay apart while loading the same fact twice does not duplicate it. `seq`
-keeps the order of entities and relationships, and one `:LandscapeMeta` node keeps
-the landscape's name. `:Entity(id)` is unique (a constraint, created before a load).
+(`:Board`, `:Agency`, `:Vcs`, `:Initiative`, `:Person`, `:Theme`); every relationship
+has its type in upper case (`:REPORTS_TO`, `:MEMBER_OF`, ...). Labels and types come
+from the model's fixed lists and are checked to be plain identifiers, so no user text
+is ever spliced into Cypher: every value travels as a query parameter. Fields are
+properties of the same name, extra columns are properties prefixed `attr_`, and `seq`
+keeps the landscape's order. A relationship is identified by its endpoints, type,
+role, start and end (`relationship_key`): MERGE matches on exactly those, so several
+relationships of one type between one pair (other role, other dates) stay apart while
+loading the same fact twice does not duplicate it. One `:LandscapeMeta` node keeps the
+landscape's name and its extra columns in order. `:Entity(id)` is unique (a
+constraint, created IF NOT EXISTS before each load).
 
-All or nothing. A load runs as ONE managed write transaction: the optional clear,
-every batched `UNWIND $rows ... MERGE` query, the name and the counts. Neo4j commits
-it whole or rolls it back whole, so a load that fails part way (a dropped
-connection, a relationship to an unknown entity, a full heap) leaves the database as
-it was and readers never see half a load. Batching still matters inside that
-transaction: each query carries a few thousand rows, not one round trip per row.
-The price is that the whole load's changes are held in the server's heap until
-commit: a load larger than `db.memory.transaction.max` (or the heap) fails cleanly,
-changes nothing, and says so. The uniqueness constraint is schema, created in its
-own transaction before the load; it stays if the load fails, which is harmless.
+All or nothing. A load is ONE managed write transaction holding every batched
+`UNWIND $rows ...` query: Neo4j commits it whole or rolls it back whole, so a load that
+fails part way (a dropped connection, a relationship to an unknown entity, a merge
+that would close a reporting cycle, too little server memory) leaves the database as
+it was, and readers never see half a load. Into an empty store the rows are CREATEd;
+into a loaded one, MERGEd by id and by relationship key, then the merged landscape is
+checked like `base.merge` does before the commit. `replace=True` retires the old
+landscape by relabelling it `:LandscapeRetired` in the same transaction (deleting it
+there would make every later index lookup in the transaction crawl), and deletes the
+retired nodes after the commit in small transactions. The price of one transaction
+is that the server holds the whole load in memory until commit (about 1-2 KB of heap
+per row); a load that does not fit fails cleanly and changes nothing.
 
-Cypher does the set work where the data is: upserting entities by id and
-relationships by key (`MERGE`), clearing, ordering and counting. Python does what
-is cheap and per row: checking types against the model, building the rows and keys,
-grouping them by label (labels cannot be parameters). Analysis runs in Python on
-the landscape read back, exactly as for the embedded store, so both stores give
-the same findings.
+Cypher does the set work where the data is: creating or upserting, matching
+endpoints, retiring, deleting, ordering and counting. Python does what is per row
+and cheap, or shared with the embedded store: checking types against the model,
+building the rows (as lists, which the driver packs several times faster than maps),
+grouping them by label, the merge consistency check, and the analysis of the
+landscape read back, so that both stores give the same findings.
 """
 
 from __future__ import annotations
@@ -70,12 +72,16 @@ ANY_LABEL = ":".join(LABELS.values())
 ANY_REL_TYPE = "|".join(REL_TYPES.values())
 
 SCHEMA = "CREATE CONSTRAINT landscape_entity_id IF NOT EXISTS FOR (e:Entity) REQUIRE e.id IS UNIQUE"
-CLEAR = "MATCH (n) WHERE n:Entity OR n:LandscapeMeta DETACH DELETE n"
+# Replacing retires the old landscape by label (fast) rather than deleting it in the load's transaction: deleting
+# many nodes there makes every later index lookup in the same transaction crawl. SWEEP deletes it after commit.
+RETIRE = f"MATCH (n) WHERE n:Entity OR n:LandscapeMeta SET n:LandscapeRetired REMOVE n:Entity:LandscapeMeta:{ANY_LABEL}"
+SWEEP = "MATCH (n:LandscapeRetired) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 1000 ROWS"
 IS_EMPTY = "RETURN NOT EXISTS { MATCH (:Entity) }"
 NEXT_ENTITY_SEQ = "MATCH (e:Entity) RETURN coalesce(max(e.seq), -1) + 1"
 NEXT_RELATIONSHIP_SEQ = f"MATCH (:Entity)-[r:{ANY_REL_TYPE}]->(:Entity) RETURN coalesce(max(r.seq), -1) + 1"
 
 # Rows travel as lists, which the driver packs far faster than maps: see entity_rows and relationship_rows.
+# MERGE writes only what changed: an unchanged row costs the transaction no memory.
 # %(label)s and %(type)s are filled from LABELS and REL_TYPES only; everything else is a parameter.
 ENTITY_ROW = """
 UNWIND $rows AS row
@@ -89,12 +95,10 @@ RETURN count(e)
 """
 MERGE_ENTITIES = ENTITY_ROW + """
 MERGE (e:Entity {id: id})
-ON CREATE SET e.seq = seq
-WITH e, id, name, start, end, source, attrs, e.seq AS seq
-REMOVE e:%(any_label)s
-SET e = attrs
-SET e:%(label)s, e.id = id, e.name = name, e.type = $type, e.start = start, e.end = end, e.source = source,
-    e.seq = seq
+WITH e, attrs {.*, id: id, name: name, type: $type, start: start, end: end, source: source,
+               seq: coalesce(e.seq, seq)} AS props
+FOREACH (_ IN CASE WHEN properties(e) <> props THEN [1] ELSE [] END | SET e = props)
+FOREACH (_ IN CASE WHEN e:%(label)s THEN [] ELSE [1] END | REMOVE e:%(any_label)s SET e:%(label)s)
 RETURN count(e)
 """
 RELATIONSHIP_ROW = """
@@ -111,10 +115,8 @@ RETURN count(r)
 """
 MERGE_RELATIONSHIPS = RELATIONSHIP_ROW + """
 MERGE (a)-[r:%(type)s {role: role, start: start, end: end}]->(b)
-ON CREATE SET r.seq = seq
-WITH r, role, start, end, source_doc, attrs, r.seq AS seq
-SET r = attrs
-SET r.role = role, r.start = start, r.end = end, r.source_doc = source_doc, r.seq = seq
+WITH r, attrs {.*, role: role, start: start, end: end, source_doc: source_doc, seq: coalesce(r.seq, seq)} AS props
+FOREACH (_ IN CASE WHEN properties(r) <> props THEN [1] ELSE [] END | SET r = props)
 RETURN count(r)
 """
 MISSING_ENDPOINTS = """
@@ -183,7 +185,11 @@ class Neo4jStore(Store):
         with self._translated("load failed: {}; the store was not changed"):
             rows = to_rows(landscape)  # checks every type before touching the database
             self._run(lambda tx: tx.run(SCHEMA).consume(), write=True)
-            return self._run(lambda tx: load(tx, rows, replace), write=True)
+            summary = self._run(lambda tx: load(tx, rows, replace), write=True)
+        with self._translated("loaded, but deleting the previous landscape failed: {}; the next load does it"):
+            with self._driver.session(database=self.database) as session:
+                session.run(SWEEP).consume()  # CALL IN TRANSACTIONS needs an auto-commit transaction
+        return summary
 
     def _run(self, work: Callable[[ManagedTransaction], T], *, write: bool) -> T:
         """Run `work` in one managed transaction (retried by the driver on transient errors)."""
@@ -288,7 +294,7 @@ def relationship_rows(edges: Iterable[Relationship]) -> dict[str, list[list[Any]
 def load(tx: ManagedTransaction, rows: Rows, replace: bool) -> LoadSummary:
     """The whole load, in the one transaction `tx`: CREATE into an empty store, else MERGE."""
     if replace:
-        tx.run(CLEAR).consume()
+        tx.run(RETIRE).consume()
     if replace or _single(tx, IS_EMPTY):
         write_groups(tx, CREATE_ENTITIES, rows.entities, 0)
         write_groups(tx, CREATE_RELATIONSHIPS, rows.relationships, 0)
