@@ -111,3 +111,14 @@ def test_popolo_has_the_schemas_required_fields_and_types():
         assert record["sources"] and all(regex.match(r"^[a-z][a-z0-9+.-]*:", s["url"]) for s in record["sources"])
     chair = next(m for m in data["memberships"] if m["role"] == "chair" and m["organization_id"] == "lasob")
     assert chair["start_date"] == "2021-03"
+
+
+def test_the_london_landscape_round_trips_through_csv_and_xlsx(tmp_path):
+    from landscape.datasets import shipped_dataset
+
+    london = shipped_dataset()
+    write_csv_folder(london, tmp_path / "csv")
+    (tmp_path / "london.xlsx").write_bytes(as_xlsx(london))
+    for copy in (tmp_path / "csv", tmp_path / "london.xlsx"):
+        assert canonical(load_dataset(copy)) == canonical(london)
+    assert any(entity.get("aliases") for entity in load_dataset(tmp_path / "csv").entities.values())
