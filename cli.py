@@ -54,7 +54,7 @@ def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--store", envvar="LANDSCAPE_STORE", metavar="PATH|URI",
                      help="A folder for the embedded store, or a neo4j:// or bolt:// URI "
-                          "[env LANDSCAPE_STORE; default: your data folder]."),
+                          "[env LANDSCAPE_STORE or NEO4J_URI; default: your data folder]."),
         click.option("--neo4j-user", envvar="NEO4J_USERNAME", metavar="NAME",
                      help="Neo4j user name [env NEO4J_USERNAME]."),
         click.option("--neo4j-password", envvar="NEO4J_PASSWORD", metavar="SECRET",

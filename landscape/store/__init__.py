@@ -13,9 +13,10 @@ __all__ = ["LoadSummary", "Store", "default_store_location", "open_store"]
 
 
 def default_store_location() -> str:
-    """`LANDSCAPE_STORE`, else a folder in the user's data directory."""
-    if os.environ.get("LANDSCAPE_STORE"):
-        return os.environ["LANDSCAPE_STORE"]
+    """`LANDSCAPE_STORE`, else `NEO4J_URI`, else a folder in the user's data directory."""
+    for variable in ("LANDSCAPE_STORE", "NEO4J_URI"):
+        if os.environ.get(variable):
+            return os.environ[variable]
     data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
     return str(Path(data_home) / "landscape")
 
