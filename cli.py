@@ -300,6 +300,26 @@ def template(output: str) -> None:
         click.echo(f"template written to {output}", err=True)
 
 
+@main.command(epilog=examples("landscape generate --entities 10000 -o synthetic-10k/",
+                              "landscape generate --entities 100000 --relationships 1000000 -o big/"))
+@click.option("--entities", type=click.IntRange(10), required=True, help="How many entities.")
+@click.option("--relationships", type=click.IntRange(0),
+              help="How many relationships to aim for [default: 10 per entity].")
+@click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same landscape.")
+@click.option("-o", "--output", required=True, metavar="FOLDER", help="Folder to write the dataset into.")
+@fail_clearly
+def generate(entities: int, relationships: int | None, seed: int, output: str) -> None:
+    """Write a synthetic landscape of any size in the interchange format, for benchmarks."""
+    from pathlib import Path
+
+    from landscape.export import write_csv_folder
+    from landscape.generate import generate as make
+
+    landscape = make(entities, relationships, seed)
+    write_csv_folder(landscape, Path(output))
+    click.echo(f"{output}: {len(landscape)} entities, {len(landscape.relationships)} relationships", err=True)
+
+
 @main.command("diff", epilog=examples("landscape diff london --from 2021-03 --to 2024-12",
                                       "landscape diff old-partners/ partners.xlsx --format json",
                                       "landscape diff --from 2023 --to 2024 --format markdown"))
