@@ -78,7 +78,7 @@ def test_every_user_string_is_inert(hostile, render):
 
 
 def test_only_web_links_are_kept(hostile):
-    urls = {node["id"]: node["url"] for node in map_view(hostile, DAY)["nodes"]}
+    urls = {node["entity"]: node["url"] for node in map_view(hostile, DAY)["nodes"]}
     assert urls["u"] == ""
 
 
@@ -99,4 +99,53 @@ def test_large_landscapes_need_a_focus():
     with pytest.raises(LandscapeError, match="too many to draw"):
         map_view(landscape, DAY)
     view = map_view(landscape, DAY, MapOptions(focus="b10", depth=2))
-    assert sorted(node["id"] for node in view["nodes"]) == ["b10", "b11", "b12", "b8", "b9"]
+    assert sorted(node["entity"] for node in view["nodes"]) == ["b10", "b11", "b12", "b8", "b9"]
+
+
+def test_entity_ids_never_reach_vis_network_as_keys():
+    """vis-network keeps nodes in plain objects, where an id like `__proto__` would break it."""
+    from landscape.model import Entity, Landscape, Relationship
+
+    landscape = Landscape([Entity("__proto__", "Proto", "board"), Entity("constructor", "Maker", "board")],
+                          [Relationship("__proto__", "constructor", "communicates_with")])
+    view = map_view(landscape, DAY, MapOptions(focus="__proto__"))
+    assert [(n["id"], n["entity"]) for n in view["nodes"]] == [("n0", "__proto__"), ("n1", "constructor")]
+    assert (view["edges"][0]["from"], view["edges"][0]["to"], view["focus"]) == ("n0", "n1", "n0")
+
+
+def test_tiers_follow_long_reporting_lines_and_loops():
+    """A chain of thousands of reporting lines, then a loop: no recursion limit, every body placed."""
+    from landscape.model import Entity, Landscape, Relationship
+    from viz.map import tier_levels
+
+    chain = [Entity(f"b{n}", f"Board {n}", "board") for n in range(3000)]
+    lines = [Relationship(f"b{n + 1}", f"b{n}", "reports_to") for n in range(2999)]
+    loop = [Relationship("x", "y", "reports_to"), Relationship("y", "x", "reports_to")]
+    tiers = tier_levels(Landscape([*chain, Entity("x", "X", "board"), Entity("y", "Y", "board"),
+                                   Entity("p", "Post", "person")], lines + loop))
+    assert [tiers[f"b{n}"] for n in (0, 1, 2999)] == [0, 1, 2999]
+    assert sorted([tiers["x"], tiers["y"]]) == [0, 1]
+    assert tiers["p"] == 3000
+
+
+def test_large_maps_are_placed_quickly_without_overlaps():
+    """Above the physics limit the layout comes from Python: linear time, nodes kept apart."""
+    import time
+
+    from scipy.spatial import cKDTree
+
+    from landscape.model import Entity, Landscape, Relationship
+    from viz.map import SPACING, place
+
+    boards = [Entity(f"b{n}", f"Board {n}", "board") for n in range(400)]
+    posts = [Entity(f"p{n}", f"Post {n}", "person") for n in range(7600)]
+    lines = [Relationship(f"b{n}", f"b{n // 3}", "reports_to") for n in range(1, 400)]
+    seats = [Relationship(f"p{n}", f"b{(n * n) % 400 if n % 7 else n % 5}", "member_of") for n in range(7000)]
+    landscape = Landscape(boards + posts, lines + seats)
+    nodes = [{"entity": e.id} for e in landscape.entities.values()]
+    start = time.perf_counter()
+    place(nodes, landscape)
+    assert time.perf_counter() - start < 2
+    points = [(node["x"], node["y"]) for node in nodes]
+    distance, _ = cKDTree(points).query(points, k=2)
+    assert distance[:, 1].min() > SPACING / 3
