@@ -17,6 +17,7 @@ import argparse
 import gc
 import math
 import multiprocessing
+import os
 import random
 import tempfile
 import time
@@ -112,6 +113,7 @@ def time_landscape(landscape: Landscape, repeat: int = 3) -> dict[str, float]:
 def run_pyvis(graph: nx.Graph, path: str, done: multiprocessing.Queue) -> None:
     from pyvis.network import Network
 
+    os.chdir(os.path.dirname(path))  # pyvis copies its lib/ folder into the working directory
     start = time.perf_counter()
     network = Network()
     network.from_nx(graph)
