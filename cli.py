@@ -239,22 +239,24 @@ def map_command(dataset: str | None, as_of: date | None, output: str, focus: str
 
 
 @main.command(epilog=examples("landscape report -o london-report.html",
-                              "landscape report graph_data/london --as-of 2024-12"))
+                              "landscape report graph_data/london --as-of 2024-12 --since 2021-03"))
 @dataset_argument
 @as_of_option
 @click.option("-o", "--output", default="landscape-report.html", show_default=True,
               metavar="FILE", help="HTML file to write ('-' for standard output).")
 @click.option("--title", help="Title of the report [default: from the dataset].")
+@click.option("--since", callback=parse_as_of, metavar="DATE",
+              help="Add a section on what changed from DATE to the report's date.")
 @store_options
 @fail_clearly
 def report(dataset: str | None, as_of: date | None, output: str, title: str | None,
-           **store: Any) -> None:
+           since: date | None, **store: Any) -> None:
     """Write the executive pack: the map, the findings and the coverage matrix in one file."""
     from landscape.output import write_output
     from viz.report import render_report
 
     landscape = open_landscape(dataset, **store)
-    write_output(render_report(landscape, day_or_today(as_of), title=title), output)
+    write_output(render_report(landscape, day_or_today(as_of), title=title, since=since), output)
     if output != "-":
         click.echo(f"report written to {output}", err=True)
 

@@ -121,3 +121,12 @@ def test_export_json_and_csv(runner, tiny, tmp_path):
     assert runner.invoke(main, ["validate", str(tmp_path / "copy")]).exit_code == 0
     result = runner.invoke(main, ["export", str(tiny), "--format", "csv", "-o", "-"])
     assert result.exit_code == 1 and "give a folder" in result.output
+
+
+def test_report_with_since_has_a_section_on_what_changed(runner, tmp_path):
+    path = tmp_path / "report.html"
+    result = runner.invoke(main, ["report", "london", "--as-of", "2024-12", "--since", "2021-03", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    page = path.read_text(encoding="utf-8")
+    assert "What changed from 2021-03-31 to 2024-12-31" in page
+    assert "Pan-London CSE Protocol (initiative)" in page

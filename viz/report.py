@@ -11,19 +11,22 @@ from typing import Any
 
 from landscape.analysis import analyse
 from landscape.analysis.findings import KIND_TITLES, KINDS, category
+from landscape.diff import diff
+from landscape.diff import sections as diff_sections
 from landscape.model import TYPE_LABELS, Landscape
 from viz.map import MapOptions, map_view
 from viz.render import render
 
 
 def render_report(landscape: Landscape, day: date, *, title: str | None = None,
-                  generated: date | None = None) -> str:
-    view = report_view(landscape, day, title=title, generated=generated)
+                  generated: date | None = None, since: date | None = None) -> str:
+    view = report_view(landscape, day, title=title, generated=generated, since=since)
     return render("report.html.j2", report=view, view=view["map"], title=view["title"])
 
 
 def report_view(landscape: Landscape, day: date, *, title: str | None = None,
-                generated: date | None = None) -> dict[str, Any]:
+                generated: date | None = None, since: date | None = None) -> dict[str, Any]:
+    """The report's data; with `since`, a section on what changed from that date to `day`."""
     result = analyse(landscape, as_of=day)
     title = title or f"{landscape.name.title()} landscape: overlaps, gaps and links"
     sections = []
@@ -37,8 +40,13 @@ def report_view(landscape: Landscape, day: date, *, title: str | None = None,
     severity = {s: sum(1 for f in result["findings"] if f["severity"] == s)
                 for s in ("high", "medium", "low")}
     names = {e.id: e.name for e in landscape.entities.values()}
+    changes = None
+    if since is not None:
+        changes = diff(landscape, landscape, before_day=since, after_day=day)
+        changes["sections"] = diff_sections(changes)
     return {
         "title": title,
+        "changes": changes,
         "as_of": day.isoformat(),
         "generated": (generated or date.today()).isoformat(),
         "held": held,
