@@ -16,8 +16,9 @@ from datetime import date
 from typing import Any
 
 from landscape.analysis import analyse
+from landscape.analysis.findings import GAP_KINDS
 from landscape.errors import LandscapeError
-from landscape.model import NODE_TYPES, TYPE_LABELS, UNDIRECTED_EDGE_TYPES, Landscape
+from landscape.model import EDGE_VERBS, NODE_TYPES, TYPE_LABELS, UNDIRECTED_EDGE_TYPES, Landscape
 from viz.render import render
 
 STYLE = {  # colour and vis-network shape of each node type
@@ -33,13 +34,6 @@ EDGE_COLOURS = {
     "oversees": "#8e44ad", "leads": "#2e8b57", "delivers": "#7fb58f", "funds": "#b8860b",
     "supports": "#5f9ea0", "communicates_with": "#1b9e77", "addresses": "#e0a39a",
 }
-EDGE_LABELS = {
-    "reports_to": "reports to", "part_of": "is part of", "member_of": "is a member of",
-    "oversees": "oversees", "leads": "leads", "delivers": "delivers", "funds": "funds",
-    "supports": "supports", "communicates_with": "communicates with", "addresses": "addresses",
-}
-GAP_KINDS = {"unoverseen_initiative", "unowned_theme", "orphan_board",
-             "missing_required_member", "no_lead"}
 OVERLAP_PAIR_KINDS = {"shared_membership", "shared_remit", "parallel_initiatives"}
 PHYSICS_LIMIT = 1000  # above this many nodes, positions come from Python and physics is off
 DRAW_LIMIT = 5000  # above this many nodes, a focus is required
@@ -170,7 +164,7 @@ def safe_url(url: str) -> str:
 
 def edge_view(number: int, edge: Any, landscape: Landscape, keys: dict[str, str]) -> dict[str, Any]:
     directed = edge.type not in UNDIRECTED_EDGE_TYPES
-    words = [landscape.name_of(edge.source), EDGE_LABELS[edge.type], landscape.name_of(edge.target)]
+    words = [landscape.name_of(edge.source), EDGE_VERBS[edge.type], landscape.name_of(edge.target)]
     if edge.role and edge.role != "member":
         words.append(f"({edge.role})")
     lines = [" ".join(words)]
