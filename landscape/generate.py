@@ -1,8 +1,11 @@
 """Synthetic landscapes of any size, shaped like real ones, for benchmarks and load tests.
 
-Boards form reporting trees (each reports to an earlier board, so no cycles),
-members sit on boards with a skewed distribution (a few organisations sit on
-many), initiatives are overseen, led, delivered and funded, and boards and
+Boards form reporting trees (each reports to an earlier board, so no cycles)
+and are grouped into areas of about `AREA_BOARDS` boards, as England's
+safeguarding partnerships are. Most memberships are local: within an area a few
+organisations (the council, the police, health) sit on most boards, the rest on
+one or two. A tenth are national bodies sitting on boards anywhere, evenly, so no
+organisation sits on every board in the country. Initiatives are overseen, led, delivered and funded, and boards and
 initiatives address a small set of themes. About a fifth of all facts carry dates.
 The same seed always gives the same landscape.
 """
@@ -18,6 +21,8 @@ SHARES = {"board": 0.10, "agency": 0.15, "vcs": 0.15, "initiative": 0.25, "perso
 SECTORS = ("local-government", "police", "health", "justice", "central-government", "mayoral",
            "education", "vcs", "research")
 LEVELS = ("national", "regional", "sub-regional", "local")
+AREA_BOARDS = 60  # boards per area (a local partnership and its sub-groups)
+NATIONAL_SHARE = 0.1  # the share of memberships held by national bodies
 # How the relationships are shared out among the types (the rest are memberships).
 EDGE_SHARES = {"reports_to": 0.04, "part_of": 0.02, "oversees": 0.08, "leads": 0.06, "delivers": 0.08,
                "funds": 0.04, "supports": 0.02, "communicates_with": 0.02, "addresses": 0.14}
@@ -59,6 +64,17 @@ def skewed(rng: random.Random, group: list[str]) -> str:
         else rng.choice(group)
 
 
+def membership(rng: random.Random, members: list[str], boards: list[str]) -> tuple[str, str]:
+    """A (member, board) pair: a national body on any board, or a local one on a board of its area."""
+    national = max(1, len(members) // 100)
+    if rng.random() < NATIONAL_SHARE:
+        return rng.choice(members[:national]), rng.choice(boards)
+    areas = max(1, len(boards) // AREA_BOARDS)
+    area = rng.randrange(areas)
+    local = members[national + area::areas] or members
+    return skewed(rng, local), rng.choice(boards[area::areas])
+
+
 def edges_for(rng: random.Random, ids: dict[str, list[str]], total: int) -> Iterator[Relationship]:
     boards, initiatives, themes = ids["board"], ids["initiative"], ids["theme"]
     organisations = ids["agency"] + ids["vcs"]
@@ -89,7 +105,7 @@ def edges_for(rng: random.Random, ids: dict[str, list[str]], total: int) -> Iter
         "supports": lambda: (rng.choice(ids["agency"]), rng.choice(boards)),
         "communicates_with": lambda: (rng.choice(boards), rng.choice(boards)),
         "addresses": lambda: (rng.choice(boards + initiatives), skewed(rng, themes)),
-        "member_of": lambda: (skewed(rng, members), skewed(rng, boards)),
+        "member_of": lambda: membership(rng, members, boards),
     }
     for edge_type, count in plan.items():
         if edge_type == "reports_to":

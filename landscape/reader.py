@@ -10,14 +10,35 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 from landscape.errors import DatasetError, LandscapeError, Problem
 from landscape.output import unneutralise
 
 TABLES = ("entities", "relationships")
+DEFAULT_MAX_MB = 150  # a national landscape of 1M relationships is about 50 MB
+
+
+def max_bytes() -> int:
+    """The largest file read, from `LANDSCAPE_MAX_MB` (default 150): a dataset is read whole
+    into memory, so a larger file is refused before it is read rather than exhaust memory."""
+    try:
+        return int(float(os.environ.get("LANDSCAPE_MAX_MB", DEFAULT_MAX_MB)) * 1_000_000)
+    except ValueError:
+        raise LandscapeError(f"LANDSCAPE_MAX_MB must be a number of megabytes, not "
+                             f"{os.environ['LANDSCAPE_MAX_MB']!r}") from None
+
+
+def check_size(path: Path) -> None:
+    """Refuse a file over the size limit, naming the limit and how to raise it."""
+    size, limit = path.stat().st_size, max_bytes()
+    if size > limit:
+        raise DatasetError([Problem(str(path), 0, "", f"the file is {size / 1e6:.0f} MB, over the "
+                                    f"{limit / 1e6:g} MB limit (set LANDSCAPE_MAX_MB to raise it)")])
 
 
 @dataclass
@@ -68,6 +89,7 @@ def decode(data: bytes) -> str:
 
 def read_csv(path: Path) -> Table:
     try:
+        check_size(path)
         data = path.read_bytes()
     except OSError as error:
         raise DatasetError([Problem(str(path), 0, "", f"cannot read: {error.strerror}")]) from None
@@ -114,6 +136,9 @@ def fill_table(table: Table, header: list[str], records: list[tuple[int, list[st
             table.problem(1, name, "duplicated header")
         seen.add(name)
     width = len(header)
+    if len(seen) == width and "" not in seen and all(len(record) == width for _, record in records):
+        fill_rectangle(table, header, records)
+        return
     for line, record in records:
         values = [unneutralise(cell.strip()) for cell in record]
         extra = values[width:]
@@ -132,37 +157,72 @@ def fill_table(table: Table, header: list[str], records: list[tuple[int, list[st
         table.rows.append((line, row))
 
 
+def fill_rectangle(table: Table, header: list[str], records: list[tuple[int, list[str]]]) -> None:
+    """The common case, column by column: every row as wide as a clean header. Same result as
+    the row-by-row path, several times faster on a national landscape's million rows."""
+    columns = [[cell.strip() for cell in column] for column in zip(*(record for _, record in records))]
+    for column in columns:
+        if any(cell[:1] == "'" for cell in column):
+            column[:] = map(unneutralise, column)
+    lines = [line for line, _ in records]
+    table.rows.extend(zip(lines, (dict(zip(header, values)) for values in zip(*columns))))
+
+
 def read_workbook(path: Path) -> dict[str, Table]:
-    """Read the entities and relationships sheets of an .xlsx workbook, as text."""
+    """Read the visible entities and relationships sheets of an .xlsx workbook, as text.
+    python-calamine (Rust) reads them when installed, else openpyxl, which parses the XML with
+    defusedxml; either way the file is refused over the size limit before it is opened."""
+    check_size(path)
+    sheets = visible_sheets(path)
+    missing = [name for name in TABLES if name not in sheets]
+    if missing:
+        raise DatasetError([Problem(f"{path}[{name}]", 0, "", "sheet not found") for name in missing])
+    tables = {}
+    for name in TABLES:
+        table = Table(f"{path}[{name}]", [])
+        rows = [(number, [cell_text(value) for value in values])
+                for number, values in enumerate(sheets[name], 1)]
+        rows = [(number, values) for number, values in rows if any(values)]
+        if not rows or rows[0][0] != 1:
+            table.problem(1, "-", "the header must be on row 1")
+        if rows:
+            fill_table(table, [value.strip() for value in rows[0][1]], rows[1:])
+        tables[name] = table
+    return tables
+
+
+def visible_sheets(path: Path) -> dict[str, list[list[Any]]]:
+    """The cell values of the workbook's visible sheets named like a table, by table name;
+    hidden sheets are ignored (they are often old copies)."""
+    try:
+        from python_calamine import CalamineWorkbook, SheetVisibleEnum
+    except ImportError:
+        return visible_sheets_openpyxl(path)
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        try:
+            return {meta.name.strip().lower(): book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+                    for meta in book.sheets_metadata
+                    if meta.visible == SheetVisibleEnum.Visible and meta.name.strip().lower() in TABLES}
+        finally:
+            book.close()
+    except Exception as error:  # calamine raises many kinds for a damaged file
+        raise DatasetError([Problem(str(path), 0, "", f"cannot open workbook: {error}")]) from None
+
+
+def visible_sheets_openpyxl(path: Path) -> dict[str, list[list[Any]]]:
     import openpyxl  # imported here: only workbooks need it
 
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise DatasetError([Problem(str(path), 0, "", f"cannot open workbook: {error}")]) from None
     try:
-        sheets = {name.strip().lower(): name for name in workbook.sheetnames
-                  if workbook[name].sheet_state == "visible"}
-        missing = [name for name in TABLES if name not in sheets]
-        if missing:
-            raise DatasetError([Problem(f"{path}[{name}]", 0, "", "sheet not found")
-                                for name in missing])
-        tables = {}
-        for name in TABLES:
-            table = Table(f"{path}[{name}]", [])
-            rows = [
-                (number, [cell_text(value) for value in values])
-                for number, values in enumerate(workbook[sheets[name]].iter_rows(values_only=True), 1)
-            ]
-            rows = [(number, values) for number, values in rows if any(values)]
-            if not rows or rows[0][0] != 1:
-                table.problem(1, "-", "the header must be on row 1")
-            if rows:
-                fill_table(table, [value.strip() for value in rows[0][1]], rows[1:])
-            tables[name] = table
-        return tables
+        return {name.strip().lower(): [list(row) for row in book[name].iter_rows(values_only=True)]
+                for name in book.sheetnames
+                if book[name].sheet_state == "visible" and name.strip().lower() in TABLES}
     finally:
-        workbook.close()
+        book.close()
 
 
 def cell_text(value: object) -> str:

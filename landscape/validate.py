@@ -8,6 +8,10 @@ allowed between their endpoints' types, real dates with `end` not before
 
 from __future__ import annotations
 
+import functools
+import unicodedata
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import networkx as nx
@@ -47,7 +51,10 @@ def build_landscape(entities: Table, relationships: Table, name: str) -> Landsca
     if any(p.line <= 1 for p in problems):
         raise DatasetError(problems)  # rows cannot be read against a broken header
 
+    if not entities.rows and not problems:
+        problems.append(Problem(entities.where, 1, "-", "no entities: the file has a header but no rows"))
     nodes, lines = read_entities(entities, problems)
+    problems += look_alikes(entities, lines)
     edges = read_relationships(relationships, nodes, problems)
     edges += theme_edges(entities, nodes, lines, problems)
     problems += cycles(relationships, edges)
@@ -59,76 +66,122 @@ def build_landscape(entities: Table, relationships: Table, name: str) -> Landsca
 def read_entities(table: Table, problems: list[Problem]) -> tuple[dict[str, Entity], dict[str, int]]:
     nodes: dict[str, Entity] = {}
     lines: dict[str, int] = {}
+    extra = [column for column in table.header if column and column not in ENTITY_FIELDS]
     for line, row in table.rows:
-        def problem(column: str, message: str, line: int = line) -> None:
-            problems.append(Problem(table.where, line, column, message))
-
+        found = Found(table.where, line, problems)
         entity_id, node_type = row["id"], row["type"]
         if not entity_id:
-            problem("id", "id is empty")
+            found("id", "id is empty")
         elif entity_id in lines:
-            problem("id", f"duplicate id {entity_id!r} (first at line {lines[entity_id]})")
+            found("id", f"duplicate id {entity_id!r} (first at line {lines[entity_id]})")
         if not row["name"]:
-            problem("name", "name is empty")
+            found("name", "name is empty")
         if node_type not in NODE_TYPES:
-            problem("type", f"unknown entity type {node_type!r} (expected one of "
-                            f"{', '.join(NODE_TYPES)})")
+            found("type", f"unknown entity type {node_type!r} (expected one of "
+                          f"{', '.join(NODE_TYPES)})")
         if row.get("top", "").lower() not in TRUE_FALSE:
-            problem("top", f"{row['top']!r} is not true or false")
-        check_dates(row, problem)
+            found("top", f"{row['top']!r} is not true or false")
+        start, end = row.get("start", ""), row.get("end", "")
+        if start or end:
+            check_dates(row, found)
         if entity_id and entity_id not in lines:
             lines[entity_id] = line
-            attrs = {key: value for key, value in row.items() if key not in ENTITY_FIELDS}
-            nodes[entity_id] = Entity(entity_id, row["name"], node_type, row.get("start", ""),
-                                      row.get("end", ""), row.get("source", ""), attrs)
+            nodes[entity_id] = Entity(entity_id, row["name"], node_type, start, end,
+                                      row.get("source", ""), {key: row[key] for key in extra})
     return nodes, lines
+
+
+INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"))
+
+
+def look_alikes(table: Table, lines: dict[str, int]) -> list[Problem]:
+    """Ids that differ only in Unicode form (é typed as one character or as e + accent) or in
+    invisible characters look identical in a spreadsheet: almost certainly the same entity twice."""
+    problems = []
+    first: dict[str, str] = {}
+    for entity_id, line in lines.items():
+        if entity_id.isascii():
+            key = entity_id
+        else:
+            key = unicodedata.normalize("NFKC", entity_id).translate(INVISIBLE).strip()
+        other = first.setdefault(key, entity_id)
+        if other != entity_id:
+            problems.append(Problem(table.where, line, "id", f"id {ascii(entity_id)} looks the same as "
+                                    f"{ascii(other)} at line {lines[other]} (they differ only in Unicode "
+                                    "form or invisible characters): likely a duplicate"))
+    return problems
+
+
+class Found:
+    """Records problems found on one line of a table."""
+
+    __slots__ = ("where", "line", "problems")
+
+    def __init__(self, where: str, line: int, problems: list[Problem]) -> None:
+        self.where, self.line, self.problems = where, line, problems
+
+    def __call__(self, column: str, message: str) -> None:
+        self.problems.append(Problem(self.where, self.line, column, message))
 
 
 def read_relationships(table: Table, nodes: dict[str, Entity],
                        problems: list[Problem]) -> list[tuple[Relationship, int]]:
     edges: list[tuple[Relationship, int]] = []
     seen: dict[tuple[str, ...], int] = {}
+    extra = [column for column in table.header if column and column not in RELATIONSHIP_FIELDS]
+    types = {entity_id: entity.type for entity_id, entity in nodes.items()}
     for line, row in table.rows:
-        def problem(column: str, message: str, line: int = line) -> None:
-            problems.append(Problem(table.where, line, column, message))
-
+        found = Found(table.where, line, problems)
         source, target, edge_type, role = row["source"], row["target"], row["type"], row.get("role", "")
-        ok = True
-        for column, ref in (("source", source), ("target", target)):
-            if not ref:
-                problem(column, f"{column} is empty")
-                ok = False
-            elif ref not in nodes:
-                problem(column, f"unknown entity {ref!r}")
-                ok = False
-        if edge_type not in EDGE_ENDPOINTS:
-            problem("type", f"unknown relationship type {edge_type!r} (expected one of "
-                            f"{', '.join(EDGE_ENDPOINTS)})")
-            ok = False
-        elif ok:
-            pair = (nodes[source].type, nodes[target].type)
-            if pair not in EDGE_ENDPOINTS[edge_type]:
-                allowed = ", ".join(f"{a} → {b}" for a, b in sorted(EDGE_ENDPOINTS[edge_type]))
-                problem("type", f"{edge_type} cannot go from a {pair[0]} to a {pair[1]} "
-                                f"(allowed: {allowed})")
-                ok = False
-        if ok and source == target:
-            problem("target", f"{source!r} cannot have a {edge_type} relationship with itself")
-            ok = False
-        if role and edge_type == "member_of" and role not in MEMBER_ROLES:
-            problem("role", f"unknown role {role!r} (expected one of {', '.join(MEMBER_ROLES)})")
-        ok = check_dates(row, problem) and ok
-        key = (source, target, edge_type, role, row.get("start", ""), row.get("end", ""))
+        start, end = row.get("start", ""), row.get("end", "")
+        pair = (types.get(source), types.get(target))
+        ok = (edge_type in EDGE_ENDPOINTS and pair in EDGE_ENDPOINTS[edge_type]
+              and source != target and (not role or edge_type != "member_of" or role in MEMBER_ROLES))
+        if not ok:
+            ok = check_relationship(row, types, found)
+        if start or end:
+            ok = check_dates(row, found) and ok
+        key = (source, target, edge_type, role, start, end)
         if key in seen:
-            problem("-", f"repeats the relationship at line {seen[key]}")
+            found("-", f"repeats the relationship at line {seen[key]}")
             ok = False
-        seen.setdefault(key, line)
+        else:
+            seen[key] = line
         if ok:
-            attrs = {key: value for key, value in row.items() if key not in RELATIONSHIP_FIELDS}
-            edges.append((Relationship(source, target, edge_type, row.get("start", ""),
-                                       row.get("end", ""), row.get("source_doc", ""), role,
-                                       attrs), line))
+            edges.append((Relationship(source, target, edge_type, start, end,
+                                       row.get("source_doc", ""), role,
+                                       {key: row[key] for key in extra}), line))
     return edges
+
+
+def check_relationship(row: dict[str, str], types: dict[str, str], found: Found) -> bool:
+    """Check a relationship's endpoints, type and role; whether it may be kept."""
+    source, target, edge_type, role = row["source"], row["target"], row["type"], row.get("role", "")
+    ok = True
+    for column, ref in (("source", source), ("target", target)):
+        if not ref:
+            found(column, f"{column} is empty")
+            ok = False
+        elif ref not in types:
+            found(column, f"unknown entity {ref!r}")
+            ok = False
+    if edge_type not in EDGE_ENDPOINTS:
+        found("type", f"unknown relationship type {edge_type!r} (expected one of "
+                      f"{', '.join(EDGE_ENDPOINTS)})")
+        ok = False
+    elif ok:
+        pair = (types[source], types[target])
+        if pair not in EDGE_ENDPOINTS[edge_type]:
+            allowed = ", ".join(f"{a} → {b}" for a, b in sorted(EDGE_ENDPOINTS[edge_type]))
+            found("type", f"{edge_type} cannot go from a {pair[0]} to a {pair[1]} "
+                          f"(allowed: {allowed})")
+            ok = False
+    if ok and source == target:
+        found("target", f"{source!r} cannot have a {edge_type} relationship with itself")
+        ok = False
+    if role and edge_type == "member_of" and role not in MEMBER_ROLES:
+        found("role", f"unknown role {role!r} (expected one of {', '.join(MEMBER_ROLES)})")
+    return ok
 
 
 def theme_edges(table: Table, nodes: dict[str, Entity], lines: dict[str, int],
@@ -136,6 +189,8 @@ def theme_edges(table: Table, nodes: dict[str, Entity], lines: dict[str, int],
     """Expand the `themes` column into `addresses` relationships."""
     edges = []
     for entity_id, entity in nodes.items():
+        if not entity.attrs.get("themes"):
+            continue
         line = lines[entity_id]
         for theme in split_list(entity.get("themes")):
             if theme not in nodes:
@@ -153,16 +208,27 @@ def theme_edges(table: Table, nodes: dict[str, Entity], lines: dict[str, int],
     return edges
 
 
-def check_dates(row: dict[str, str], problem) -> bool:  # type: ignore[no-untyped-def]
+@functools.lru_cache(maxsize=4096)
+def cached_date(text: str, end: bool) -> date | str:
+    """`parse_date`, remembered: a national dataset repeats a few thousand dates a million times.
+    Gives the error message instead of raising, so failures are cached too."""
+    try:
+        return parse_date(text, end=end)
+    except ValueError as error:
+        return str(error)
+
+
+def check_dates(row: dict[str, str], problem: Callable[[str, str], None]) -> bool:
     """Check `start` and `end` are real dates and `end` is not before `start`."""
     parsed = {}
     for column in ("start", "end"):
         text = row.get(column, "")
         if text:
-            try:
-                parsed[column] = parse_date(text, end=column == "end")
-            except ValueError as error:
-                problem(column, str(error))
+            value = cached_date(text, column == "end")
+            if isinstance(value, str):
+                problem(column, value)
+            else:
+                parsed[column] = value
     if len(parsed) == 2 and parsed["end"] < parsed["start"]:
         problem("end", f"end {row['end']} is before start {row['start']}")
     return len(parsed) == bool(row.get("start")) + bool(row.get("end"))

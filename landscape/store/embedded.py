@@ -62,6 +62,7 @@ class EmbeddedStore(Store):
             raise LandscapeError(f"store {self.folder} cannot be created: {error}") from None
         try:
             with FileLock(self.folder / LOCK_FILE, timeout=self.lock_timeout):
+                self._remove_leftovers()
                 if not replace and not self.is_empty():
                     landscape = merge(self.read(), landscape)
                 self._replace_file(json.dumps(to_dict(landscape), ensure_ascii=False))
@@ -69,6 +70,12 @@ class EmbeddedStore(Store):
             raise LandscapeError(f"store {self.folder} is locked by another load; "
                                  f"gave up after {self.lock_timeout:g} s") from None
         return LoadSummary(len(landscape.entities), len(landscape.relationships), replace)
+
+    def _remove_leftovers(self) -> None:
+        """Delete temporary files of loads that were killed half way (we hold the lock, so no
+        load is writing one now). The store itself was never touched by them."""
+        for leftover in self.folder.glob(f".{DATA_FILE}.*.tmp"):
+            leftover.unlink(missing_ok=True)
 
     def _replace_file(self, text: str) -> None:
         try:

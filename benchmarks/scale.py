@@ -1,0 +1,184 @@
+"""Benchmark: every stage of Landscape at 1k, 10k and 100k entities, and how each grows.
+
+For each size a synthetic dataset is generated (10 relationships per entity; about
+1M at 100k), then timed: pandas parsing both CSVs (the yardstick), validate, load
+into the embedded store, read it back, analyse, map, report and export (csv, json,
+xlsx). Then the London end-to-end `landscape report` is timed against the bare
+import of the third-party packages it uses. Targets (from the scale issue):
+
+- analyse at 100k within 3x the pandas parse;
+- London `landscape report` within 1.5x the bare import of its dependencies.
+
+    .venv/bin/python benchmarks/scale.py [--sizes 1000,10000,100000] [--work DIR]
+        [--stages validate,load,...]
+
+Run on demand; figures go to standard output. Datasets are cached in --work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from landscape.errors import LandscapeError
+from landscape.model import Landscape
+
+STAGES = ("parse", "validate", "load", "read", "analyse", "map", "report", "export-csv",
+          "export-json", "export-xlsx")
+DAY = date(2025, 1, 1)
+
+
+def dataset(work: Path, entities: int) -> Path:
+    """The synthetic dataset of `entities` entities, generated once into `work`."""
+    folder = work / f"synthetic-{entities}"
+    if not (folder / "relationships.csv").is_file():
+        from landscape.export import write_csv_folder
+        from landscape.generate import generate
+
+        write_csv_folder(generate(entities, 10 * entities, seed=1), folder)
+    return folder
+
+
+def timed(action: Callable[[], Any]) -> tuple[float, str]:
+    """Seconds `action` took, and a note: its outcome, or why it was refused."""
+    start = time.perf_counter()
+    try:
+        note = action()
+    except LandscapeError as error:
+        return time.perf_counter() - start, "refused: " + str(error).splitlines()[0][:70]
+    return time.perf_counter() - start, "" if note is None else str(note)
+
+
+def stage_actions(folder: Path, out: Path) -> dict[str, Callable[[], Any]]:
+    """Each stage as a function; later stages use what `validate` built."""
+    from landscape.analysis import analyse
+    from landscape.export import export
+    from landscape.store.embedded import EmbeddedStore
+    from landscape.validate import load_dataset
+
+    held: dict[str, Landscape] = {}
+    store = EmbeddedStore(out / "store")
+
+    def parse() -> str:
+        frames = [pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
+                  for name in ("entities", "relationships")]
+        return f"{sum(len(frame) for frame in frames)} rows"
+
+    def validate() -> str:
+        held["landscape"] = load_dataset(folder)
+        return f"{len(held['landscape'].relationships)} relationships"
+
+    def analysed() -> str:
+        return f"{len(analyse(held['landscape'], as_of=DAY)['findings'])} findings"
+
+    def drawn(report: bool) -> str:
+        from viz.map import DRAW_LIMIT, MapOptions, render_map
+        from viz.report import render_report
+
+        landscape = held["landscape"]
+        if report:
+            return f"{len(render_report(landscape, DAY)) // 1000} kB"
+        focus = next(iter(landscape.as_of(DAY).entities)) if len(landscape) > DRAW_LIMIT else None
+        html = render_map(landscape, DAY, MapOptions(focus=focus, depth=1))
+        return f"{len(html) // 1000} kB" + (" (focused)" if focus else "")
+
+    return {
+        "parse": parse,
+        "validate": validate,
+        "load": lambda: store.write(held["landscape"], replace=True),
+        "read": lambda: len(store.read()),
+        "analyse": analysed,
+        "map": lambda: drawn(report=False),
+        "report": lambda: drawn(report=True),
+        "export-csv": lambda: export(held["landscape"], "csv", str(out / "csv")),
+        "export-json": lambda: export(held["landscape"], "json", str(out / "landscape.json")),
+        "export-xlsx": lambda: export(held["landscape"], "xlsx", str(out / "landscape.xlsx")),
+    }
+
+
+def run_size(work: Path, entities: int, stages: list[str]) -> dict[str, tuple[float, str]]:
+    folder = dataset(work, entities)
+    results = {}
+    with tempfile.TemporaryDirectory(dir=work) as out:
+        actions = stage_actions(folder, Path(out))
+        for stage in ["validate"] + [s for s in stages if s != "validate"]:
+            results[stage] = timed(actions[stage])
+            seconds, note = results[stage]
+            print(f"  {entities:>7} {stage:<12} {seconds:8.2f} s  {note}", flush=True)
+    return results
+
+
+def growth(results: dict[int, dict[str, tuple[float, str]]], stage: str) -> str:
+    """The exponent k in time ∝ size^k between the smallest and largest size (1 = linear)."""
+    sizes = sorted(size for size in results if stage in results[size])
+    if len(sizes) < 2:
+        return ""
+    first, last = results[sizes[0]][stage][0], results[sizes[-1]][stage][0]
+    if first <= 0 or last <= 0:
+        return ""
+    return f"{math.log(last / first) / math.log(sizes[-1] / sizes[0]):.2f}"
+
+
+def command_seconds(code: str, repeat: int = 5) -> float:
+    """The best of `repeat` runs of `python -c code` in a fresh interpreter."""
+    best = math.inf
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def london_report(work: Path) -> None:
+    """The London `landscape report` end to end against importing the packages it uses."""
+    output = work / "london-report.html"
+    run = (f"import sys; sys.argv = ['landscape', 'report', 'london', '-o', {str(output)!r}]\n"
+           "import cli\ntry:\n    cli.main()\nexcept SystemExit:\n    pass\n")
+    listing = run + ("import json\nfirst = {'cli', 'landscape', 'viz', 'graph_data'}\n"
+                     "print(json.dumps(sorted({m.split('.')[0] for m, module in list(sys.modules.items())"
+                     " if 'site-packages' in str(getattr(module, '__file__', ''))} - first)))")
+    found = subprocess.run([sys.executable, "-c", listing], check=True, capture_output=True, text=True)
+    packages = json.loads(found.stdout.strip().splitlines()[-1])
+    bare = command_seconds("import " + ", ".join(packages) if packages else "pass")
+    whole = command_seconds(run)
+    print(f"\nLondon report end to end: {whole:.2f} s; bare import of {', '.join(packages)}: "
+          f"{bare:.2f} s; ratio {whole / bare:.2f} (target ≤ 1.5)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--stages", default=",".join(STAGES))
+    parser.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "landscape-scale"))
+    args = parser.parse_args()
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    stages = [stage for stage in args.stages.split(",") if stage]
+    results = {}
+    for size in (int(text) for text in args.sizes.split(",")):
+        results[size] = run_size(work, size, stages)
+    sizes = sorted(results)
+    print("\nstage         " + "".join(f"{size:>10}" for size in sizes) + "   growth (time ∝ n^k)")
+    for stage in ["validate"] + [s for s in stages if s != "validate"]:
+        cells = "".join(f"{results[size][stage][0]:>9.2f}s" for size in sizes)
+        print(f"{stage:<14}{cells}   {growth(results, stage)}")
+    largest = results[sizes[-1]]
+    if "parse" in largest and "analyse" in largest:
+        ratio = largest["analyse"][0] / largest["parse"][0]
+        print(f"\nanalyse / pandas parse at {sizes[-1]}: {ratio:.1f}x (target ≤ 3)")
+    london_report(work)
+
+
+if __name__ == "__main__":
+    main()
