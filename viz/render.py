@@ -8,8 +8,9 @@ attachment makes no request to any host.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -40,7 +41,10 @@ def environment() -> Environment:
 @functools.cache
 def vis_assets() -> dict[str, Markup]:
     """vis-network's script and style sheet, from the copy pyvis ships."""
-    folder = resources.files("pyvis") / "lib" / VIS_VERSION
+    spec = importlib.util.find_spec("pyvis")  # found, not imported: pyvis imports IPython
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("pyvis, which bundles vis-network, is not installed")
+    folder = Path(list(spec.submodule_search_locations)[0]) / "lib" / VIS_VERSION
     script = (folder / "vis-network.min.js").read_text(encoding="utf-8")
     style = (folder / "vis-network.css").read_text(encoding="utf-8")
     if "</script" in script.lower() or "</style" in style.lower():
