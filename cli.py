@@ -92,6 +92,30 @@ def open_landscape(dataset: str | None, store: str | None, neo4j_user: str | Non
         return opened.read()
 
 
+class Quiet:
+    """A progress bar that shows nothing: for output that is piped or redirected."""
+
+    def __enter__(self) -> Quiet:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, steps: int, current_item: str | None = None) -> None:
+        return None
+
+
+def progress(label: str, steps: int, first: str) -> Any:
+    """A bar over a command's `steps` (load, analyse, render...) on standard error when it is a
+    terminal, naming the step under way (`first` to begin with); silent when piped."""
+    if not sys.stderr.isatty():
+        return Quiet()
+    bar = click.progressbar(length=steps, label=label, file=sys.stderr, show_eta=False,
+                            item_show_func=lambda step: step)
+    bar.current_item = first
+    return bar
+
+
 def day_or_today(as_of: date | None) -> date:
     return as_of or date.today()
 
@@ -139,11 +163,14 @@ def load(dataset: str, replace: bool, store: str | None, neo4j_user: str | None,
     from landscape.store import open_store
     from landscape.validate import load_dataset
 
-    landscape = load_dataset(resolve_dataset(dataset))
-    with open_store(store, user=neo4j_user, password=neo4j_password,
-                    database=neo4j_database) as opened:
-        summary = opened.write(landscape, replace=replace)
-        where = opened.describe()
+    with progress("Loading", 2, "reading") as bar:
+        landscape = load_dataset(resolve_dataset(dataset))
+        bar.update(1, "writing")
+        with open_store(store, user=neo4j_user, password=neo4j_password,
+                        database=neo4j_database) as opened:
+            summary = opened.write(landscape, replace=replace)
+            where = opened.describe()
+        bar.update(1, "done")
     verb = "replaced" if summary.replaced else "merged"
     click.echo(f"{where}: {verb}; the store now holds {summary.entities} entities and "
                f"{summary.relationships} relationships")
@@ -176,11 +203,14 @@ def threshold_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("-o", "--output", default="-", metavar="FILE",
               help="Write to FILE ('-' for standard output, the default).")
 @threshold_options
+@click.option("--limit", type=click.IntRange(1), metavar="N",
+              help="Keep only the strongest N findings of each kind [default: all]; a national "
+                   "landscape has millions.")
 @store_options
 @fail_clearly
 def analyse(dataset: str | None, as_of: date | None, fmt: str | None, output: str,
             min_shared_members: int, min_remit_jaccard: float, min_parallel_jaccard: float,
-            **store: Any) -> None:
+            limit: int | None, **store: Any) -> None:
     """Find overlaps, gaps and missing communication links."""
     from landscape.analysis import Thresholds
     from landscape.analysis import analyse as run_analysis
@@ -191,10 +221,15 @@ def analyse(dataset: str | None, as_of: date | None, fmt: str | None, output: st
         fmt = "table" if output == "-" and sys.stdout.isatty() else "json"
     if fmt == "xlsx" and output == "-" and sys.stdout.isatty():
         raise click.UsageError("xlsx is binary: write it to a file with -o")
-    landscape = open_landscape(dataset, **store)
     thresholds = Thresholds(min_shared_members, min_remit_jaccard, min_parallel_jaccard)
-    result = run_analysis(landscape, as_of=day_or_today(as_of), thresholds=thresholds)
-    write_output(render(result, fmt), output)
+    with progress("Analysing", 3, "reading") as bar:
+        landscape = open_landscape(dataset, **store)
+        bar.update(1, "analysing")
+        result = run_analysis(landscape, as_of=day_or_today(as_of), thresholds=thresholds,
+                              limit=limit)
+        bar.update(1, "writing")
+        write_output(render(result, fmt), output)
+        bar.update(1, "done")
     if output != "-":
         click.echo(f"{len(result['findings'])} findings written to {output}", err=True)
 
@@ -231,9 +266,12 @@ def map_command(dataset: str | None, as_of: date | None, output: str, focus: str
     from landscape.output import write_output
     from viz.map import MapOptions, render_map
 
-    landscape = open_landscape(dataset, **store)
     options = MapOptions(focus=focus, depth=depth, layout=layout, title=title)
-    write_output(render_map(landscape, day_or_today(as_of), options), output)
+    with progress("Drawing", 2, "reading") as bar:
+        landscape = open_landscape(dataset, **store)
+        bar.update(1, "analysing and drawing")
+        write_output(render_map(landscape, day_or_today(as_of), options), output)
+        bar.update(1, "done")
     if output != "-":
         click.echo(f"map written to {output}", err=True)
 
@@ -255,8 +293,11 @@ def report(dataset: str | None, as_of: date | None, output: str, title: str | No
     from landscape.output import write_output
     from viz.report import render_report
 
-    landscape = open_landscape(dataset, **store)
-    write_output(render_report(landscape, day_or_today(as_of), title=title, since=since), output)
+    with progress("Reporting", 2, "reading") as bar:
+        landscape = open_landscape(dataset, **store)
+        bar.update(1, "analysing and drawing")
+        write_output(render_report(landscape, day_or_today(as_of), title=title, since=since), output)
+        bar.update(1, "done")
     if output != "-":
         click.echo(f"report written to {output}", err=True)
 

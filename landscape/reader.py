@@ -11,8 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,13 @@ from landscape.errors import DatasetError, LandscapeError, Problem
 from landscape.output import unneutralise
 
 TABLES = ("entities", "relationships")
+NO_VALUE_MESSAGE = "formula without a value — open and save the workbook in Excel, or paste values"
+FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")  # a formula element in a worksheet's XML
+
+
+class FormulaWithoutValue:
+    """A workbook cell holding a formula that was never calculated (no cached value), as written
+    by scripts and some tools: its value cannot be read, so it is reported, never taken as empty."""
 DEFAULT_MAX_MB = 150  # a national landscape of 1M relationships is about 50 MB
 
 
@@ -187,16 +197,47 @@ def read_workbook(path: Path) -> dict[str, Table]:
             table.problem(1, "-", "the header must be on row 1")
         if rows:
             fill_table(table, [value.strip() for value in rows[0][1]], rows[1:])
+        report_formulas(table, sheets[name])
         tables[name] = table
     return tables
 
 
+def report_formulas(table: Table, cells: list[list[Any]]) -> None:
+    """A problem for each formula cell with no value, named by row number and column header."""
+    header = [cell_text(value).strip() for value in cells[0]] if cells else []
+    for number, values in enumerate(cells, 1):
+        for column, value in enumerate(values):
+            if isinstance(value, FormulaWithoutValue):
+                name = header[column] if column < len(header) and header[column] else "-"
+                table.problem(number, name, NO_VALUE_MESSAGE)
+
+
+def has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the workbook holds a formula, read in chunks from the zip."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            for member in book.namelist():
+                if member.startswith("xl/worksheets/") and member.endswith(".xml"):
+                    with book.open(member) as sheet:
+                        tail = b""
+                        while chunk := sheet.read(1 << 20):
+                            if FORMULA.search(tail + chunk):
+                                return True
+                            tail = chunk[-16:]
+    except (OSError, zipfile.BadZipFile, RuntimeError):
+        return False  # the reader that opens it next says what is wrong
+    return False
+
+
 def visible_sheets(path: Path) -> dict[str, list[list[Any]]]:
     """The cell values of the workbook's visible sheets named like a table, by table name;
-    hidden sheets are ignored (they are often old copies)."""
+    hidden sheets are ignored (they are often old copies). A workbook with formulas is read
+    with openpyxl, which can tell a formula never calculated from an empty cell."""
     try:
         from python_calamine import CalamineWorkbook, SheetVisibleEnum
     except ImportError:
+        return visible_sheets_openpyxl(path)
+    if has_formulas(path):
         return visible_sheets_openpyxl(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
@@ -211,10 +252,30 @@ def visible_sheets(path: Path) -> dict[str, list[list[Any]]]:
 
 
 def visible_sheets_openpyxl(path: Path) -> dict[str, list[list[Any]]]:
+    """As `visible_sheets`, with openpyxl; a formula with no cached value becomes
+    `FormulaWithoutValue`, found by reading the workbook a second time for its formulas."""
+    values = openpyxl_sheets(path, data_only=True)
+    if not has_formulas(path):
+        return values
+    formulas = openpyxl_sheets(path, data_only=False)
+    no_rows: list[Any] = []
+    return {name: [[FormulaWithoutValue() if value is None and is_formula(formula) else value
+                    for value, formula in zip_longest(row, formula_row)]
+                   for row, formula_row in zip_longest(rows, formulas[name], fillvalue=no_rows)]
+            for name, rows in values.items()}
+
+
+def is_formula(value: Any) -> bool:
+    """Whether openpyxl read a formula (text starting with `=`, or an array formula)."""
+    return (isinstance(value, str) and value.startswith("=")) or type(value).__name__.endswith("Formula")
+
+
+def openpyxl_sheets(path: Path, data_only: bool) -> dict[str, list[list[Any]]]:
+    """The visible table sheets' cells: cached values with `data_only`, else formulas."""
     import openpyxl  # imported here: only workbooks need it
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise DatasetError([Problem(str(path), 0, "", f"cannot open workbook: {error}")]) from None
     try:
@@ -227,7 +288,7 @@ def visible_sheets_openpyxl(path: Path) -> dict[str, list[list[Any]]]:
 
 def cell_text(value: object) -> str:
     """A workbook cell as the text a person typed: whole numbers stay whole, dates stay ISO."""
-    if value is None:
+    if value is None or isinstance(value, FormulaWithoutValue):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -259,3 +259,43 @@ def test_workbooks_ignore_hidden_sheets_and_keep_row_numbers(tmp_path):
         load_dataset(path)
     assert str(error.value).splitlines() == [f"{path}[entities]:3: top: 'maybe' is not true or false",
                                              "1 problem found; nothing was loaded"]
+
+
+def formula_workbook(path: Path) -> Path:
+    """A workbook as a script writes it: a formula saved with no calculated value."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    entities = book.active
+    entities.title = "entities"
+    entities.append(["id", "name", "type"])
+    entities.append(["a", "A", "board"])
+    entities.append(["b", '=UPPER("b")', "board"])
+    book.create_sheet("relationships").append(["source", "target", "type"])
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("reader", ["calamine", "openpyxl"])
+def test_formulas_without_values_are_reported(tmp_path, monkeypatch, reader):
+    if reader == "openpyxl":
+        monkeypatch.setitem(sys.modules, "python_calamine", None)  # as if calamine were missing
+    path = formula_workbook(tmp_path / "book.xlsx")
+    with pytest.raises(LandscapeError) as error:
+        load_dataset(path)
+    assert (f"{path}[entities]:3: name: formula without a value — open and save the workbook in "
+            "Excel, or paste values") in str(error.value).splitlines()
+
+
+def test_formulas_with_values_are_read(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "book.xlsx"
+    with xlsxwriter.Workbook(str(path)) as book:
+        sheet = book.add_worksheet("entities")
+        sheet.write_row(0, 0, ["id", "name", "type"])
+        sheet.write_row(1, 0, ["a"])
+        sheet.write_formula(1, 1, '=UPPER("a")', None, "A")
+        sheet.write(1, 2, "board")
+        book.add_worksheet("relationships").write_row(0, 0, ["source", "target", "type"])
+    assert load_dataset(path).entities["a"].name == "A"

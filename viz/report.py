@@ -14,8 +14,12 @@ from landscape.analysis.findings import KIND_TITLES, KINDS, category
 from landscape.diff import diff
 from landscape.diff import sections as diff_sections
 from landscape.model import TYPE_LABELS, Landscape
-from viz.map import MapOptions, map_view
+from viz.map import DRAW_LIMIT, MapOptions, map_view
 from viz.render import render
+
+SECTION_LIMIT = 200  # findings listed per kind; a national landscape has hundreds of thousands
+MATRIX_BOARDS = 150  # coverage rows shown: the boards covering most themes
+MATRIX_THEMES = 80  # coverage columns shown: the themes most boards cover
 
 
 def render_report(landscape: Landscape, day: date, *, title: str | None = None,
@@ -24,27 +28,36 @@ def render_report(landscape: Landscape, day: date, *, title: str | None = None,
     return render("report.html.j2", report=view, view=view["map"], title=view["title"])
 
 
+def section(kind: str, found: list[dict[str, Any]]) -> dict[str, Any]:
+    """One kind's findings, strongest first; past `SECTION_LIMIT` only the strongest are
+    listed, and `more` says how many are left out."""
+    shown: dict[str, Any] = {"kind": kind, "category": category(kind), "title": KIND_TITLES[kind],
+             "findings": found[:SECTION_LIMIT]}
+    if len(found) > SECTION_LIMIT:
+        shown["more"] = len(found) - SECTION_LIMIT
+    return shown
+
+
 def report_view(landscape: Landscape, day: date, *, title: str | None = None,
                 generated: date | None = None, since: date | None = None) -> dict[str, Any]:
     """The report's data; with `since`, a section on what changed from that date to `day`."""
     result = analyse(landscape, as_of=day)
     title = title or f"{landscape.name.title()} landscape: overlaps, gaps and links"
-    sections = []
-    for kind in KINDS:
-        found = [f for f in result["findings"] if f["kind"] == kind]
-        if found:
-            sections.append({"kind": kind, "category": category(kind),
-                             "title": KIND_TITLES[kind], "findings": found})
+    by_kind: dict[str, list[dict[str, Any]]] = {kind: [] for kind in KINDS}
+    for finding in result["findings"]:
+        by_kind[finding["kind"]].append(finding)
+    sections = [section(kind, found) for kind, found in by_kind.items() if found]
     held = [{"label": TYPE_LABELS[t][n != 1], "count": n}
             for t, n in result["counts"].items() if t in TYPE_LABELS and n]
     severity = {s: sum(1 for f in result["findings"] if f["severity"] == s)
                 for s in ("high", "medium", "low")}
     names = {e.id: e.name for e in landscape.entities.values()}
+    drawable = len(landscape.as_of(day)) <= DRAW_LIMIT
     changes = None
     if since is not None:
         changes = diff(landscape, landscape, before_day=since, after_day=day)
         changes["sections"] = diff_sections(changes)
-    return {
+    view: dict[str, Any] = {
         "title": title,
         "changes": changes,
         "as_of": day.isoformat(),
@@ -61,8 +74,44 @@ def report_view(landscape: Landscape, day: date, *, title: str | None = None,
         "coverage": result["coverage"],
         "uncovered": uncovered_themes(result["coverage"]),
         "sources": landscape.as_of(day).sources(),
-        "map": map_view(landscape, day, MapOptions(height="640px", title=title), result),
+        "map": map_view(landscape, day, MapOptions(height="640px", title=title), result)
+        if drawable else None,
     }
+    if not drawable:
+        view["map_note"] = map_note(len(landscape.as_of(day)), result["brokers"])
+    view["coverage"], note = top_coverage(result["coverage"])
+    if note:
+        view["coverage_note"] = note
+    return view
+
+
+def map_note(size: int, brokers: list[dict[str, Any]]) -> str:
+    """Why a national landscape's report has no map, and how to draw part of it."""
+    example = brokers[0]["id"] if brokers else "ID"
+    return (f"This landscape has {size} entities, too many to draw whole (the limit is "
+            f"{DRAW_LIMIT}). Draw the part around one body with "
+            f"`landscape map --focus {example} --depth 1`.")
+
+
+def top_coverage(matrix: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """The coverage matrix cut to a readable size: the boards covering most themes and the
+    themes most boards cover, with a note saying what was left out (none when it all fits)."""
+    boards, themes, cells = matrix["boards"], matrix["themes"], matrix["cells"]
+    if len(boards) <= MATRIX_BOARDS and len(themes) <= MATRIX_THEMES:
+        return matrix, ""
+    width = {b["id"]: sum(1 for cell in cells[b["id"]].values() if cell) for b in boards}
+    kept_boards = sorted((b for b in boards if width[b["id"]]), key=lambda b: -width[b["id"]])
+    kept_boards = sorted(kept_boards[:MATRIX_BOARDS], key=lambda b: b["name"])
+    depth = {t["id"]: sum(1 for b in kept_boards if cells[b["id"]][t["id"]]) for t in themes}
+    kept_themes = sorted(themes, key=lambda t: -depth[t["id"]])[:MATRIX_THEMES]
+    kept_themes.sort(key=lambda t: t["name"])
+    cut = {"boards": kept_boards, "themes": kept_themes,
+           "cells": {b["id"]: {t["id"]: cells[b["id"]][t["id"]] for t in kept_themes}
+                     for b in kept_boards}}
+    note = (f"Showing the {len(kept_boards)} boards covering most themes (of {len(boards)}) "
+            f"and the {len(kept_themes)} themes most of them cover (of {len(themes)}); the whole "
+            "matrix is in `landscape analyse --format xlsx`.")
+    return cut, note
 
 
 def uncovered_themes(matrix: dict[str, Any]) -> set[str]:

@@ -6,6 +6,7 @@ a module of small functions over the `Facts` gathered from the landscape.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -15,7 +16,7 @@ from landscape.analysis.brokers import brokers
 from landscape.analysis.clusters import clusters
 from landscape.analysis.coverage import coverage
 from landscape.analysis.facts import Facts, gather
-from landscape.analysis.findings import KINDS, Finding, category
+from landscape.analysis.findings import KINDS, Finding, category, rank_key
 from landscape.model import Landscape
 
 __all__ = ["KINDS", "Finding", "Thresholds", "analyse", "category", "findings", "gather"]
@@ -28,42 +29,48 @@ class Thresholds:
     min_parallel_jaccard: float = 0.5
 
 
-def findings(facts: Facts, thresholds: Thresholds = Thresholds()) -> list[Finding]:
-    """Every finding, ordered by kind, then (missing links) no channel first, then severity
-    and score."""
-    found = [
-        *overlaps.shared_membership(facts, thresholds.min_shared_members),
-        *overlaps.shared_remit(facts, thresholds.min_remit_jaccard),
-        *overlaps.duplicate_oversight(facts),
-        *overlaps.parallel_initiatives(facts, thresholds.min_parallel_jaccard),
-        *gaps.unoverseen_initiatives(facts),
-        *gaps.unowned_themes(facts),
-        *gaps.orphan_boards(facts),
-        *gaps.missing_required_members(facts),
-        *gaps.no_lead(facts),
-        *links.missing_links(facts, thresholds.min_remit_jaccard,
-                             thresholds.min_parallel_jaccard),
+def findings(facts: Facts, thresholds: Thresholds = Thresholds(),
+             limit: int | None = None) -> list[Finding]:
+    """Every finding (with `limit`, only the strongest `limit` of each kind), ordered by kind,
+    then (missing links) no channel first, then severity and score. Each kind is sorted on its
+    own: kinds are produced in order. The numerous kinds pick their strongest before writing."""
+    producers = [
+        lambda: overlaps.shared_membership(facts, thresholds.min_shared_members, limit),
+        lambda: overlaps.shared_remit(facts, thresholds.min_remit_jaccard),
+        lambda: overlaps.duplicate_oversight(facts),
+        lambda: overlaps.parallel_initiatives(facts, thresholds.min_parallel_jaccard, limit),
+        lambda: gaps.unoverseen_initiatives(facts),
+        lambda: gaps.unowned_themes(facts),
+        lambda: gaps.orphan_boards(facts),
+        lambda: gaps.missing_required_members(facts),
+        lambda: gaps.no_lead(facts),
+        lambda: links.missing_links(facts, thresholds.min_remit_jaccard,
+                                    thresholds.min_parallel_jaccard, limit),
     ]
-    return sorted(found, key=Finding.sort_key)
+    found: list[Finding] = []
+    for produce in producers:
+        found += sorted(produce(), key=rank_key)[:limit]
+    return found
 
 
 def analyse(landscape: Landscape, *, as_of: date | None = None,
-            thresholds: Thresholds = Thresholds()) -> dict[str, Any]:
-    """The whole analysis of `landscape` as it stood on `as_of` (today's data when None)."""
+            thresholds: Thresholds = Thresholds(), limit: int | None = None) -> dict[str, Any]:
+    """The whole analysis of `landscape` as it stood on `as_of` (today's data when None).
+    With `limit`, only the strongest `limit` findings of each kind are kept (and the result
+    says so under `limit`): a national landscape has millions."""
     current = landscape.as_of(as_of)
     facts = gather(current)
-    found = findings(facts, thresholds)
-    summary = {kind: 0 for kind in KINDS}
-    for finding in found:
-        summary[finding.kind] += 1
+    found = findings(facts, thresholds, limit)
+    summary = dict.fromkeys(KINDS, 0)
+    summary.update(Counter(finding["kind"] for finding in found))
     return {
         "landscape": landscape.name,
         "as_of": as_of.isoformat() if as_of else None,
         "thresholds": asdict(thresholds),
         "counts": current.counts(),
         "summary": summary,
-        "findings": [finding.to_dict() for finding in found],
+        "findings": found,
         "brokers": brokers(facts),
         "clusters": clusters(facts),
         "coverage": coverage(facts),
-    }
+    } | ({"limit": limit} if limit is not None else {})

@@ -8,6 +8,7 @@ joins into groups with no member in common.
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
 import networkx as nx
@@ -23,9 +24,9 @@ BATCH = 32  # sources searched at once, as the columns of one dense matrix
 
 def brokers(facts: Facts, limit: int = 20) -> list[dict[str, Any]]:
     """Members of two or more boards, most boards first, with betweenness and cut-vertex flags."""
-    graph = nx.Graph()
-    for board, members in facts.members.items():
-        graph.add_edges_from((("m", member), ("b", board)) for member in members)
+    graph = nx.Graph()  # built in sorted order: the sampled estimate depends on it
+    for board in sorted(facts.members):
+        graph.add_edges_from((("m", member), ("b", board)) for member in sorted(facts.members[board]))
     if not graph:
         return []
     if len(graph) <= EXACT_BETWEENNESS_LIMIT:
@@ -34,21 +35,18 @@ def brokers(facts: Facts, limit: int = 20) -> list[dict[str, Any]]:
         betweenness = sampled_betweenness(graph, SAMPLE_SOURCES)
     cut_vertices = set(nx.articulation_points(graph))
     entities = facts.landscape.entities
+    ranked = sorted(((-len(graph[node]), -round(float(betweenness[node]), 4),
+                      entities[node[1]].name, node) for node in graph
+                     if node[0] == "m" and len(graph[node]) >= 2), key=itemgetter(0, 1, 2))
     rows = []
-    for kind, member in graph:
-        if kind != "m":
-            continue
-        boards = sorted(board for _, board in graph[kind, member])
-        if len(boards) < 2:
-            continue
+    for count, centrality, name, node in ranked[:limit]:
+        member = node[1]
         rows.append({
-            "id": member, "name": entities[member].name, "type": entities[member].type,
-            "sector": entities[member].sector, "boards": boards,
-            "board_count": len(boards), "betweenness": round(float(betweenness[kind, member]), 4),
-            "cut_vertex": (kind, member) in cut_vertices,
+            "id": member, "name": name, "type": entities[member].type,
+            "sector": entities[member].sector, "boards": sorted(board for _, board in graph[node]),
+            "board_count": -count, "betweenness": -centrality, "cut_vertex": node in cut_vertices,
         })
-    rows.sort(key=lambda row: (-row["board_count"], -row["betweenness"], row["name"]))
-    return rows[:limit]
+    return rows
 
 
 def sampled_betweenness(graph: nx.Graph, k: int, seed: int = 7) -> dict[Any, float]:

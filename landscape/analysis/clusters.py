@@ -9,22 +9,22 @@ with the Jaccard similarity of their work, and Louvain community detection
 from __future__ import annotations
 
 from collections import Counter
+from operator import itemgetter
 from typing import Any
 
 import networkx as nx
 
 from landscape.analysis.facts import Facts
-from landscape.analysis.incidence import pair_overlaps
+from landscape.analysis.incidence import overlap_matrix
 
 
 def clusters(facts: Facts, min_similarity: float = 0.2) -> list[dict[str, Any]]:
     """Groups of two or more boards with similar work, largest first, with their common themes."""
     work = {board: facts.board_covers(board) | facts.overseen[board] for board in facts.boards}
-    graph = nx.Graph()
-    pairs = ((item, board) for board, items in work.items() for item in items)
-    for a, b, _, jaccard in pair_overlaps(pairs):
-        if jaccard >= min_similarity:
-            graph.add_edge(a, b, weight=jaccard)
+    pairs = ((item, board) for board in sorted(work) for item in sorted(work[board]))
+    graph = nx.Graph()  # built in sorted order: Louvain's result depends on it
+    similar = sorted(overlap_matrix(pairs, min_jaccard=min_similarity), key=itemgetter(0, 1))
+    graph.add_weighted_edges_from((a, b, jaccard) for a, b, _, jaccard in similar)
     if not graph:
         return []
     found: list[dict[str, Any]] = []

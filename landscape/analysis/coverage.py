@@ -15,14 +15,17 @@ def coverage(facts: Facts) -> dict[str, Any]:
     Themes nobody covers stay as columns, so gaps show as empty columns."""
     boards = sorted(facts.boards, key=facts.name)
     themes = sorted(facts.themes, key=facts.name)
-    cells = {}
-    for board in boards:
-        via = set().union(*(facts.remit[i] for i in facts.overseen[board]))
-        row = {}
-        for theme in themes:
-            row[theme] = DIRECT if theme in facts.remit[board] else (
-                VIA_INITIATIVE if theme in via else "")
-        cells[board] = row
+    cells = {board: coverage_row(facts, board, themes) for board in boards}
     return {"boards": [{"id": b, "name": facts.name(b)} for b in boards],
             "themes": [{"id": t, "name": facts.name(t)} for t in themes],
             "cells": cells}
+
+
+def coverage_row(facts: Facts, board: str, themes: list[str]) -> dict[str, str]:
+    """One board's row: every theme, empty unless the board covers it (a board covers a few
+    themes, so only those are looked at)."""
+    row = dict.fromkeys(themes, "")
+    for initiative in facts.overseen[board]:
+        row.update((theme, VIA_INITIATIVE) for theme in facts.remit[initiative] if theme in row)
+    row.update((theme, DIRECT) for theme in facts.remit[board] if theme in row)
+    return row

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, TypeVar
 
+from landscape.analysis.findings import listing
 from landscape.model import Landscape
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -23,13 +29,42 @@ class Facts:
     formal_links: set[frozenset[str]] = field(default_factory=set)
     parents: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     names_by_id: dict[str, str] = field(default_factory=dict)
+    computed: dict[str, Any] = field(default_factory=dict)
 
     def name(self, entity_id: str) -> str:
         return self.names_by_id.get(entity_id, entity_id)
 
-    def names(self, ids: set[str] | list[str]) -> list[str]:
+    def names(self, ids: Collection[str]) -> list[str]:
         """The names of `ids`, sorted (findings name hundreds of thousands of sets)."""
         return sorted(map(self.name, ids))
+
+    @cached_property
+    def ranked(self) -> list[str]:
+        """Entity ids in name order."""
+        return sorted(self.names_by_id, key=self.names_by_id.__getitem__)
+
+    @cached_property
+    def name_rank(self) -> dict[str, int]:
+        """Each entity's place in name order, so the first few names of a set can be picked
+        without sorting the names themselves."""
+        return {entity_id: rank for rank, entity_id in enumerate(self.ranked)}
+
+    def listed(self, ids: Collection[str], limit: int = 4) -> str:
+        """`listing(self.names(ids), limit)`, cheaply: when there are more than `limit`, only
+        the first `limit - 1` names in name order are looked up."""
+        if len(ids) <= limit:
+            return listing(self.names(ids), limit)
+        ranks = [self.name_rank.get(entity_id, -1) for entity_id in ids]
+        if -1 in ranks:  # an id with no entity is named by itself
+            return listing(self.names(ids), limit)
+        first = [self.names_by_id[self.ranked[rank]] for rank in sorted(ranks)[:limit - 1]]
+        return listing(first, limit, total=len(ids))
+
+    def once(self, key: str, compute: Callable[[], T]) -> T:
+        """`compute()`, run once per landscape: several analyses share the same pairs."""
+        if key not in self.computed:
+            self.computed[key] = compute()
+        return self.computed[key]  # type: ignore[no-any-return]
 
     def linked(self, a: str, b: str) -> bool:
         return frozenset((a, b)) in self.formal_links

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+import heapq
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 OVERLAP_KINDS = ("shared_membership", "shared_remit", "duplicate_oversight", "parallel_initiatives")
 GAP_KINDS = ("unoverseen_initiative", "unowned_theme", "orphan_board", "missing_required_member",
@@ -31,28 +34,31 @@ def category(kind: str) -> str:
     return "gap" if kind in GAP_KINDS else "missing link"
 
 
-@dataclass(frozen=True)
-class Finding:
-    kind: str
-    entities: tuple[str, ...]
-    score: float
-    severity: str
-    explanation: str
-    extra: dict[str, Any] = field(default_factory=dict)
+Finding = dict[str, Any]  # one finding in its JSON form: the contract's fields, then extras
+CATEGORIES = {kind: category(kind) for kind in KINDS}
+SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "entities", tuple(sorted(self.entities)))
-        object.__setattr__(self, "score", round(float(self.score), 4))
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "category": category(self.kind), "entities": list(self.entities),
-                "score": self.score, "severity": self.severity,
-                "explanation": self.explanation, **self.extra}
+def finding(kind: str, entities: Iterable[str], score: float, severity: str, explanation: str,
+            **extra: Any) -> Finding:
+    """A finding built straight into its JSON form: national landscapes have millions of them,
+    so there is no intermediate object. Entities are sorted and the score rounded here."""
+    return {"kind": kind, "category": CATEGORIES[kind], "entities": sorted(entities),
+            "score": round(float(score), 4), "severity": severity, "explanation": explanation,
+            **extra}
 
-    def sort_key(self) -> tuple[Any, ...]:
-        channel_rank = 0 if self.extra.get("channel", "none") == "none" else 1
-        return (KINDS.index(self.kind), channel_rank, SEVERITIES.index(self.severity),
-                -self.score, self.entities)
+
+def strongest(candidates: Iterable[T], key: Callable[[T], Any], limit: int | None) -> Iterable[T]:
+    """The `limit` candidates that sort first by `key` (all of them, unsorted, without a limit),
+    so a finding's sentence is only written when it will be reported."""
+    return candidates if limit is None else heapq.nsmallest(limit, candidates, key=key)
+
+
+def rank_key(found: Finding) -> tuple[Any, ...]:
+    """Order within one kind: missing links with no channel first, then severity, then the
+    highest score, then entity ids."""
+    return (found.get("channel", "none") != "none", SEVERITY_RANK[found["severity"]],
+            -found["score"], found["entities"])
 
 
 def grade(score: float, high: float, medium: float) -> str:
@@ -60,11 +66,13 @@ def grade(score: float, high: float, medium: float) -> str:
     return "high" if score >= high else "medium" if score >= medium else "low"
 
 
-def listing(names: list[str], limit: int = 4) -> str:
-    """Names as English: "A", "A and B", "A, B and C", "A, B, C and 2 others"."""
+def listing(names: list[str], limit: int = 4, total: int | None = None) -> str:
+    """Names as English: "A", "A and B", "A, B and C", "A, B, C and 2 others". `total` is how
+    many there are, when only the first few `names` are given."""
     names = list(names)
-    if len(names) > limit:
-        names = names[:limit - 1] + [f"{len(names) - limit + 1} others"]
+    total = len(names) if total is None else total
+    if total > limit:
+        names = names[:limit - 1] + [f"{total - limit + 1} others"]
     if len(names) <= 1:
         return "".join(names)
     return f"{', '.join(names[:-1])} and {names[-1]}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from landscape.analysis.facts import Facts
-from landscape.analysis.findings import Finding, listing
+from landscape.analysis.findings import Finding, finding
 
 
 def unoverseen_initiatives(facts: Facts) -> Iterator[Finding]:
@@ -14,9 +14,9 @@ def unoverseen_initiatives(facts: Facts) -> Iterator[Finding]:
     for initiative in facts.initiatives:
         if not facts.overseers[initiative]:
             involved = facts.involved[initiative]
-            who = f" although {listing(facts.names(involved))} " \
+            who = f" although {facts.listed(involved)} " \
                   f"{'is' if len(involved) == 1 else 'are'} involved" if involved else ""
-            yield Finding(
+            yield finding(
                 "unoverseen_initiative", (initiative,), 1 + len(involved),
                 "high" if not facts.leads[initiative] else "medium",
                 f"No board oversees {facts.name(initiative)}{who}.")
@@ -35,9 +35,9 @@ def unowned_themes(facts: Facts) -> Iterator[Finding]:
     for theme in facts.themes:
         if theme not in covered:
             work = working[theme]
-            detail = (f"; {listing(facts.names(work))} address{'es' if len(work) == 1 else ''} "
+            detail = (f"; {facts.listed(work)} address{'es' if len(work) == 1 else ''} "
                       "it without board oversight") if work else "; nothing in the landscape addresses it"
-            yield Finding("unowned_theme", (theme,), 1 + len(work), "high",
+            yield finding("unowned_theme", (theme,), 1 + len(work), "high",
                           f"No board takes responsibility for {facts.name(theme)}{detail}.")
 
 
@@ -48,7 +48,7 @@ def orphan_boards(facts: Facts) -> Iterator[Finding]:
     for board in facts.boards:
         if not facts.parents[board] and not facts.landscape.entities[board].is_top:
             members = len(facts.members[board])
-            yield Finding("orphan_board", (board,), 1 + members, "medium",
+            yield finding("orphan_board", (board,), 1 + members, "medium",
                           f"{facts.name(board)} reports to no other body and is part of none, "
                           "so its accountability line is not recorded.")
 
@@ -60,9 +60,9 @@ def missing_required_members(facts: Facts) -> Iterator[Finding]:
         present = {entities[member].sector for member in facts.members[board]}
         for sector in entities[board].required_sectors:
             if sector not in present:
-                yield Finding("missing_required_member", (board,), 1.0, "high",
+                yield finding("missing_required_member", (board,), 1.0, "high",
                               f"{facts.name(board)} should include the {sector} sector "
-                              "but none of its members is from it.", {"sector": sector})
+                              "but none of its members is from it.", sector=sector)
 
 
 def no_lead(facts: Facts) -> Iterator[Finding]:
@@ -70,7 +70,7 @@ def no_lead(facts: Facts) -> Iterator[Finding]:
     for initiative in facts.initiatives:
         if not facts.leads[initiative]:
             boards = facts.overseers[initiative]
-            note = (f" ({listing(facts.names(boards))} "
+            note = (f" ({facts.listed(boards)} "
                     f"oversee{'s' if len(boards) == 1 else ''} it)") if boards else ""
-            yield Finding("no_lead", (initiative,), 1.0, "medium",
+            yield finding("no_lead", (initiative,), 1.0, "medium",
                           f"Nobody is recorded as leading {facts.name(initiative)}{note}.")

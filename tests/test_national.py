@@ -1,0 +1,40 @@
+"""National-size landscapes: the strongest findings can be asked for alone, and the report
+still renders when the landscape is too large to draw whole."""
+
+from datetime import date
+
+from landscape.analysis import KINDS, analyse
+from landscape.generate import generate
+from landscape.model import Entity, Landscape, Relationship
+from viz import report
+from viz.report import render_report, report_view
+
+DAY = date(2025, 1, 1)
+
+
+def test_a_limit_keeps_the_strongest_findings_of_each_kind():
+    landscape = generate(600, seed=3)
+    whole = analyse(landscape, as_of=DAY)["findings"]
+    limited = analyse(landscape, as_of=DAY, limit=5)
+    for kind in KINDS:
+        assert [f for f in limited["findings"] if f["kind"] == kind] == \
+            [f for f in whole if f["kind"] == kind][:5]
+    assert limited["limit"] == 5 and "limit" not in analyse(landscape, as_of=DAY)
+
+
+def test_a_report_too_large_to_draw_says_so_and_keeps_the_rest(monkeypatch):
+    """The limits are lowered so that a small landscape stands in for a national one."""
+    monkeypatch.setattr(report, "DRAW_LIMIT", 50)
+    monkeypatch.setattr(report, "MATRIX_BOARDS", 10)
+    monkeypatch.setattr(report, "SECTION_LIMIT", 5)
+    boards = [Entity(f"b{n}", f"Board {n}", "board") for n in range(60)]
+    themes = [Entity(f"t{n}", f"Theme {n}", "theme") for n in range(3)]
+    edges = [Relationship(f"b{n}", f"t{n % 3}", "addresses") for n in range(0, 60, 2)]
+    landscape = Landscape(boards + themes, edges)
+    view = report_view(landscape, DAY)
+    assert view["map"] is None and "--focus" in view["map_note"]
+    assert len(view["coverage"]["boards"]) == 10 and "Showing the 10 boards" in view["coverage_note"]
+    assert all(len(section["findings"]) <= 5 for section in view["sections"])
+    assert any(section.get("more") for section in view["sections"])
+    page = render_report(landscape, DAY)
+    assert "too many to draw whole" in page
