@@ -180,10 +180,13 @@ def test_exports_neutralise_formulas(runner, write_dataset, tmp_path):
 
 
 class Proxy:
-    """A TCP relay to a server that can be cut, as a network or a server going away would."""
+    """A TCP relay to a server that is cut once `budget` bytes have gone towards the server,
+    as a network or a server going away mid-load would; cutting by bytes, not by time, makes
+    the cut land part way through the load however fast the machine is."""
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, budget: int) -> None:
         self.target = (host, port)
+        self.budget = budget
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.sockets: list[socket.socket] = []
@@ -198,13 +201,18 @@ class Proxy:
                 return
             server = socket.create_connection(self.target)
             self.sockets += [client, server]
-            for a, b in ((client, server), (server, client)):
-                threading.Thread(target=self.pipe, args=(a, b), daemon=True).start()
+            for a, b, upstream in ((client, server, True), (server, client, False)):
+                threading.Thread(target=self.pipe, args=(a, b, upstream), daemon=True).start()
 
-    def pipe(self, source: socket.socket, target: socket.socket) -> None:
+    def pipe(self, source: socket.socket, target: socket.socket, upstream: bool) -> None:
         try:
             while data := source.recv(65536):
                 target.sendall(data)
+                if upstream:
+                    self.budget -= len(data)
+                    if self.budget <= 0:
+                        self.close()
+                        return
         except OSError:
             pass
 
@@ -228,11 +236,10 @@ def test_neo4j_going_away_mid_load_writes_nothing_and_rerunning_is_safe(neo4j_se
     neo4j_store.write(load_dataset(tiny), replace=True)
     before = neo4j_store.read()
     host, port = neo4j_server["uri"].split("://")[1].rsplit(":", 1)
-    proxy = Proxy(host, int(port))
+    proxy = Proxy(host, int(port), budget=1_000_000)
     scheme = neo4j_server["uri"].split("://")[0]
     cut = open_store(f"{scheme}://127.0.0.1:{proxy.port}", user=neo4j_server["user"],
                      password=neo4j_server["password"], database=neo4j_server["database"])
-    threading.Timer(0.5, proxy.close).start()
     with pytest.raises(LandscapeError):
         cut.write(load_dataset(big), replace=True)
     cut.close()
