@@ -304,13 +304,16 @@ def report(dataset: str | None, as_of: date | None, output: str, title: str | No
 
 @main.command(epilog=examples("landscape export london --format json -o london.json",
                               "landscape export graph_data/london --format csv -o copy/",
-                              "landscape export --format gexf -o landscape.gexf"))
+                              "landscape export --format gexf -o landscape.gexf",
+                              "landscape export --format cypher -o landscape.cypher  "
+                              "# then: cypher-shell -f landscape.cypher"))
 @dataset_argument
 @click.option("--format", "fmt", required=True,
-              type=click.Choice(["json", "csv", "xlsx", "graphml", "gexf", "popolo"]),
+              type=click.Choice(["json", "csv", "xlsx", "graphml", "gexf", "popolo", "cypher"]),
               help="json, csv (a folder in the interchange format), xlsx (a workbook in the "
-                   "interchange format), graphml, gexf (with dates for Gephi's timeline) or popolo "
-                   "(Popolo JSON: organizations, posts and memberships).")
+                   "interchange format), graphml, gexf (with dates for Gephi's timeline), popolo "
+                   "(Popolo JSON: organizations, posts and memberships) or cypher (a script that "
+                   "recreates the landscape in an empty Neo4j database).")
 @click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
               help="File (for csv: folder) to write; '-' for standard output.")
 @store_options

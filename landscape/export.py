@@ -1,4 +1,4 @@
-"""Exporting a landscape: the interchange format (CSV folder or workbook), JSON, GraphML and GEXF."""
+"""Exporting a landscape: the interchange format (CSV folder or workbook), JSON, GraphML, GEXF, Popolo and Cypher."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from landscape.model import UNDIRECTED_EDGE_TYPES, Landscape, parse_date
 from landscape.output import spreadsheet_safe, write_file_atomically, write_output
 from landscape.serialize import interchange_rows, to_dict
 
-EXPORT_FORMATS = ("json", "csv", "xlsx", "graphml", "gexf", "popolo")
+EXPORT_FORMATS = ("json", "csv", "xlsx", "graphml", "gexf", "popolo", "cypher")
 
 
 def export(landscape: Landscape, fmt: str, output: str) -> None:
@@ -26,7 +26,8 @@ def export(landscape: Landscape, fmt: str, output: str) -> None:
         write_csv_folder(landscape, Path(output))
         return
     writers: dict[str, Callable[[Landscape], str | bytes]] = {
-        "json": as_json, "xlsx": as_xlsx, "graphml": as_graphml, "gexf": as_gexf, "popolo": as_popolo}
+        "json": as_json, "xlsx": as_xlsx, "graphml": as_graphml, "gexf": as_gexf, "popolo": as_popolo,
+        "cypher": as_cypher}
     write_output(writers[fmt](landscape), output)
 
 
@@ -59,6 +60,12 @@ def as_popolo(landscape: Landscape) -> str:
     from landscape.popolo import popolo
 
     return json.dumps(popolo(landscape), indent=2, ensure_ascii=False) + "\n"
+
+
+def as_cypher(landscape: Landscape) -> str:
+    from landscape.cypher import as_cypher as cypher_script
+
+    return cypher_script(landscape)
 
 
 def as_xlsx(landscape: Landscape) -> bytes:

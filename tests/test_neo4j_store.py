@@ -25,27 +25,52 @@ def graph_counts(driver, database):
     return records[0]["nodes"], records[0]["relationships"]
 
 
+def current(driver, database):
+    """The generation readers read."""
+    records, _, _ = driver.execute_query("MATCH (m:LandscapeMeta {key: 'landscape'}) RETURN m.current AS current",
+                                         database_=database)
+    return records[0]["current"]
+
+
+def generations(driver, database):
+    """Every generation with entities in the database."""
+    records, _, _ = driver.execute_query("MATCH (e:Entity) RETURN DISTINCT e.generation AS generation",
+                                         database_=database)
+    return [record["generation"] for record in records]
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
-def test_a_load_creates_the_uniqueness_constraint(neo4j_store, neo4j_driver, neo4j_server, tiny):
+def test_a_load_creates_the_constraints_and_drops_the_old_one(neo4j_store, neo4j_driver, neo4j_server, tiny):
     database = neo4j_server["database"]
-    neo4j_driver.execute_query("DROP CONSTRAINT landscape_entity_id IF EXISTS", database_=database)
+    for name in ("landscape_entity_generation_id", "landscape_meta_key"):
+        neo4j_driver.execute_query(f"DROP CONSTRAINT {name} IF EXISTS", database_=database)
+    neo4j_driver.execute_query(  # what earlier versions created: one generation only
+        "CREATE CONSTRAINT landscape_entity_id IF NOT EXISTS FOR (e:Entity) REQUIRE e.id IS UNIQUE",
+        database_=database)
     neo4j_store.write(load_dataset(tiny), replace=True)
+    neo4j_store.write(load_dataset(tiny), replace=True)  # two generations of the same ids meet
     records, _, _ = neo4j_driver.execute_query(
-        "SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties", database_=database)
-    assert {"type": "UNIQUENESS", "labelsOrTypes": ["Entity"], "properties": ["id"]} in [
-        record.data() for record in records]
+        "SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties", database_=database)
+    constraints = {record["name"]: record.data() for record in records}
+    assert constraints["landscape_entity_generation_id"] == {
+        "name": "landscape_entity_generation_id", "type": "UNIQUENESS", "labelsOrTypes": ["Entity"],
+        "properties": ["generation", "id"]}
+    assert constraints["landscape_meta_key"]["properties"] == ["key"]
+    assert "landscape_entity_id" not in constraints
 
 
 def test_the_graph_has_fixed_labels_types_and_prefixed_extra_columns(neo4j_store, neo4j_driver,
                                                                       neo4j_server, tiny):
     neo4j_store.write(load_dataset(tiny), replace=True)
     records, _, _ = neo4j_driver.execute_query(
-        "MATCH (a:Entity:Agency {id: 'council'})-[r:MEMBER_OF]->(b:Entity:Board {id: 'oversight'}) "
+        "MATCH (m:LandscapeMeta {key: 'landscape'}) "
+        "MATCH (a:Entity:Agency {generation: m.current, id: 'council'})-[r:MEMBER_OF]->"
+        "(b:Entity:Board {generation: m.current, id: 'oversight'}) WHERE r.generation = m.current "
         "RETURN a.attr_sector AS sector, r.role AS role, r.source_doc AS doc", database_=neo4j_server["database"])
     assert [record.data() for record in records] == [{"sector": "local-government", "role": "chair",
                                                       "doc": "doc A"}]
@@ -56,8 +81,11 @@ def test_reloading_leaves_the_same_graph(neo4j_store, neo4j_driver, neo4j_server
     neo4j_store.write(landscape, replace=True)
     before = graph_counts(neo4j_driver, neo4j_server["database"])
     neo4j_store.write(landscape)
+    assert canonical(neo4j_store.read()) == canonical(landscape)
     neo4j_store.write(landscape, replace=True)
-    assert graph_counts(neo4j_driver, neo4j_server["database"]) == before == (14 + 1, 19)
+    meta_nodes = 2  # the current generation's and the lock's
+    assert graph_counts(neo4j_driver, neo4j_server["database"]) == before == (14 + meta_nodes, 19)
+    assert generations(neo4j_driver, neo4j_server["database"]) == [current(neo4j_driver, neo4j_server["database"])]
 
 
 def test_relationships_of_one_type_between_one_pair_stay_apart(neo4j_store):
@@ -87,35 +115,115 @@ def test_merging_follows_base_merge_in_content_order_and_labels(neo4j_store, neo
     assert sorted(records[0]["labels"]) == ["Entity", "Vcs"]
 
 
+def fail_on_the_last_batch(monkeypatch):
+    """Make the last relationship batch of loading OTHER fail on the server, after every other batch committed."""
+    batches = []
+    create_relationships = neo4j_module.create_relationships
+
+    def failing(tx, rel_type, rows, generation):
+        batches.append(rows)
+        if len(batches) == len(OTHER.relationships):
+            tx.run("UNWIND [0] AS zero RETURN 1 / zero").consume()  # the server refuses: / by zero
+        return create_relationships(tx, rel_type, rows, generation)
+
+    monkeypatch.setattr(neo4j_module, "BATCH_SIZE", 1)
+    monkeypatch.setattr(neo4j_module, "create_relationships", failing)
+    return batches
+
+
+OTHER = Landscape([Entity(f"e{i}", f"Board {i}", "board") for i in range(5)],
+                  [Relationship(f"e{i}", f"e{i + 1}", "reports_to") for i in range(4)], "other")
+
+
 def test_a_load_failing_part_way_leaves_the_previous_landscape_intact(neo4j_store, neo4j_driver,
                                                                       neo4j_server, tiny, monkeypatch):
     previous = load_dataset(tiny)
     neo4j_store.write(previous, replace=True)
-    before = graph_counts(neo4j_driver, neo4j_server["database"])
-    batches = []
-    write_batch = neo4j_module._write_batch
-
-    def fail_on_the_third_batch(tx, query, rows, **parameters):
-        batches.append(rows)
-        if len(batches) == 3:
-            tx.run("UNWIND [0] AS zero RETURN 1 / zero").consume()  # the server refuses: / by zero
-        write_batch(tx, query, rows, **parameters)
-
-    monkeypatch.setattr(neo4j_module, "BATCH_SIZE", 1)
-    monkeypatch.setattr(neo4j_module, "_write_batch", fail_on_the_third_batch)
-    other = Landscape([Entity(f"e{i}", f"Board {i}", "board") for i in range(5)], [], "other")
-    with pytest.raises(LandscapeError, match=r"load failed: .*; the store was not changed$"):
-        neo4j_store.write(other, replace=True)
-    assert len(batches) == 3
-    assert graph_counts(neo4j_driver, neo4j_server["database"]) == before
+    before = current(neo4j_driver, neo4j_server["database"])
+    batches = fail_on_the_last_batch(monkeypatch)
+    with pytest.raises(LandscapeError, match=r"load failed: .*/ by zero.*; the store was not changed$"):
+        neo4j_store.write(OTHER, replace=True)
+    assert len(batches) == 4
+    assert current(neo4j_driver, neo4j_server["database"]) == before
     assert canonical(neo4j_store.read()) == canonical(previous)
     assert neo4j_store.read().name == "tiny"
 
 
-def test_a_relationship_to_an_unknown_entity_fails_the_whole_load(neo4j_store):
+def test_what_a_failed_load_left_is_invisible_and_the_next_load_deletes_it(neo4j_store, neo4j_driver,
+                                                                            neo4j_server, tiny, monkeypatch):
+    database = neo4j_server["database"]
+    neo4j_store.write(load_dataset(tiny), replace=True)
+    with monkeypatch.context() as patch:
+        fail_on_the_last_batch(patch)
+        with pytest.raises(LandscapeError):
+            neo4j_store.write(OTHER, replace=True)
+    assert len(generations(neo4j_driver, database)) == 2  # the failed load's entities and 3 relationships
+    assert graph_counts(neo4j_driver, database) == (14 + 5 + 2, 19 + 3)
+    assert set(neo4j_store.read().entities).isdisjoint(OTHER.entities)
+    neo4j_store.write(OTHER)  # the lock was released: the next load runs, merging into the previous landscape
+    assert generations(neo4j_driver, database) == [current(neo4j_driver, database)]
+    assert canonical(neo4j_store.read()) == canonical(merge(load_dataset(tiny), OTHER))
+    assert graph_counts(neo4j_driver, database) == (14 + 5 + 2, 19 + 4)
+
+
+def test_a_load_under_way_refuses_a_second_load_with_a_clear_message(neo4j_store, neo4j_driver, neo4j_server,
+                                                                      tiny):
+    previous = load_dataset(tiny)
+    neo4j_store.write(previous, replace=True)
+    with neo4j_driver.session(database=neo4j_server["database"]) as session:
+        other_load = session.begin_transaction()  # holds the lock as a load does
+        other_load.run("MATCH (m:LandscapeMeta {key: 'lock'}) SET m.locked = true REMOVE m.locked").consume()
+        with pytest.raises(LandscapeError) as raised:
+            neo4j_store.write(OTHER, replace=True)
+        other_load.rollback()
+    assert str(raised.value) == (f"neo4j store {neo4j_server['uri']}: load failed: another load is writing to the "
+                                 "store; try again when it is done; the store was not changed")
+    assert canonical(neo4j_store.read()) == canonical(previous)
+    neo4j_store.write(OTHER, replace=True)  # the lock went with the other load's transaction
+    assert canonical(neo4j_store.read()) == canonical(OTHER)
+
+
+def test_the_lock_is_released_after_a_load_and_after_a_failed_one(neo4j_store, neo4j_driver, neo4j_server, tiny,
+                                                                   monkeypatch):
+    def lock_is_free():
+        with neo4j_driver.session(database=neo4j_server["database"]) as session:
+            with session.begin_transaction(timeout=2) as attempt:
+                attempt.run("MATCH (m:LandscapeMeta {key: 'lock'}) SET m.locked = true REMOVE m.locked").consume()
+        return True
+
+    neo4j_store.write(load_dataset(tiny), replace=True)
+    assert lock_is_free()
+    fail_on_the_last_batch(monkeypatch)
+    with pytest.raises(LandscapeError):
+        neo4j_store.write(OTHER, replace=True)
+    assert lock_is_free()
+    records, _, _ = neo4j_driver.execute_query("MATCH (m:LandscapeMeta) RETURN m.key AS key, keys(m) AS properties "
+                                               "ORDER BY key", database_=neo4j_server["database"])
+    assert [record["key"] for record in records] == ["landscape", "lock"]
+    assert records[1]["properties"] == ["key"]  # the lock node is only ever locked, never changed
+
+
+def test_a_read_overtaken_by_a_load_reads_the_new_landscape(neo4j_store, tiny, monkeypatch):
+    neo4j_store.write(load_dataset(tiny), replace=True)
+    read_generation = neo4j_module.read_generation
+    reads = []
+
+    def overtaken(tx, *meta):
+        reads.append(meta[0])
+        if len(reads) == 1:  # a load switches generations, and deletes this one, while it is being read
+            neo4j_store.write(OTHER, replace=True)
+        return read_generation(tx, *meta)
+
+    monkeypatch.setattr(neo4j_module, "read_generation", overtaken)
+    assert canonical(neo4j_store.read()) == canonical(OTHER)
+    assert len(reads) == 2 and reads[0] != reads[1]
+
+
+@pytest.mark.parametrize("replace", [False, True])
+def test_a_relationship_to_an_unknown_entity_fails_the_whole_load(neo4j_store, replace):
     landscape = Landscape([Entity("a", "A", "board")], [Relationship("a", "ghost", "reports_to")])
     with pytest.raises(LandscapeError, match="unknown entities 'ghost'; the store was not changed"):
-        neo4j_store.write(landscape)
+        neo4j_store.write(landscape, replace=replace)
     with pytest.raises(LandscapeError, match="is empty: run `landscape load DATASET`"):
         neo4j_store.read()
 

@@ -1,153 +1,134 @@
-"""The Neo4j store: one landscape kept as a property graph in a Neo4j database.
+"""The Neo4j store: one landscape kept as a property graph in a Neo4j database, loaded in generations.
 
-Schema. Every entity is a node labelled `:Entity` plus one label for its type
-(`:Board`, `:Agency`, `:Vcs`, `:Initiative`, `:Person`, `:Theme`); every relationship
-has its type in upper case (`:REPORTS_TO`, `:MEMBER_OF`, ...). Labels and types come
-from the model's fixed lists and are checked to be plain identifiers, so no user text
-is ever spliced into Cypher: every value travels as a query parameter. Fields are
-properties of the same name, extra columns are properties prefixed `attr_`, and `seq`
-keeps the landscape's order. A relationship is identified by its endpoints, type,
-role, start and end (`relationship_key`): MERGE matches on exactly those, so several
-relationships of one type between one pair (other role, other dates) stay apart while
-loading the same fact twice does not duplicate it. One `:LandscapeMeta` node keeps the
-landscape's name and its extra columns in order. `:Entity(id)` is unique (a
-constraint, created IF NOT EXISTS before each load).
+Schema: see graph_schema, which the Cypher export shares. Labels and relationship types
+come from fixed lists; every value travels as a query parameter. Relationships are made
+distinct by `relationship_key` before loading, so several of one type between one pair
+(other role, other dates) stay apart while the same fact loaded twice is stored once.
 
-All or nothing. A load is ONE managed write transaction holding every batched
-`UNWIND $rows ...` query: Neo4j commits it whole or rolls it back whole, so a load that
-fails part way (a dropped connection, a relationship to an unknown entity, a merge
-that would close a reporting cycle, too little server memory) leaves the database as
-it was, and readers never see half a load. Into an empty store the rows are CREATEd;
-into a loaded one, MERGEd by id and by relationship key, then the merged landscape is
-checked like `base.merge` does before the commit. `replace=True` retires the old
-landscape by relabelling it `:LandscapeRetired` in the same transaction (deleting it
-there would make every later index lookup in the transaction crawl), and deletes the
-retired nodes after the commit in small transactions. The price of one transaction
-is that the server holds the whole load in memory until commit (about 1-2 KB of heap
-per row); a load that does not fit fails cleanly and changes nothing.
+Generations. Every load writes a complete new copy of the landscape, a generation: its
+nodes and relationships carry `generation`, a fresh random load id, and are CREATEd
+(nothing can match in a new generation) in many small managed write transactions of
+BATCH_SIZE rows. Merge mode (`replace=False`) reads the current landscape, merges in
+Python with `base.merge` (which also checks the result) and writes the merged whole.
+One `:LandscapeMeta {key: 'landscape'}` node holds `current`, the generation readers
+read, with its name and extra columns. Only when every batch is in does one small
+transaction switch `current` to the new generation, so a load that fails part way (a
+dropped connection, a full server, an error) leaves the previous landscape current and
+whole, and its own partial generation invisible. After the switch every other
+generation is deleted in small transactions; whatever a failed load or an interrupted
+delete leaves behind, the next load deletes before it writes. `read` checks that
+`current` did not move while it read, so it never returns a generation half deleted.
+Small transactions keep the server's memory flat whatever the landscape's size. The
+composite constraint on `:Entity(generation, id)` keeps ids unique within a generation
+(its index serves lookups by both); `:LandscapeMeta(key)` is unique so that two first
+loads cannot create two meta nodes.
 
-Cypher does the set work where the data is: creating or upserting, matching
-endpoints, retiring, deleting, ordering and counting. Python does what is per row
-and cheap, or shared with the embedded store: checking types against the model,
-building the rows (as lists, which the driver packs several times faster than maps),
-grouping them by label, the merge consistency check, and the analysis of the
-landscape read back, so that both stores give the same findings.
+The lock. Two loads at once would each delete the other's generation as leftovers, so a
+load holds the store's lock from before its sweep until after the old generation is gone:
+an open transaction that has written the `:LandscapeMeta {key: 'lock'}` node and so holds
+its write lock. It is never committed, only rolled back at the end. A lock that lives in a
+transaction goes when its load goes: if the client dies or the connection drops, the
+server rolls the transaction back and the next load can run at once, with no stale lock
+to wait out. A second load first tries the lock in a transaction of LOCK_WAIT seconds,
+and fails with a clear message if another load holds it, rather than wait for a load that
+may take minutes. Before switching, the load checks that its lock transaction is alive (a
+server's transaction timeout could have ended it).
+
+Speed. Entity batches return the element ids of the nodes they create, so relationship
+batches find both ends by element id, a direct seek (checked to be of the generation, as
+element ids are reused after deletes) that takes half the server time of a seek in the
+unique (generation, id) index, which locks. Rows travel as lists, which the driver packs
+far faster than maps (in Rust: neo4j-rust-ext is a dependency), relationships sorted by
+source. WRITERS transactions run at a time, so that the server writes one batch while the
+client prepares the next, and Python's cycle collector is paused while millions of rows
+are built and sent. docs/neo4j.md has the figures.
+
+Cypher does the set work where the data is: creating, matching endpoints, switching,
+deleting, ordering. Python does what is per row and cheap, or shared with the embedded
+store: checking types and endpoints against the model before anything is written,
+building and grouping the rows, merging and its consistency check, and the analysis of
+the landscape read back, so that both stores give the same findings.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+import secrets
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager, suppress
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from neo4j import GraphDatabase, ManagedTransaction
+from neo4j import GraphDatabase, ManagedTransaction, Session, Transaction
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
 from landscape.errors import LandscapeError
-from landscape.model import EDGE_TYPES, NODE_TYPES, Entity, Landscape, Relationship
+from landscape.model import Landscape
 from landscape.store import NEO4J_SCHEMES
-from landscape.store.base import LoadSummary, Store, relationship_key
-from landscape.validate import check_consistent
+from landscape.store.base import LoadSummary, Store, merge
+from landscape.store.graph_schema import (
+    ANY_REL_TYPE,
+    LOCK_KEY,
+    META,
+    NODE_TYPE_OF,
+    SCHEMA,
+    Rows,
+    create_entities_cypher,
+    create_relationship_cypher,
+    read_entity,
+    read_relationship,
+    to_rows,
+)
 
 # The driver logs connection trouble too; we report it as one LandscapeError line instead.
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 T = TypeVar("T")
-BATCH_SIZE = 5000  # rows per UNWIND query
+BATCH_SIZE = 10_000  # rows per write transaction
+WRITERS = 2  # write transactions at a time: one is sent while the server works on another
+DELETE_BATCH = 1000  # nodes, with their relationships, per transaction when deleting a generation
+LOCK_WAIT = 3.0  # seconds a load waits for another load's lock before it gives up
+RETRY_SECONDS = 10.0  # how long the driver retries a transaction that failed on a lost connection
+READ_ATTEMPTS = 3  # reads of a landscape that a load switched away from meanwhile
 TIMEOUT = 5.0  # seconds to open a connection, or to get one from the pool
-ATTR = "attr_"  # prefix of extra-column properties
-LABELS = {node_type: node_type.capitalize() for node_type in NODE_TYPES}
-REL_TYPES = {edge_type: edge_type.upper() for edge_type in EDGE_TYPES}
-NODE_TYPE_OF = {label: node_type for node_type, label in LABELS.items()}
-EDGE_TYPE_OF = {rel_type: edge_type for edge_type, rel_type in REL_TYPES.items()}
-for _name in (*LABELS.values(), *REL_TYPES.values()):
-    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", _name):  # pragma: no cover - guards the model
-        raise ImportError(f"{_name!r} cannot be a Neo4j label or relationship type")
-ANY_LABEL = ":".join(LABELS.values())
-ANY_REL_TYPE = "|".join(REL_TYPES.values())
+LOAD_FAILED = "load failed: {}; the store was not changed"
 
-SCHEMA = "CREATE CONSTRAINT landscape_entity_id IF NOT EXISTS FOR (e:Entity) REQUIRE e.id IS UNIQUE"
-# Replacing retires the old landscape by label (fast) rather than deleting it in the load's transaction: deleting
-# many nodes there makes every later index lookup in the same transaction crawl. SWEEP deletes it after commit.
-RETIRE = f"MATCH (n) WHERE n:Entity OR n:LandscapeMeta SET n:LandscapeRetired REMOVE n:Entity:LandscapeMeta:{ANY_LABEL}"
-SWEEP = "MATCH (n:LandscapeRetired) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 1000 ROWS"
-IS_EMPTY = "RETURN NOT EXISTS { MATCH (:Entity) }"
-NEXT_ENTITY_SEQ = "MATCH (e:Entity) RETURN coalesce(max(e.seq), -1) + 1"
-NEXT_RELATIONSHIP_SEQ = f"MATCH (:Entity)-[r:{ANY_REL_TYPE}]->(:Entity) RETURN coalesce(max(r.seq), -1) + 1"
+# Writing the node takes its write lock, held until the transaction ends (it is rolled back, never committed).
+LOCK = "MATCH (m:LandscapeMeta {key: $key}) SET m.locked = true REMOVE m.locked"
+META_NODES = "UNWIND $keys AS key MERGE (:LandscapeMeta {key: key})"
+LOCK_HELD = ("Neo.ClientError.Transaction.LockClientStopped", "Neo.ClientError.Transaction.TransactionTimedOut",
+             "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration")
+SWITCH = """
+MATCH (m:LandscapeMeta {key: $key})
+SET m.current = $generation, m.name = $name, m.entity_columns = $entity_columns,
+    m.relationship_columns = $relationship_columns
+RETURN count(m)
+"""
+# Every generation but $current (all of them when it is null), with their relationships; needs an auto-commit query.
+SWEEP = """
+MATCH (e:Entity) WHERE coalesce(e.generation <> $current, true)
+CALL (e) { DETACH DELETE e } IN TRANSACTIONS OF $batch ROWS
+"""
 
-# Rows travel as lists, which the driver packs far faster than maps: see entity_rows and relationship_rows.
-# MERGE writes only what changed: an unchanged row costs the transaction no memory.
-# %(label)s and %(type)s are filled from LABELS and REL_TYPES only; everything else is a parameter.
-ENTITY_ROW = """
+CURRENT = "OPTIONAL MATCH (m:LandscapeMeta {key: $key}) RETURN m.current"
+READ_META = "MATCH (m:LandscapeMeta {key: $key}) RETURN m.current, m.name, m.entity_columns, m.relationship_columns"
+READ_ENTITIES = "MATCH (e:Entity {generation: $generation}) RETURN properties(e) ORDER BY e.seq"
+# The labels and types of the Cypher below come from graph_schema's fixed lists; everything else is a parameter.
+CREATE_ENTITIES = "%s RETURN collect(elementId(e))"
+# Endpoints by element id, a direct seek: checked to be of this generation, as element ids are reused after deletes.
+CREATE_RELATIONSHIPS = """
 UNWIND $rows AS row
-WITH row[0] AS id, row[1] AS name, row[2] AS start, row[3] AS end, row[4] AS source,
-     row[5] + $first_seq AS seq, row[6] AS attrs
-"""
-CREATE_ENTITIES = ENTITY_ROW + """
-CREATE (e:Entity:%(label)s {id: id, name: name, type: $type, start: start, end: end, source: source, seq: seq})
-SET e += attrs
-RETURN count(e)
-"""
-MERGE_ENTITIES = ENTITY_ROW + """
-MERGE (e:Entity {id: id})
-WITH e, attrs {.*, id: id, name: name, type: $type, start: start, end: end, source: source,
-               seq: coalesce(e.seq, seq)} AS props
-FOREACH (_ IN CASE WHEN properties(e) <> props THEN [1] ELSE [] END | SET e = props)
-FOREACH (_ IN CASE WHEN e:%(label)s THEN [] ELSE [1] END | REMOVE e:%(any_label)s SET e:%(label)s)
-RETURN count(e)
-"""
-RELATIONSHIP_ROW = """
-UNWIND $rows AS row
-WITH row[0] AS source, row[1] AS target, row[2] + $first_seq AS seq, row[3] AS role, row[4] AS start,
-     row[5] AS end, row[6] AS source_doc, row[7] AS attrs
-MATCH (a:Entity {id: source})
-MATCH (b:Entity {id: target})
-"""
-CREATE_RELATIONSHIPS = RELATIONSHIP_ROW + """
-CREATE (a)-[r:%(type)s {role: role, start: start, end: end, source_doc: source_doc, seq: seq}]->(b)
-SET r += attrs
+MATCH (a) WHERE elementId(a) = row[0] AND a.generation = $generation
+MATCH (b) WHERE elementId(b) = row[1] AND b.generation = $generation
+%s
 RETURN count(r)
 """
-MERGE_RELATIONSHIPS = RELATIONSHIP_ROW + """
-MERGE (a)-[r:%(type)s {role: role, start: start, end: end}]->(b)
-WITH r, attrs {.*, role: role, start: start, end: end, source_doc: source_doc, seq: coalesce(r.seq, seq)} AS props
-FOREACH (_ IN CASE WHEN properties(r) <> props THEN [1] ELSE [] END | SET r = props)
-RETURN count(r)
-"""
-MISSING_ENDPOINTS = """
-UNWIND $ids AS id
-WITH DISTINCT id
-WHERE NOT EXISTS { MATCH (:Entity {id: id}) }
-RETURN collect(id)[..3]
-"""
-SET_META = """
-MERGE (m:LandscapeMeta)
-WITH m, coalesce(m.entity_columns, []) AS entity_columns, coalesce(m.relationship_columns, []) AS edge_columns
-SET m.name = $name,
-    m.entity_columns = entity_columns + [c IN $entity_columns WHERE NOT c IN entity_columns],
-    m.relationship_columns = edge_columns + [c IN $relationship_columns WHERE NOT c IN edge_columns]
-"""
-COUNT = f"RETURN COUNT {{ (:Entity) }}, COUNT {{ (:Entity)-[:{ANY_REL_TYPE}]->(:Entity) }}"
-READ_META = "MATCH (m:LandscapeMeta) RETURN m.name, m.entity_columns, m.relationship_columns LIMIT 1"
-READ_ENTITIES = "MATCH (e:Entity) RETURN properties(e) ORDER BY e.seq"
-READ_RELATIONSHIPS = (f"MATCH (a:Entity)-[r:{ANY_REL_TYPE}]->(b:Entity) "
+READ_RELATIONSHIPS = (f"MATCH (a:Entity {{generation: $generation}})-[r:{ANY_REL_TYPE}]->(b:Entity) "
                       "RETURN a.id, b.id, type(r), properties(r) ORDER BY r.seq")
-
-
-@dataclass(frozen=True)
-class Rows:
-    """A landscape ready to write: list rows grouped by label (or type), and the extra columns in order."""
-
-    name: str
-    entities: dict[str, list[list[Any]]]
-    relationships: dict[str, list[list[Any]]]
-    entity_columns: list[str]
-    relationship_columns: list[str]
 
 
 class Neo4jStore(Store):
@@ -166,7 +147,8 @@ class Neo4jStore(Store):
         with self._translated("cannot be opened: {}"):
             self._driver = GraphDatabase.driver(
                 self.uri, auth=(self.user, secret) if secret else None,
-                connection_timeout=TIMEOUT, connection_acquisition_timeout=TIMEOUT)
+                connection_timeout=TIMEOUT, connection_acquisition_timeout=TIMEOUT,
+                max_transaction_retry_time=RETRY_SECONDS)
 
     def describe(self) -> str:
         return f"{self.uri} (database {self.database})"
@@ -175,29 +157,106 @@ class Neo4jStore(Store):
         self._driver.close()
 
     def read(self) -> Landscape:
-        with self._translated("cannot be read: {}"):
-            landscape = self._run(read_landscape, write=False)
+        with self._translated("cannot be read: {}"), collector_paused():
+            landscape = self._run(read_current, write=False)
         if landscape is None:
             raise LandscapeError(f"neo4j store {self.uri} is empty: run `landscape load DATASET`")
         return landscape
 
     def write(self, landscape: Landscape, *, replace: bool = False) -> LoadSummary:
-        with self._translated("load failed: {}; the store was not changed"):
-            rows = to_rows(landscape)  # checks every type before touching the database
-            self._run(lambda tx: tx.run(SCHEMA).consume(), write=True)
-            summary = self._run(lambda tx: load(tx, rows, replace), write=True)
-        with self._translated("loaded, but deleting the previous landscape failed: {}; the next load does it"):
-            with self._driver.session(database=self.database) as session:
-                session.run(SWEEP).consume()  # CALL IN TRANSACTIONS needs an auto-commit transaction
-        return summary
+        """Write `landscape` (merged into the current one unless `replace`) as a new generation, then switch to it."""
+        with collector_paused():
+            return self._load(landscape, replace)  # its rows are freed before the collector resumes: it skips them
 
-    def _run(self, work: Callable[[ManagedTransaction], T], *, write: bool) -> T:
-        """Run `work` in one managed transaction (retried by the driver on transient errors)."""
+    def _load(self, landscape: Landscape, replace: bool) -> LoadSummary:
+        generation = secrets.randbits(63)
+        with ExitStack() as held:
+            with self._translated(LOAD_FAILED):
+                rows = to_rows(landscape)  # checks every type before touching the database
+                self._create_schema()
+                lock = held.enter_context(self._locked())
+                current = lock.run(CURRENT, key=META).single(strict=True)[0]
+                self._sweep(current)  # what failed loads left behind
+                rows = self._to_write(landscape, rows, replace)
+                self._write_generation(generation, rows)
+                lock.run("RETURN 1").consume()  # still holds the lock: its transaction was not ended meanwhile
+                self._run(switch, generation, rows)
+            with self._translated("loaded, but deleting the previous landscape failed: {}; the next load does it"):
+                self._sweep(generation)
+        return rows.summary(replace)
+
+    def _to_write(self, landscape: Landscape, rows: Rows, replace: bool) -> Rows:
+        """The rows of `landscape` (`rows`) if `replace` or nothing is stored, else of it merged into the stored one;
+        checked either way: every relationship joins entities that exist (merge checks more)."""
+        old = None if replace else self._run(read_current, write=False)
+        if old is None:
+            check_endpoints(landscape)
+            return rows
+        return to_rows(merge(old, landscape))
+
+    def _create_schema(self) -> None:
+        with self._session() as session:
+            for statement in SCHEMA:
+                session.run(statement).consume()
+            session.run(META_NODES, keys=[META, LOCK_KEY]).consume()
+
+    @contextmanager
+    def _locked(self) -> Iterator[Transaction]:
+        """The store's lock for the time of the block: an open transaction holding the lock node, rolled back after.
+
+        A try of LOCK_WAIT seconds first, so that a load another load is running fails at once and clearly.
+        """
+        with self._session() as session:
+            try:
+                with session.begin_transaction(timeout=LOCK_WAIT) as attempt:
+                    attempt.run(LOCK, key=LOCK_KEY).consume()
+            except Neo4jError as error:
+                if error.code in LOCK_HELD:
+                    raise LandscapeError("another load is writing to the store; try again when it is done") from None
+                raise
+            lock = session.begin_transaction()
+            try:
+                lock.run(LOCK, key=LOCK_KEY).consume()
+                yield lock
+            finally:
+                with suppress(Neo4jError, DriverError):  # a lost connection has released the lock already
+                    lock.close()  # rolls back: the lock is released, and the transaction wrote nothing
+
+    def _sweep(self, current: int | None) -> None:
+        """Delete every generation but `current`, in small transactions."""
+        with self._session() as session:  # CALL ... IN TRANSACTIONS needs an auto-commit query
+            session.run(SWEEP, current=current, batch=DELETE_BATCH).consume()
+
+    def _write_generation(self, generation: int, rows: Rows) -> None:
+        """Every row under `generation`, BATCH_SIZE rows per transaction and WRITERS transactions at a time:
+        the entities, then the relationships between them, found by the element ids the entity batches return."""
+        element_ids: dict[str, str] = {}
+
+        def write_entities(label: str, batch: list[list[Any]]) -> list[str]:
+            return self._run(create_entities, label, batch, generation)
+
+        def write_relationships(rel_type: str, batch: list[list[Any]]) -> None:
+            ends = [[element_ids[row[0]], element_ids[row[1]], *row[2:]] for row in batch]
+            self._run(create_relationships, rel_type, ends, generation)
+
+        with ThreadPoolExecutor(WRITERS) as pool:  # map stops at the first failed batch and cancels the rest
+            for batch, created in in_batches(pool, write_entities, rows.entities):
+                element_ids.update(zip((row[0] for row in batch), created))
+            for _ in in_batches(pool, write_relationships, rows.relationships):
+                pass
+
+    def _run(self, work: Callable[..., T], *args: Any, write: bool = True) -> T:
+        """`work(tx, *args)` in one managed transaction (retried by the driver on transient errors)."""
+        with self._session() as session:
+            return session.execute_write(work, *args) if write else session.execute_read(work, *args)
+
+    def _session(self) -> Session:
         if not self._verified:
             self._driver.verify_connectivity()  # fails fast, where a transaction would retry
             self._verified = True
-        with self._driver.session(database=self.database) as session:
-            return session.execute_write(work) if write else session.execute_read(work)
+        # One bookmark manager for every session: in a cluster, each transaction sees all this store's earlier ones.
+        return self._driver.session(database=self.database,
+                                    bookmark_manager=self._driver.execute_query_bookmark_manager)
 
     @contextmanager
     def _translated(self, failed: str) -> Iterator[None]:
@@ -223,6 +282,19 @@ class Neo4jStore(Store):
             raise LandscapeError(f"{where}: {failed.format(error)}") from None
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused: a large load builds millions of small lists and dicts, none in a cycle,
+    and the collector would rescan them all again and again (a third of the client's time in the benchmark)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def split_credentials(location: str) -> tuple[str, str | None, str | None]:
     """The URI without any `user:password@`, and that user and password."""
     parts = urlsplit(location)
@@ -246,119 +318,67 @@ def first_line(error: object) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
-def to_rows(landscape: Landscape) -> Rows:
-    """The landscape as rows, relationships made distinct by `relationship_key` (as `merge` does)."""
-    edges = {relationship_key(edge): edge for edge in landscape.relationships}
-    return Rows(landscape.name, entity_rows(landscape.entities.values()), relationship_rows(edges.values()),
-                columns(entity.attrs for entity in landscape.entities.values()),
-                columns(edge.attrs for edge in edges.values()))
+def check_endpoints(landscape: Landscape) -> None:
+    """Every relationship joins entities of the landscape (the first three unknown ones are named)."""
+    unknown = dict.fromkeys(end for edge in landscape.relationships for end in (edge.source, edge.target)
+                            if end not in landscape.entities)
+    if unknown:
+        raise LandscapeError(f"relationships refer to unknown entities {', '.join(map(repr, list(unknown)[:3]))}")
 
 
-def columns(attrs: Iterable[dict[str, str]]) -> list[str]:
-    """Extra column names in first-seen order: the order exports write them in."""
-    seen: dict[str, None] = {}
-    for row in attrs:
-        seen.update(dict.fromkeys(row))
-    return list(seen)
+def in_batches(pool: Executor, write: Callable[[str, list[list[Any]]], T],
+               groups: dict[str, list[list[Any]]]) -> Iterator[tuple[list[list[Any]], T]]:
+    """`write(name, batch)` for each batch of BATCH_SIZE rows of each group, run on `pool`: (batch, result) in order."""
+    jobs = [(name, group[start:start + BATCH_SIZE])
+            for name, group in groups.items() for start in range(0, len(group), BATCH_SIZE)]
+    return zip((batch for _, batch in jobs), pool.map(lambda job: write(*job), jobs))
 
 
-def stored_attrs(attrs: dict[str, str]) -> dict[str, str]:
-    """Extra columns as prefixed properties, empty ones too: which columns a row has matters to exports."""
-    return {ATTR + key: value for key, value in attrs.items()}
+def create_entities(tx: ManagedTransaction, label: str, rows: list[list[Any]], generation: int) -> list[str]:
+    """One batch of entities with one label; the element ids of their nodes, in row order."""
+    query = CREATE_ENTITIES % create_entities_cypher(label, "$rows", "$generation", "$type")
+    element_ids: list[str] = _single(tx, query, rows=rows, generation=generation, type=NODE_TYPE_OF[label])
+    return element_ids
 
 
-def entity_rows(entities: Iterable[Entity]) -> dict[str, list[list[Any]]]:
-    """[id, name, start, end, source, seq, attrs] by label; `seq` is the position in the landscape."""
-    rows: dict[str, list[list[Any]]] = {}
-    for seq, entity in enumerate(entities):
-        if entity.type not in LABELS:
-            raise LandscapeError(f"entity {entity.id!r} has unknown type {entity.type!r}")
-        rows.setdefault(LABELS[entity.type], []).append(
-            [entity.id, entity.name, entity.start, entity.end, entity.source, seq, stored_attrs(entity.attrs)])
-    return rows
+def create_relationships(tx: ManagedTransaction, rel_type: str, rows: list[list[Any]], generation: int) -> None:
+    """One batch of relationships of one type, each row's ends given as element ids."""
+    query = CREATE_RELATIONSHIPS % create_relationship_cypher(rel_type, "$generation")
+    if _single(tx, query, rows=rows, generation=generation) != len(rows):
+        raise LandscapeError("entities of this load were deleted while it ran")
 
 
-def relationship_rows(edges: Iterable[Relationship]) -> dict[str, list[list[Any]]]:
-    """[source, target, seq, role, start, end, source_doc, attrs] by relationship type."""
-    rows: dict[str, list[list[Any]]] = {}
-    for seq, edge in enumerate(edges):
-        if edge.type not in REL_TYPES:
-            raise LandscapeError(f"relationship {edge.source!r} -> {edge.target!r} has unknown "
-                                 f"type {edge.type!r}")
-        rows.setdefault(REL_TYPES[edge.type], []).append(
-            [edge.source, edge.target, seq, edge.role, edge.start, edge.end, edge.source_doc,
-             stored_attrs(edge.attrs)])
-    return rows
-
-
-def load(tx: ManagedTransaction, rows: Rows, replace: bool) -> LoadSummary:
-    """The whole load, in the one transaction `tx`: CREATE into an empty store, else MERGE."""
-    if replace:
-        tx.run(RETIRE).consume()
-    if replace or _single(tx, IS_EMPTY):
-        write_groups(tx, CREATE_ENTITIES, rows.entities, 0)
-        write_groups(tx, CREATE_RELATIONSHIPS, rows.relationships, 0)
-        write_meta(tx, rows)
-    else:
-        write_groups(tx, MERGE_ENTITIES, rows.entities, _single(tx, NEXT_ENTITY_SEQ))
-        write_groups(tx, MERGE_RELATIONSHIPS, rows.relationships, _single(tx, NEXT_RELATIONSHIP_SEQ))
-        write_meta(tx, rows)
-        merged = read_landscape(tx)
-        assert merged is not None
-        check_consistent(merged)  # as base.merge does; raising here rolls the whole load back
-    record = tx.run(COUNT).single(strict=True)
-    return LoadSummary(record[0], record[1], replace)
-
-
-def write_meta(tx: ManagedTransaction, rows: Rows) -> None:
-    tx.run(SET_META, name=rows.name, entity_columns=rows.entity_columns,
-           relationship_columns=rows.relationship_columns).consume()
-
-
-def write_groups(tx: ManagedTransaction, template: str, groups: dict[str, list[list[Any]]], first_seq: int) -> None:
-    """Each label's (or type's) rows in batches of BATCH_SIZE; `seq` counts on from `first_seq`."""
-    for name, group in groups.items():
-        query = template % {"label": name, "type": name, "any_label": ANY_LABEL}
-        for start in range(0, len(group), BATCH_SIZE):
-            _write_batch(tx, query, group[start:start + BATCH_SIZE], first_seq=first_seq,
-                         type=NODE_TYPE_OF.get(name, ""))
-
-
-def _write_batch(tx: ManagedTransaction, query: str, rows: list[list[Any]], **parameters: Any) -> None:
-    """One UNWIND query; every row must be written (a relationship needs both its entities)."""
-    written = _single(tx, query, rows=rows, **parameters)
-    if written != len(rows):
-        missing = _single(tx, MISSING_ENDPOINTS, ids=[row[end] for row in rows for end in (0, 1)])
-        raise LandscapeError(f"relationships refer to unknown entities {', '.join(map(repr, missing))}")
+def switch(tx: ManagedTransaction, generation: int, rows: Rows) -> None:
+    """Make `generation` the one readers read."""
+    if not _single(tx, SWITCH, key=META, generation=generation, name=rows.name, entity_columns=rows.entity_columns,
+                   relationship_columns=rows.relationship_columns):
+        raise LandscapeError("the store's :LandscapeMeta node was deleted while loading")
 
 
 def _single(tx: ManagedTransaction, query: str, **parameters: Any) -> Any:
     return tx.run(query, parameters).single(strict=True)[0]
 
 
-def read_landscape(tx: ManagedTransaction) -> Landscape | None:
-    """The stored landscape, in the order it was written; None if nothing was ever loaded."""
-    meta = tx.run(READ_META).single()
-    name, entity_columns, relationship_columns = meta.values() if meta else ("landscape", [], [])
-    entities = [read_entity(record[0], entity_columns or []) for record in tx.run(READ_ENTITIES)]
-    if meta is None and not entities:
-        return None
+def read_current(tx: ManagedTransaction) -> Landscape | None:
+    """The current generation's landscape; None if nothing was ever loaded.
+
+    Read again if a load switched away from it meanwhile: the old generation may have been half deleted under us.
+    """
+    for _ in range(READ_ATTEMPTS):
+        meta = tx.run(READ_META, key=META).single()
+        if meta is None or meta[0] is None:
+            return None
+        landscape = read_generation(tx, *meta)
+        if _single(tx, CURRENT, key=META) == meta[0]:
+            return landscape
+    raise LandscapeError("the landscape kept changing while it was read; try again")
+
+
+def read_generation(tx: ManagedTransaction, generation: int, name: str | None, entity_columns: list[str] | None,
+                    relationship_columns: list[str] | None) -> Landscape:
+    """One generation's landscape, in the order it was written."""
+    entities = [read_entity(record[0], entity_columns or [])
+                for record in tx.run(READ_ENTITIES, generation=generation)]
     relationships = [read_relationship(source, target, rel_type, properties, relationship_columns or [])
-                     for source, target, rel_type, properties in tx.run(READ_RELATIONSHIPS)]
+                     for source, target, rel_type, properties in tx.run(READ_RELATIONSHIPS, generation=generation)]
     return Landscape(entities, relationships, name or "landscape")
-
-
-def read_attrs(properties: dict[str, Any], columns: list[str]) -> dict[str, str]:
-    """The extra columns a node or relationship has, in the landscape's column order."""
-    return {key: properties[ATTR + key] for key in columns if ATTR + key in properties}
-
-
-def read_entity(properties: dict[str, Any], columns: list[str]) -> Entity:
-    fields = {name: properties.get(name, "") for name in ("id", "name", "type", "start", "end", "source")}
-    return Entity(**fields, attrs=read_attrs(properties, columns))
-
-
-def read_relationship(source: str, target: str, rel_type: str, properties: dict[str, Any],
-                      columns: list[str]) -> Relationship:
-    fields = {name: properties.get(name, "") for name in ("role", "start", "end", "source_doc")}
-    return Relationship(source, target, EDGE_TYPE_OF[rel_type], **fields, attrs=read_attrs(properties, columns))
