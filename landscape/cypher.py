@@ -59,7 +59,7 @@ def script_lines(landscape: Landscape) -> Iterator[str]:
             yield (f"UNWIND {literal(batch)} AS row "
                    f"MATCH (a:Entity {{generation: {generation}, id: row[0]}}) "
                    f"MATCH (b:Entity {{generation: {generation}, id: row[1]}}) "
-                   f"{create_relationship_cypher(rel_type, generation)};")
+                   f"{create_relationship_cypher(rel_type)};")
     yield (f"MATCH (m:LandscapeMeta {{key: {literal(META)}}}) SET m.current = {generation}, "
            f"m.name = {literal(rows.name)}, m.entity_columns = {literal(rows.entity_columns)}, "
            f"m.relationship_columns = {literal(rows.relationship_columns)};")
@@ -71,7 +71,9 @@ def batches(rows: list[list[Any]]) -> Iterator[list[list[Any]]]:
 
 
 def literal(value: Any) -> str:
-    """`value` (a string, int, list or dict of those) as a Cypher literal."""
+    """`value` (None, a string, int, list or dict of those) as a Cypher literal."""
+    if value is None:
+        return "null"
     if isinstance(value, str):
         return f"'{NEEDS_ESCAPE.sub(escape_character, value)}'"
     if isinstance(value, bool) or not isinstance(value, (int, list, dict)):

@@ -8,8 +8,10 @@ Every entity is a node labelled `:Entity` plus one label for its type (`:Board`,
 Labels and types come from the model's fixed lists and are checked here to be plain
 identifiers, so no user text is ever spliced into Cypher as a name. Fields are properties
 of the same name, extra columns are properties prefixed `attr_`, and `seq` keeps the
-landscape's order. Each load is a *generation*: its nodes and relationships carry
-`generation`, and the `:LandscapeMeta {key: 'landscape'}` node names the current one.
+landscape's order; empty fields are left out (a missing property reads back as empty),
+which spares the server a third of the properties it would write. Each load is a
+*generation*: its nodes carry `generation` (their relationships belong to them), and the
+`:LandscapeMeta {key: 'landscape'}` node names the current one.
 """
 
 from __future__ import annotations
@@ -57,13 +59,13 @@ def create_entities_cypher(label: str, rows: str, generation: str, node_type: st
             f"type: {node_type}, start: row[2], end: row[3], source: row[4], seq: row[5]}}) SET e += row[6]")
 
 
-def create_relationship_cypher(rel_type: str, generation: str) -> str:
+def create_relationship_cypher(rel_type: str) -> str:
     """Cypher that creates a `rel_type` relationship from `a` to `b` for a [_, _, seq, role, start, end,
     source_doc, attrs] row; `rel_type` must come from REL_TYPES."""
     if rel_type not in EDGE_TYPE_OF:
         raise ValueError(f"{rel_type!r} is not a Landscape relationship type")
-    return (f"CREATE (a)-[r:{rel_type} {{generation: {generation}, seq: row[2], role: row[3], start: row[4], "
-            f"end: row[5], source_doc: row[6]}}]->(b) SET r += row[7]")
+    return (f"CREATE (a)-[r:{rel_type} {{seq: row[2], role: row[3], start: row[4], end: row[5], "
+            f"source_doc: row[6]}}]->(b) SET r += row[7]")
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,8 @@ def entity_rows(entities: Iterable[Entity]) -> dict[str, list[list[Any]]]:
         if entity.type not in LABELS:
             raise LandscapeError(f"entity {entity.id!r} has unknown type {entity.type!r}")
         rows.setdefault(LABELS[entity.type], []).append(
-            [entity.id, entity.name, entity.start, entity.end, entity.source, seq, stored_attrs(entity.attrs)])
+            [entity.id, entity.name, entity.start or None, entity.end or None, entity.source or None, seq,
+             stored_attrs(entity.attrs)])
     return rows
 
 
@@ -125,8 +128,8 @@ def relationship_rows(edges: Iterable[Relationship]) -> dict[str, list[list[Any]
             raise LandscapeError(f"relationship {edge.source!r} -> {edge.target!r} has unknown "
                                  f"type {edge.type!r}")
         rows.setdefault(REL_TYPES[edge.type], []).append(
-            [edge.source, edge.target, seq, edge.role, edge.start, edge.end, edge.source_doc,
-             stored_attrs(edge.attrs)])
+            [edge.source, edge.target, seq, edge.role or None, edge.start or None, edge.end or None,
+             edge.source_doc or None, stored_attrs(edge.attrs)])
     for group in rows.values():
         group.sort(key=itemgetter(0))
     return rows

@@ -6,7 +6,7 @@ distinct by `relationship_key` before loading, so several of one type between on
 (other role, other dates) stay apart while the same fact loaded twice is stored once.
 
 Generations. Every load writes a complete new copy of the landscape, a generation: its
-nodes and relationships carry `generation`, a fresh random load id, and are CREATEd
+nodes carry `generation`, a fresh random load id, and are CREATEd
 (nothing can match in a new generation) in many small managed write transactions of
 BATCH_SIZE rows. Merge mode (`replace=False`) reads the current landscape, merges in
 Python with `base.merge` (which also checks the result) and writes the merged whole.
@@ -343,7 +343,7 @@ def create_entities(tx: ManagedTransaction, label: str, rows: list[list[Any]], g
 
 def create_relationships(tx: ManagedTransaction, rel_type: str, rows: list[list[Any]], generation: int) -> None:
     """One batch of relationships of one type, each row's ends given as element ids."""
-    query = CREATE_RELATIONSHIPS % create_relationship_cypher(rel_type, "$generation")
+    query = CREATE_RELATIONSHIPS % create_relationship_cypher(rel_type)
     if _single(tx, query, rows=rows, generation=generation) != len(rows):
         raise LandscapeError("entities of this load were deleted while it ran")
 
