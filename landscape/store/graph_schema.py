@@ -94,8 +94,8 @@ def to_rows(landscape: Landscape) -> Rows:
 def columns(attrs: Iterable[dict[str, str]]) -> list[str]:
     """Extra column names in first-seen order: the order exports write them in."""
     seen: dict[str, None] = {}
-    for row in attrs:
-        seen.update(dict.fromkeys(row))
+    for keys in dict.fromkeys(tuple(row) for row in attrs):  # rows mostly share their keys: each set once
+        seen.update(dict.fromkeys(keys))
     return list(seen)
 
 
