@@ -12,6 +12,7 @@ import functools
 import unicodedata
 from collections.abc import Callable
 from datetime import date
+from itertools import repeat
 from pathlib import Path
 
 import networkx as nx
@@ -24,6 +25,7 @@ from landscape.model import (
     Entity,
     Landscape,
     Relationship,
+    cycle_collection_paused,
     parse_date,
     split_list,
 )
@@ -37,9 +39,10 @@ TRUE_FALSE = {"", "true", "false", "yes", "no", "y", "n", "1", "0"}
 
 def load_dataset(path: str | Path) -> Landscape:
     """Read and validate the dataset at `path`; raise DatasetError listing every problem."""
-    tables = read_tables(path)
-    name = Path(path).stem if Path(path).suffix else Path(path).resolve().name
-    return build_landscape(tables["entities"], tables["relationships"], name)
+    with cycle_collection_paused():
+        tables = read_tables(path)
+        name = Path(path).stem if Path(path).suffix else Path(path).resolve().name
+        return build_landscape(tables["entities"], tables["relationships"], name)
 
 
 def build_landscape(entities: Table, relationships: Table, name: str) -> Landscape:
@@ -126,32 +129,77 @@ class Found:
 
 def read_relationships(table: Table, nodes: dict[str, Entity],
                        problems: list[Problem]) -> list[tuple[Relationship, int]]:
+    """Check every relationship and make the good ones. Column by column, rows are first sorted
+    into those that pass every check at a glance (nearly all) and the rest, which are checked
+    one by one to say what is wrong with them, in line order."""
     edges: list[tuple[Relationship, int]] = []
-    seen: dict[tuple[str, ...], int] = {}
     extra = [column for column in table.header if column and column not in RELATIONSHIP_FIELDS]
     types = {entity_id: entity.type for entity_id, entity in nodes.items()}
-    for line, row in table.rows:
-        found = Found(table.where, line, problems)
-        source, target, edge_type, role = row["source"], row["target"], row["type"], row.get("role", "")
-        start, end = row.get("start", ""), row.get("end", "")
-        pair = (types.get(source), types.get(target))
-        ok = (edge_type in EDGE_ENDPOINTS and pair in EDGE_ENDPOINTS[edge_type]
-              and source != target and (not role or edge_type != "member_of" or role in MEMBER_ROLES))
-        if not ok:
-            ok = check_relationship(row, types, found)
-        if start or end:
-            ok = check_dates(row, found) and ok
-        key = (source, target, edge_type, role, start, end)
-        if key in seen:
-            found("-", f"repeats the relationship at line {seen[key]}")
-            ok = False
-        else:
-            seen[key] = line
+    lines = table.lines
+    source, target, edge_type, role, start, end, source_doc = (
+        table.column(name) for name in ("source", "target", "type", "role", "start", "end", "source_doc"))
+    repeated = repeats([source, target, edge_type, role, start, end], lines)
+    allowed = {(kind, *pair) for kind, pairs in EDGE_ENDPOINTS.items() for pair in pairs}
+    clean = [(kind, types.get(s), types.get(t)) in allowed and s != t
+             and (not r or kind != "member_of" or r in MEMBER_ROLES)
+             and (not (a or b) or good_dates(a, b))
+             for s, t, kind, r, a, b in zip(source, target, edge_type, role, start, end)]
+    for number in repeated:
+        clean[number] = False
+    extras = zip(*(table.columns[column] for column in extra)) if extra else repeat(())
+    rows = zip(lines, clean, extras, source, target, edge_type, start, end, source_doc, role)
+    for number, (line, ok, values, s, t, kind, a, b, doc, r) in enumerate(rows):
         if ok:
-            edges.append((Relationship(source, target, edge_type, start, end,
-                                       row.get("source_doc", ""), role,
+            edges.append((Relationship(s, t, kind, a, b, doc, r, dict(zip(extra, values))), line))
+            continue
+        row = {name: column[number] for name, column in table.columns.items()}
+        found = Found(table.where, line, problems)
+        if not good_relationship(row, types):
+            ok = check_relationship(row, types, found)
+        else:
+            ok = True
+        if row.get("start") or row.get("end"):
+            ok = check_dates(row, found) and ok
+        if number in repeated:
+            found("-", f"repeats the relationship at line {repeated[number]}")
+            ok = False
+        if ok:
+            edges.append((Relationship(row["source"], row["target"], row["type"], row.get("start", ""),
+                                       row.get("end", ""), row.get("source_doc", ""), row.get("role", ""),
                                        {key: row[key] for key in extra}), line))
     return edges
+
+
+def good_relationship(row: dict[str, str], types: dict[str, str]) -> bool:
+    """Whether a relationship's endpoints, type and role are as they should be (the quick test:
+    `check_relationship` says what is wrong)."""
+    source, target, edge_type, role = row["source"], row["target"], row["type"], row.get("role", "")
+    return (edge_type in EDGE_ENDPOINTS and (types.get(source), types.get(target)) in EDGE_ENDPOINTS[edge_type]
+            and source != target and (not role or edge_type != "member_of" or role in MEMBER_ROLES))
+
+
+def good_dates(start: str, end: str) -> bool:
+    """Whether `check_dates` would find nothing wrong with these dates (the quick test)."""
+    first = cached_date(start, False) if start else None
+    last = cached_date(end, True) if end else None
+    if isinstance(first, str) or isinstance(last, str):
+        return False
+    return first is None or last is None or not last < first
+
+
+def repeats(columns: list[list[str]], lines: list[int]) -> dict[int, int]:
+    """For each row (by number) that repeats an earlier row in `columns`, the earlier one's line."""
+    keys = list(zip(*columns))
+    if len(set(keys)) == len(keys):
+        return {}
+    first: dict[tuple[str, ...], int] = {}
+    found = {}
+    for number, key in enumerate(keys):
+        if key in first:
+            found[number] = first[key]
+        else:
+            first[key] = lines[number]
+    return found
 
 
 def check_relationship(row: dict[str, str], types: dict[str, str], found: Found) -> bool:
@@ -245,7 +293,10 @@ def cycles(table: Table, edges: list[tuple[Relationship, int]]) -> list[Problem]
         for component in nx.strongly_connected_components(graph):
             if len(component) < 2:
                 continue
-            cycle = nx.find_cycle(graph.subgraph(component))
+            # start from the component's first body in line order: a set's order depends on
+            # the hash seed, and the cycle named must not
+            first = next(node for node in graph if node in component)
+            cycle = nx.find_cycle(graph.subgraph(component), source=first)
             line = min(graph.edges[u, v]["line"] for u, v in cycle)
             path = " → ".join([cycle[0][0]] + [v for _, v in cycle])
             problems.append(Problem(table.where, line, "target", f"{edge_type} cycle: {path}"))

@@ -185,3 +185,18 @@ def test_coverage_through_an_overseen_initiative(write_dataset):
         x,Theme,theme,,,,,,,doc,
         """, "a,i,oversees,,,,doc,")
     assert result["coverage"]["cells"]["a"]["x"] == "via initiative"
+
+
+def test_a_linked_pair_is_no_missing_link_among_many_entities():
+    """Pairs of entities are keyed by 64-bit integers: with 50,000 ids, 32 bits overflow."""
+    from landscape.model import Entity, Landscape, Relationship
+
+    many = [Entity(f"t{n:05}", f"Theme {n}", "theme") for n in range(50_000)]
+    boards = [Entity("zz-a", "Alpha", "board", attrs={"top": "true"}),
+              Entity("zz-b", "Beta", "board", attrs={"top": "true"})]
+    edges = [Relationship(board, theme, "addresses") for board in ("zz-a", "zz-b")
+             for theme in ("t49998", "t49999")]
+    linked = Landscape(many + boards, edges + [Relationship("zz-a", "zz-b", "communicates_with")])
+    unlinked = Landscape(many + boards, edges)
+    assert not kinds(analyse(linked), "missing_link")
+    assert [f["entities"] for f in kinds(analyse(unlinked), "missing_link")] == [["zz-a", "zz-b"]]

@@ -38,3 +38,38 @@ def test_a_report_too_large_to_draw_says_so_and_keeps_the_rest(monkeypatch):
     assert any(section.get("more") for section in view["sections"])
     page = render_report(landscape, DAY)
     assert "too many to draw whole" in page
+
+
+def test_findings_of_each_kind_come_in_rank_order():
+    """The numerous kinds are ranked as arrays, not sorted again: check they need no sorting."""
+    from landscape.analysis.findings import rank_key
+
+    found = analyse(generate(600, seed=5), as_of=DAY)["findings"]
+    for kind in KINDS:
+        of_kind = [f for f in found if f["kind"] == kind]
+        assert of_kind == sorted(of_kind, key=rank_key), kind
+
+
+def test_overlaps_computed_in_blocks_match_the_whole_product(monkeypatch):
+    from landscape.analysis import incidence
+
+    landscape = generate(600, seed=4)
+    whole = analyse(landscape, as_of=DAY)
+    monkeypatch.setattr(incidence, "BLOCK", 7)
+    assert analyse(landscape, as_of=DAY) == whole
+
+
+def test_a_large_coverage_matrix_is_sparse_and_reads_as_the_dense_one():
+    import json
+
+    from landscape.analysis.coverage import coverage
+    from landscape.analysis.facts import gather
+
+    facts = gather(generate(600, seed=6).as_of(DAY))
+    dense, sparse = coverage(facts), coverage(facts, dense_cells=0)
+    assert "sparse" not in dense and sparse["sparse"] is True
+    assert dense["boards"] == sparse["boards"] and dense["themes"] == sparse["themes"]
+    for board in dense["boards"]:
+        row, held = dense["cells"][board["id"]], sparse["cells"][board["id"]]
+        assert all(row[theme["id"]] == held[theme["id"]] for theme in dense["themes"])
+        assert json.loads(json.dumps(held)) == {theme: how for theme, how in row.items() if how}

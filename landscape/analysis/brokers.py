@@ -8,6 +8,8 @@ joins into groups with no member in common.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cached_property
 from operator import itemgetter
 from typing import Any
 
@@ -24,39 +26,94 @@ BATCH = 32  # sources searched at once, as the columns of one dense matrix
 
 def brokers(facts: Facts, limit: int = 20) -> list[dict[str, Any]]:
     """Members of two or more boards, most boards first, with betweenness and cut-vertex flags."""
-    graph = nx.Graph()  # built in sorted order: the sampled estimate depends on it
-    for board in sorted(facts.members):
-        graph.add_edges_from((("m", member), ("b", board)) for member in sorted(facts.members[board]))
-    if not graph:
+    graph = MembershipGraph(facts)
+    if not len(graph.nodes):
         return []
-    if len(graph) <= EXACT_BETWEENNESS_LIMIT:
-        betweenness = nx.betweenness_centrality(graph, seed=7)
+    if len(graph.nodes) <= EXACT_BETWEENNESS_LIMIT:
+        small = graph.networkx()
+        exact = nx.betweenness_centrality(small, seed=7)
+        betweenness = np.array([exact[position] for position in range(len(graph.nodes))])
+        cut_vertices = set(nx.articulation_points(small))
+        is_cut_vertex: Callable[[int], bool] = cut_vertices.__contains__
     else:
-        betweenness = sampled_betweenness(graph, SAMPLE_SOURCES)
-    cut_vertices = set(nx.articulation_points(graph))
-    entities = facts.landscape.entities
-    ranked = sorted(((-len(graph[node]), -round(float(betweenness[node]), 4),
-                      entities[node[1]].name, node) for node in graph
-                     if node[0] == "m" and len(graph[node]) >= 2), key=itemgetter(0, 1, 2))
+        betweenness = sampled_betweenness(graph.adjacency, SAMPLE_SOURCES)
+        is_cut_vertex = graph.is_cut_vertex  # asked of the few reported only
+    degree = np.diff(graph.adjacency.indptr)
+    ids, entities = facts.ids, facts.landscape.entities
+    candidates = np.flatnonzero(graph.is_member & (degree >= 2))
+    ranked = sorted(((-int(degree[position]), -round(float(betweenness[position]), 4),
+                      entities[ids[graph.nodes[position]]].name, position)
+                     for position in candidates.tolist()), key=itemgetter(0, 1, 2))
+    boards_of = facts.sets(("member_of",), by="source")
     rows = []
-    for count, centrality, name, node in ranked[:limit]:
-        member = node[1]
+    for count, centrality, name, position in ranked[:limit]:
+        member = ids[graph.nodes[position]]
         rows.append({
             "id": member, "name": name, "type": entities[member].type,
-            "sector": entities[member].sector, "boards": sorted(board for _, board in graph[node]),
-            "board_count": -count, "betweenness": -centrality, "cut_vertex": node in cut_vertices,
+            "sector": entities[member].sector, "boards": sorted(boards_of[member]),
+            "board_count": -count, "betweenness": -centrality,
+            "cut_vertex": is_cut_vertex(position),
         })
     return rows
 
 
-def sampled_betweenness(graph: nx.Graph, k: int, seed: int = 7) -> dict[Any, float]:
-    """Normalised betweenness estimated from `k` seeded random sources, scaled as networkx's
-    `betweenness_centrality(graph, k)` is. Brandes' algorithm runs for a batch of sources at once
-    as sparse-matrix products, which is what makes it affordable on a national landscape."""
-    nodes = list(graph)
-    n = len(nodes)
-    adjacency = sparse.csr_matrix(nx.to_scipy_sparse_array(graph, nodelist=nodes, weight=None),
-                                  dtype=np.float64)
+class MembershipGraph:
+    """Members and boards joined by membership, as a sparse adjacency matrix. Nodes are
+    numbered as networkx numbered them when the graph was built board by board in id order,
+    each board's members in id order (the sampled betweenness depends on that order)."""
+
+    def __init__(self, facts: Facts) -> None:
+        members = facts.relation("member_of").tocoo()  # member × board
+        order = np.lexsort((members.row, members.col))
+        self.member, self.board = members.row[order], members.col[order]
+        flat = np.stack([self.member, self.board], axis=1).ravel()  # in the order edges were added
+        distinct, first = np.unique(flat, return_index=True)
+        self.nodes = flat[np.sort(first)]  # entity codes, in the order they were first seen
+        self.position = np.zeros(len(facts), dtype=np.int64)
+        self.position[self.nodes] = np.arange(len(self.nodes))
+        self.is_member = np.isin(self.nodes, self.member)
+
+    @cached_property
+    def adjacency(self) -> sparse.csr_matrix:
+        """The symmetric 0/1 adjacency matrix over `nodes`, with sorted indices."""
+        rows, columns = self.position[self.member], self.position[self.board]
+        size = len(self.nodes)
+        return sparse.coo_matrix(
+            (np.ones(2 * len(rows)), (np.concatenate([rows, columns]), np.concatenate([columns, rows]))),
+            shape=(size, size)).tocsr()
+
+    @cached_property
+    def pieces(self) -> int:
+        """How many connected pieces the graph has."""
+        from scipy.sparse import csgraph
+
+        return int(csgraph.connected_components(self.adjacency, directed=False, return_labels=False))
+
+    def networkx(self) -> nx.Graph:
+        """The same graph in networkx (nodes are positions), for the exact betweenness."""
+        graph = nx.Graph()
+        graph.add_nodes_from(range(len(self.nodes)))
+        graph.add_edges_from(zip(self.position[self.member].tolist(), self.position[self.board].tolist()))
+        return graph
+
+    def is_cut_vertex(self, position: int) -> bool:
+        """Whether removing the node would split the graph into more connected pieces (what
+        networkx's articulation points are, found without walking the whole graph in Python)."""
+        from scipy.sparse import csgraph  # imported here: only a national landscape needs it
+
+        adjacency = self.adjacency
+        keep = np.ones(adjacency.shape[0], dtype=bool)
+        keep[position] = False
+        rest = adjacency[keep][:, keep]
+        return bool(csgraph.connected_components(rest, directed=False, return_labels=False) > self.pieces)
+
+
+def sampled_betweenness(adjacency: sparse.csr_matrix, k: int, seed: int = 7) -> np.ndarray:
+    """Normalised betweenness of each node of the graph with this adjacency matrix, estimated
+    from `k` seeded random sources, scaled as networkx's `betweenness_centrality(graph, k)` is.
+    Brandes' algorithm runs for a batch of sources at once as sparse-matrix products, which is
+    what makes it affordable on a national landscape."""
+    n = adjacency.shape[0]
     sources = np.random.default_rng(seed).choice(n, size=min(k, n), replace=False)
     total = np.zeros(n)
     for batch in np.array_split(sources, max(1, len(sources) // BATCH)):
@@ -64,7 +121,7 @@ def sampled_betweenness(graph: nx.Graph, k: int, seed: int = 7) -> dict[Any, flo
     k = len(sources)
     scale = np.full(n, 1 / (k * (n - 2)) if n > 2 else 0.0)
     scale[sources] = 1 / ((k - 1) * (n - 2)) if k > 1 and n > 2 else 0.0
-    return dict(zip(nodes, (total * scale).tolist()))
+    return total * scale
 
 
 def dependencies(adjacency: sparse.csr_matrix, sources: np.ndarray) -> np.ndarray:

@@ -9,22 +9,23 @@ with the Jaccard similarity of their work, and Louvain community detection
 from __future__ import annotations
 
 from collections import Counter
-from operator import itemgetter
 from typing import Any
 
 import networkx as nx
+import numpy as np
+from scipy import sparse
 
 from landscape.analysis.facts import Facts
-from landscape.analysis.incidence import overlap_matrix
+from landscape.analysis.incidence import overlaps
 
 
 def clusters(facts: Facts, min_similarity: float = 0.2) -> list[dict[str, Any]]:
     """Groups of two or more boards with similar work, largest first, with their common themes."""
-    work = {board: facts.board_covers(board) | facts.overseen[board] for board in facts.boards}
-    pairs = ((item, board) for board in sorted(work) for item in sorted(work[board]))
-    graph = nx.Graph()  # built in sorted order: Louvain's result depends on it
-    similar = sorted(overlap_matrix(pairs, min_jaccard=min_similarity), key=itemgetter(0, 1))
-    graph.add_weighted_edges_from((a, b, jaccard) for a, b, _, jaccard in similar)
+    similar = overlaps(work(facts), facts.ids, min_jaccard=min_similarity,
+                       columns=np.unique(facts.codes_of(facts.boards)))
+    order = np.lexsort((similar.second, similar.first))  # in id order: Louvain's result depends on it
+    graph = nx.Graph()
+    graph.add_weighted_edges_from((a, b, jaccard) for a, b, _, jaccard in similar.where(order))
     if not graph:
         return []
     found: list[dict[str, Any]] = []
@@ -41,3 +42,12 @@ def clusters(facts: Facts, min_similarity: float = 0.2) -> list[dict[str, Any]]:
     for number, cluster in enumerate(found, 1):
         cluster["id"] = f"cluster-{number}"
     return found
+
+
+def work(facts: Facts) -> sparse.csr_matrix:
+    """The 0/1 item × board matrix of each board's work: the themes it addresses, the
+    initiatives it oversees and their themes (O + R + O·R, with O oversight and R remit)."""
+    oversees, addresses = facts.relation("oversees"), facts.relation("addresses")
+    held = (oversees + addresses + oversees @ addresses).T.tocsr()
+    held.data[:] = 1
+    return held

@@ -1,31 +1,64 @@
-"""The board × theme coverage matrix: which board takes on which concern, and how."""
+"""The board × theme coverage matrix: which board takes on which concern, and how.
+
+A national landscape has about 10,000 boards and 2,000 themes: 20 million cells,
+nearly all empty, which written out in full made a 400 MB JSON file. Above
+`DENSE_CELLS` cells the matrix is sparse: each board's row holds only the
+themes it covers (and the result says `"sparse": true`). A row reads as the
+dense one would: a theme the board does not cover gives "".
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from landscape.analysis.facts import Facts
+from landscape.analysis.incidence import entries
 
 DIRECT, VIA_INITIATIVE = "direct", "via initiative"
+DENSE_CELLS = 1_000_000  # above this many cells, rows hold only the themes a board covers
 
 
-def coverage(facts: Facts) -> dict[str, Any]:
+class SparseRow(dict[str, str]):
+    """A row of the sparse matrix: the themes a board covers, and "" for any other theme, so
+    code written for the dense matrix (`cells[board][theme]`) reads it unchanged."""
+
+    def __missing__(self, theme: str) -> str:
+        return ""
+
+
+def coverage(facts: Facts, dense_cells: int = DENSE_CELLS) -> dict[str, Any]:
     """For each board and theme: `direct` when the board addresses the theme,
     `via initiative` when only an initiative it oversees does, else empty.
     Themes nobody covers stay as columns, so gaps show as empty columns."""
     boards = sorted(facts.boards, key=facts.name)
     themes = sorted(facts.themes, key=facts.name)
-    cells = {board: coverage_row(facts, board, themes) for board in boards}
+    dense = len(boards) * len(themes) <= dense_cells
+    cells: dict[str, dict[str, str]] = {}
+    covered = covered_cells(facts, boards, themes)
+    for board, row in zip(boards, covered):
+        cells[board] = dict.fromkeys(themes, "") if dense else SparseRow()
+        cells[board].update(row)
     return {"boards": [{"id": b, "name": facts.name(b)} for b in boards],
             "themes": [{"id": t, "name": facts.name(t)} for t in themes],
-            "cells": cells}
+            "cells": cells} | ({} if dense else {"sparse": True})
 
 
-def coverage_row(facts: Facts, board: str, themes: list[str]) -> dict[str, str]:
-    """One board's row: every theme, empty unless the board covers it (a board covers a few
-    themes, so only those are looked at)."""
-    row = dict.fromkeys(themes, "")
-    for initiative in facts.overseen[board]:
-        row.update((theme, VIA_INITIATIVE) for theme in facts.remit[initiative] if theme in row)
-    row.update((theme, DIRECT) for theme in facts.remit[board] if theme in row)
-    return row
+def covered_cells(facts: Facts, boards: list[str], themes: list[str]) -> list[list[tuple[str, str]]]:
+    """For each of `boards`, the (theme, how) pairs of the `themes` it covers, in the order of
+    `themes`: from the sparse products of the board's remit, and of the initiatives it
+    oversees with theirs."""
+    addresses = facts.relation("addresses")
+    rows, columns = facts.codes_of(boards), facts.codes_of(themes)
+    direct = addresses[rows][:, columns]
+    through = (facts.relation("oversees")[rows] @ addresses[:, columns]).tocsr()
+    cells = (direct + through).tocoo()  # the union of both patterns
+    how = np.where(entries(direct, cells.row, cells.col) > 0, DIRECT, VIA_INITIATIVE)
+    order = np.lexsort((cells.col, cells.row))
+    found: list[list[tuple[str, str]]] = [[] for _ in boards]
+    theme_ids = np.asarray(themes, dtype=object)
+    for row, theme, kind in zip(cells.row[order].tolist(), theme_ids[cells.col[order]].tolist(),
+                                how[order].tolist()):
+        found[row].append((theme, kind))
+    return found

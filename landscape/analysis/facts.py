@@ -1,4 +1,12 @@
-"""The facts every analysis reads, gathered once from a landscape."""
+"""The facts every analysis reads, gathered once from a landscape.
+
+Every entity id is given an integer code once: its place in sorted order, so
+comparing codes compares ids. Each relationship type becomes a sparse 0/1
+matrix (source × target) built straight from the code arrays, which the
+analyses multiply to find overlapping pairs without hashing a string again.
+The same relations as sets of ids (`members`, `remit`...) are derived from the
+matrices when first asked for, to write the sentences of the findings.
+"""
 
 from __future__ import annotations
 
@@ -8,35 +16,104 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TypeVar
 
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
 from landscape.analysis.findings import listing
+from landscape.analysis.incidence import incidence_matrix
 from landscape.model import Landscape
 
 T = TypeVar("T")
 
+INVOLVING = ("leads", "delivers", "funds")  # the relationships that involve an organisation in work
+PARENT = ("reports_to", "part_of")  # the relationships that place a body under another
+FORMAL = ("communicates_with", "reports_to", "part_of")  # the agreed links between bodies
+
 
 @dataclass
 class Facts:
+    """A landscape's entities as codes (`ids[code]` is the id) and its relationships as sparse
+    matrices by type, with the sets and names the sentences of the findings need."""
+
     landscape: Landscape
-    boards: list[str] = field(default_factory=list)
+    ids: np.ndarray  # entity ids (and ids that relationships name without an entity), sorted
+    code: dict[str, int]
+    sources: np.ndarray  # each relationship's source, as a code
+    targets: np.ndarray
+    types: np.ndarray  # each relationship's type, as an index into `type_names`
+    type_names: list[str]
+    boards: list[str] = field(default_factory=list)  # ids of each kind, in the landscape's order
     initiatives: list[str] = field(default_factory=list)
     themes: list[str] = field(default_factory=list)
-    members: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    remit: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    overseers: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    overseen: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    leads: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    involved: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    formal_links: set[frozenset[str]] = field(default_factory=set)
-    parents: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     names_by_id: dict[str, str] = field(default_factory=dict)
-    computed: dict[str, Any] = field(default_factory=dict)
+    computed: dict[Any, Any] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def codes_of(self, ids: Collection[str]) -> np.ndarray:
+        return np.array([self.code[entity_id] for entity_id in ids], dtype=np.int64)
+
+    def relation(self, *types: str) -> sparse.csr_matrix:
+        """The 0/1 source × target matrix of the relationships of `types` (computed once each)."""
+        def compute() -> sparse.csr_matrix:
+            keep = np.isin(self.types, [n for n, name in enumerate(self.type_names) if name in types])
+            size = len(self.ids)
+            return incidence_matrix(self.sources[keep], self.targets[keep], (size, size))
+
+        return self.once(("relation", *types), compute)
+
+    def sets(self, types: tuple[str, ...], by: str) -> dict[str, set[str]]:
+        """The relation as sets of ids: targets by source (`by="source"`) or sources by target."""
+        def compute() -> dict[str, set[str]]:
+            matrix = self.relation(*types)
+            return id_sets(matrix if by == "source" else matrix.T.tocsr(), self.ids)
+
+        return self.once(("sets", by, *types), compute)
+
+    @property
+    def members(self) -> dict[str, set[str]]:
+        """Members of each board."""
+        return self.sets(("member_of",), by="target")
+
+    @property
+    def remit(self) -> dict[str, set[str]]:
+        """Themes each board or initiative addresses."""
+        return self.sets(("addresses",), by="source")
+
+    @property
+    def overseers(self) -> dict[str, set[str]]:
+        """Boards overseeing each initiative."""
+        return self.sets(("oversees",), by="target")
+
+    @property
+    def overseen(self) -> dict[str, set[str]]:
+        """Initiatives each board oversees."""
+        return self.sets(("oversees",), by="source")
+
+    @property
+    def leads(self) -> dict[str, set[str]]:
+        """Who leads each initiative."""
+        return self.sets(("leads",), by="target")
+
+    @property
+    def involved(self) -> dict[str, set[str]]:
+        """Who leads, delivers or funds each initiative."""
+        return self.sets(INVOLVING, by="target")
+
+    @property
+    def parents(self) -> dict[str, set[str]]:
+        """What each body reports to or is part of."""
+        return self.sets(PARENT, by="source")
 
     def name(self, entity_id: str) -> str:
         return self.names_by_id.get(entity_id, entity_id)
 
     def names(self, ids: Collection[str]) -> list[str]:
-        """The names of `ids`, sorted (findings name hundreds of thousands of sets)."""
-        return sorted(map(self.name, ids))
+        """The names of `ids`, sorted (findings name millions of sets, so `dict.get` is mapped
+        over them directly rather than through `name`)."""
+        return sorted(map(self.names_by_id.get, ids, ids))
 
     @cached_property
     def ranked(self) -> list[str]:
@@ -60,46 +137,62 @@ class Facts:
         first = [self.names_by_id[self.ranked[rank]] for rank in sorted(ranks)[:limit - 1]]
         return listing(first, limit, total=len(ids))
 
-    def once(self, key: str, compute: Callable[[], T]) -> T:
+    def once(self, key: Any, compute: Callable[[], T]) -> T:
         """`compute()`, run once per landscape: several analyses share the same pairs."""
         if key not in self.computed:
             self.computed[key] = compute()
         return self.computed[key]  # type: ignore[no-any-return]
+
+    @cached_property
+    def formal_links(self) -> set[frozenset[str]]:
+        """Pairs of bodies joined by an agreed link, either way."""
+        matrix = self.relation(*FORMAL).tocoo()
+        ids = self.ids
+        return {frozenset(pair) for pair in zip(ids[matrix.row].tolist(), ids[matrix.col].tolist())}
 
     def linked(self, a: str, b: str) -> bool:
         return frozenset((a, b)) in self.formal_links
 
     def board_covers(self, board: str) -> set[str]:
         """Themes a board addresses directly or through an initiative it oversees."""
-        covered = set(self.remit[board])
-        for initiative in self.overseen[board]:
-            covered |= self.remit[initiative]
+        covered = set(self.remit.get(board, ()))
+        for initiative in self.overseen.get(board, ()):
+            covered |= self.remit.get(initiative, set())
         return covered
 
 
+def id_sets(matrix: sparse.csr_matrix, ids: np.ndarray) -> dict[str, set[str]]:
+    """Each non-empty row of a 0/1 matrix as the set of its columns' ids, by the row's id;
+    a row with nothing gives an empty set (and is remembered, as a defaultdict would)."""
+    held = ids[matrix.indices].tolist()
+    bounds = matrix.indptr.tolist()
+    found: dict[str, set[str]] = defaultdict(set)
+    for row in np.flatnonzero(np.diff(matrix.indptr)).tolist():
+        found[ids[row]] = set(held[bounds[row]:bounds[row + 1]])
+    return found
+
+
 def gather(landscape: Landscape) -> Facts:
-    """Index a landscape's relationships by what the analyses ask of them."""
-    facts = Facts(landscape)
+    """Code a landscape's entities and index its relationships by type."""
+    edges = landscape.relationships
+    sources = [edge.source for edge in edges]
+    targets = [edge.target for edge in edges]
+    entities = landscape.entities
+    # a landscape built by hand may name ids that have no entity: they are coded too
+    known = set(entities)
+    unknown = {entity_id for entity_id in (*sources, *targets) if entity_id not in known} \
+        if not known.issuperset(sources) or not known.issuperset(targets) else set()
+    ids = np.array(sorted(known | unknown), dtype=object)
+    code = {entity_id: number for number, entity_id in enumerate(ids.tolist())}
+    types, type_names = pd.factorize(np.array([edge.type for edge in edges], dtype=object))
+    facts = Facts(landscape, ids, code,
+                  np.array([code[source] for source in sources], dtype=np.int64),
+                  np.array([code[target] for target in targets], dtype=np.int64),
+                  types, list(type_names))
     by_type: dict[str, list[str]] = {"board": facts.boards, "initiative": facts.initiatives,
                                      "theme": facts.themes}
-    for entity in landscape.entities.values():
+    for entity in entities.values():
         facts.names_by_id[entity.id] = entity.name
         if entity.type in by_type:
             by_type[entity.type].append(entity.id)
-    for edge in landscape.relationships:
-        if edge.type == "member_of":
-            facts.members[edge.target].add(edge.source)
-        elif edge.type == "addresses":
-            facts.remit[edge.source].add(edge.target)
-        elif edge.type == "oversees":
-            facts.overseers[edge.target].add(edge.source)
-            facts.overseen[edge.source].add(edge.target)
-        elif edge.type == "leads":
-            facts.leads[edge.target].add(edge.source)
-        if edge.type in ("leads", "delivers", "funds"):
-            facts.involved[edge.target].add(edge.source)
-        if edge.type in ("reports_to", "part_of"):
-            facts.parents[edge.source].add(edge.target)
-        if edge.type in ("communicates_with", "reports_to", "part_of"):
-            facts.formal_links.add(frozenset((edge.source, edge.target)))
     return facts

@@ -57,8 +57,11 @@ def missing_required_members(facts: Facts) -> Iterator[Finding]:
     """Boards whose required sectors include one that none of its members belongs to."""
     entities = facts.landscape.entities
     for board in facts.boards:
+        required = entities[board].required_sectors
+        if not required:
+            continue
         present = {entities[member].sector for member in facts.members[board]}
-        for sector in entities[board].required_sectors:
+        for sector in required:
             if sector not in present:
                 yield finding("missing_required_member", (board,), 1.0, "high",
                               f"{facts.name(board)} should include the {sector} sector "

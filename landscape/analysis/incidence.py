@@ -6,29 +6,38 @@ pair of groups at once, how many items they share: one sparse product instead of
 a Python loop over pairs, so a national landscape of thousands of boards and a
 million memberships takes well under a second. Pairs are filtered as arrays too,
 so Python only ever sees the pairs that are reported.
+
+Items and groups are integer codes: `Facts` codes every entity id once (ids in
+sorted order, so comparing codes compares ids), and the matrices are built
+straight from the code arrays. Hashing a million string ids again for each
+product used to cost more than the product itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from operator import itemgetter
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
+BLOCK = 1024  # groups whose overlaps are computed at once
+
 
 @dataclass(frozen=True)
 class Overlaps:
     """Pairs of groups (indices into `groups`, first < second) with the items they share,
-    in no particular order (but always the same order for the same input)."""
+    in no particular order (but always the same order for the same input). `columns` are the
+    groups' columns in the incidence matrix they came from (entity codes, for `Facts`)."""
 
     groups: np.ndarray
     first: np.ndarray
     second: np.ndarray
     shared: np.ndarray
+    union: np.ndarray  # how many items the two groups hold between them
     jaccard: np.ndarray
+    columns: np.ndarray
 
     def __len__(self) -> int:
         return len(self.first)
@@ -39,58 +48,105 @@ class Overlaps:
                    self.shared.tolist(), self.jaccard.tolist())
 
     def where(self, keep: np.ndarray) -> Overlaps:
-        """The pairs where the boolean array `keep` is true, in the same order."""
+        """The pairs where the boolean array `keep` is true, in the same order (or, for an
+        array of indices, those pairs in that order)."""
         return Overlaps(self.groups, self.first[keep], self.second[keep], self.shared[keep],
-                        self.jaccard[keep])
+                        self.union[keep], self.jaccard[keep], self.columns)
 
-    def share_any(self, memberships: Iterable[tuple[str, str]]) -> np.ndarray:
+    def codes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each pair's two groups as columns of the incidence matrix (entity codes)."""
+        return self.columns[self.first], self.columns[self.second]
+
+    def share_any(self, matrix: sparse.csr_matrix) -> np.ndarray:
         """For each pair, whether its two groups also have an item in common under another
-        relation (`memberships`, (item, group) pairs), e.g. a lead or an overseer."""
-        matrix = incidence(memberships, self.groups)[0]
+        relation: `matrix` is an item × group incidence matrix over the same columns as the one
+        the pairs came from (e.g. leads or overseers of initiatives)."""
         if not len(self):
             return np.zeros(0, dtype=bool)
-        product = (matrix.T @ matrix).tocsr()
-        return np.asarray(product[self.first, self.second]).ravel() > 0
+        held = matrix[:, self.columns]
+        return entries(held.T @ held, self.first, self.second) > 0
 
-    def holds_any(self, memberships: Iterable[tuple[str, str]]) -> np.ndarray:
-        """For each group, whether it holds any item under `memberships`."""
-        return np.asarray(incidence(memberships, self.groups)[0].sum(axis=0)).ravel() > 0
+    def holds_any(self, matrix: sparse.csr_matrix) -> np.ndarray:
+        """For each group, whether it holds any item under `matrix` (as in `share_any`)."""
+        return np.asarray(matrix[:, self.columns].sum(axis=0)).ravel() > 0
+
+
+def entries(matrix: sparse.spmatrix, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """The values of a sparse matrix at (rows[k], columns[k]), as a flat array."""
+    if not len(rows):
+        return np.zeros(0, dtype=matrix.dtype)
+    return np.asarray(sparse.csr_matrix(matrix)[rows, columns]).ravel()
+
+
+def incidence_matrix(items: np.ndarray, groups: np.ndarray, shape: tuple[int, int]) -> sparse.csr_matrix:
+    """The 0/1 item × group matrix of the pairs (items[k], groups[k]) of integer codes;
+    repeated pairs count once."""
+    matrix = sparse.csr_matrix((np.ones(len(items), dtype=np.int32), (items, groups)), shape=shape)
+    matrix.sum_duplicates()
+    matrix.data[:] = 1
+    return matrix
 
 
 def incidence(memberships: Iterable[tuple[str, str]],
               groups: np.ndarray | None = None) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """The 0/1 item × group matrix of (item, group) pairs, and its groups: those given (in
-    that order; pairs of other groups are left out), else every group, in sorted order."""
+    """The 0/1 item × group matrix of (item, group) pairs of names, and its groups: those given
+    (in that order; pairs of other groups are left out), else every group, in sorted order."""
     pairs = list(memberships)
-    items = np.array(list(map(itemgetter(0), pairs)), dtype=object)
-    named = np.array(list(map(itemgetter(1), pairs)), dtype=object)
+    items = np.array([item for item, _ in pairs], dtype=object)
+    named = np.array([group for _, group in pairs], dtype=object)
     if groups is None:
         group_index, groups = pd.factorize(named, sort=True)
     else:
         group_index = pd.Index(groups).get_indexer(named) if len(groups) else np.full(len(pairs), -1)
     kept = group_index >= 0
     item_index, _ = pd.factorize(items[kept])
-    matrix = sparse.csr_matrix(
-        (np.ones(int(kept.sum()), dtype=np.int32), (item_index, group_index[kept])),
-        shape=(int(item_index.max()) + 1 if len(item_index) else 0, len(groups)))
-    matrix.sum_duplicates()
-    matrix.data[:] = 1
+    rows = int(item_index.max()) + 1 if len(item_index) else 0
+    matrix = incidence_matrix(item_index, group_index[kept], (rows, len(groups)))
     return matrix, np.asarray(groups, dtype=object)
+
+
+def overlaps(matrix: sparse.csr_matrix, groups: np.ndarray, min_shared: int = 1,
+             min_jaccard: float = 0.0, columns: np.ndarray | None = None) -> Overlaps:
+    """Every pair of groups (columns of the 0/1 item × group `matrix`, named by `groups`)
+    sharing at least `min_shared` items with a Jaccard index of their item sets of at least
+    `min_jaccard`. With `columns`, only those columns are groups (in that order): pair indices
+    then count within `columns`.
+
+    BᵀB is symmetric and only the pairs above its diagonal are wanted, so it is computed in
+    blocks of `BLOCK` groups, each against the groups from its own first one on: half the
+    work of the whole product, and each block is filtered while it is small (boards that
+    share popular themes make the whole product nearly dense: 90 million entries at 10,000
+    boards)."""
+    if columns is None:
+        columns = np.arange(matrix.shape[1])
+    else:
+        matrix = matrix[:, columns]
+    sizes = np.asarray(matrix.sum(axis=0)).ravel()
+    held = np.flatnonzero(sizes)  # groups with no item share nothing
+    by_group, by_item = matrix[:, held].T.tocsr(), matrix[:, held].tocsc()
+    parts = []
+    for start in range(0, len(held), BLOCK):
+        block = (by_group[start:start + BLOCK] @ by_item[:, start:]).tocoo()
+        first, second, counts = block.row + start, block.col + start, block.data
+        keep = (first < second) & (counts >= max(min_shared, 1))
+        first, second, counts = held[first[keep]], held[second[keep]], counts[keep]
+        union = sizes[first] + sizes[second] - counts
+        jaccard = counts / union
+        keep = jaccard >= min_jaccard
+        parts.append((first[keep], second[keep], counts[keep], union[keep], jaccard[keep]))
+    first, second, counts, union, jaccard = (
+        np.concatenate([part[n] for part in parts]) if parts else np.zeros(0, dtype=dtype)
+        for n, dtype in enumerate((np.int64, np.int64, np.int64, np.int64, np.float64)))
+    return Overlaps(np.asarray(groups, dtype=object)[columns], first, second, counts, union,
+                    jaccard, columns)
 
 
 def overlap_matrix(memberships: Iterable[tuple[str, str]], min_shared: int = 1,
                    min_jaccard: float = 0.0) -> Overlaps:
-    """Every pair of groups sharing at least `min_shared` items with a Jaccard index of their
-    item sets of at least `min_jaccard`. `memberships` are (item, group) pairs; repeats count
-    once. Groups are numbered in sorted order, so `first < second` also orders the pair by name."""
+    """`overlaps` of (item, group) pairs of names; repeats count once. Groups are numbered in
+    sorted order, so `first < second` also orders the pair by name."""
     matrix, groups = incidence(memberships)
-    sizes = np.asarray(matrix.sum(axis=0)).ravel()
-    shared = (matrix.T.tocsr() @ matrix).tocoo()
-    keep = (shared.row < shared.col) & (shared.data >= max(min_shared, 1))
-    first, second, counts = shared.row[keep], shared.col[keep], shared.data[keep]
-    jaccard = counts / (sizes[first] + sizes[second] - counts)
-    found = Overlaps(groups, first, second, counts, jaccard)
-    return found.where(jaccard >= min_jaccard) if min_jaccard > 0 else found
+    return overlaps(matrix, groups, min_shared, min_jaccard)
 
 
 def pair_overlaps(memberships: Iterable[tuple[str, str]],
@@ -98,3 +154,18 @@ def pair_overlaps(memberships: Iterable[tuple[str, str]],
     """Yield (group a, group b, items shared, Jaccard) for each pair sharing ≥ `min_shared`
     items, with a < b."""
     return iter(overlap_matrix(memberships, min_shared))
+
+
+def rounded_ratios(numerators: np.ndarray, denominators: np.ndarray, digits: int = 4) -> np.ndarray:
+    """`round(n / d, digits)` for each pair, exactly as Python rounds (NumPy's rounding can
+    differ in the last digit): Python rounds each distinct ratio once. Jaccard indices of
+    small sets take few distinct values, so this is fast for millions of pairs."""
+    numerators = np.asarray(numerators, dtype=np.int64)
+    denominators = np.asarray(denominators, dtype=np.int64)
+    if not len(numerators):
+        return np.zeros(0)
+    width = int(denominators.max()) + 1
+    distinct, inverse = np.unique(numerators * width + denominators, return_inverse=True)
+    values = [round(n / d, digits) for n, d in zip((distinct // width).tolist(),
+                                                    (distinct % width).tolist())]
+    return np.asarray(values, dtype=np.float64)[inverse]

@@ -10,17 +10,21 @@ common is an informal channel, so pairs with none are the more urgent.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import combinations
+from dataclasses import dataclass
 
-from landscape.analysis.facts import Facts
-from landscape.analysis.findings import Finding, finding, listing, strongest
+import numpy as np
+from scipy import sparse
+
+from landscape.analysis.facts import FORMAL, Facts
+from landscape.analysis.findings import Finding, finding, listing
+from landscape.analysis.incidence import entries
 from landscape.analysis.overlaps import parallel_pairs, remit_pairs
 
 
 class Grounds:
     """Why two boards overlap: themes both cover, initiatives both oversee, and pairs of
     parallel initiatives (theirs first) they oversee apart. (A plain class with slots: there
-    is one per overlapping pair.)"""
+    is one per reported pair.)"""
 
     __slots__ = ("remit", "oversight", "parallel")
 
@@ -40,34 +44,120 @@ class Grounds:
                                         ("remit", self.remit)) if held]
 
 
-def overlap_grounds(facts: Facts, min_remit_jaccard: float = 0.5,
-                    min_parallel_jaccard: float = 0.5) -> dict[tuple[str, str], Grounds]:
-    """For each overlapping pair of boards (a < b), why they overlap."""
-    grounds: dict[tuple[str, str], Grounds] = {}
-    for a, b, _, _ in remit_pairs(facts, min_remit_jaccard):
-        grounds[a, b] = Grounds(remit=sorted(facts.remit[a] & facts.remit[b]))
-    for initiative in facts.initiatives:
-        for pair in combinations(sorted(facts.overseers[initiative]), 2):
-            grounds.setdefault(pair, Grounds()).oversight.append(initiative)
-    for i, j, _ in parallel_pairs(facts, min_parallel_jaccard):
-        for a in facts.overseers[i]:
-            for b in facts.overseers[j]:
-                pair, work = ((a, b), (i, j)) if a < b else ((b, a), (j, i))
-                grounds.setdefault(pair, Grounds()).parallel.append(work)
-    return grounds
+@dataclass(frozen=True)
+class Candidates:
+    """Overlapping pairs of boards as arrays: entity codes (first < second, so in id order),
+    how many themes they share (when theirs is a shared remit), initiatives they both oversee,
+    and pairs of parallel initiatives they oversee apart."""
+
+    first: np.ndarray
+    second: np.ndarray
+    remit: np.ndarray
+    oversight: np.ndarray
+    parallel: np.ndarray
+
+    def score(self) -> np.ndarray:
+        """`Grounds.score` of every pair at once."""
+        return self.remit + 2 * self.oversight + self.parallel
+
+
+def upper_pairs(matrix: sparse.spmatrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The entries (row, column, value) of a square sparse matrix above its diagonal."""
+    entries = matrix.tocoo()
+    keep = entries.row < entries.col
+    return entries.row[keep], entries.col[keep], entries.data[keep]
+
+
+def pair_keys(first: np.ndarray, second: np.ndarray, size: int) -> np.ndarray:
+    """One integer for each unordered pair of codes below `size`, either way round (64-bit:
+    sparse matrices index with 32-bit integers, and size² overflows them)."""
+    low, high = np.minimum(first, second).astype(np.int64), np.maximum(first, second).astype(np.int64)
+    return low * size + high
+
+
+def overlap_candidates(facts: Facts, min_remit_jaccard: float = 0.5,
+                       min_parallel_jaccard: float = 0.5) -> Candidates:
+    """Every overlapping pair of boards, with how much each ground weighs, from sparse
+    products: O·Oᵀ counts the initiatives two boards both oversee, and O·P·Oᵀ the parallel
+    pairs (P) they oversee one each, where O is board × initiative oversight."""
+    size = len(facts)
+    remit = remit_pairs(facts, min_remit_jaccard)
+    oversees = facts.relation("oversees")
+    of_initiatives = oversees[:, np.unique(facts.codes_of(facts.initiatives))]
+    oversight = upper_pairs(of_initiatives @ of_initiatives.T)
+    i, j = parallel_pairs(facts, min_parallel_jaccard).codes()
+    parallel = sparse.csr_matrix((np.ones(len(i), dtype=np.int64), (i, j)), shape=(size, size))
+    apart = oversees @ parallel @ oversees.T
+    parallel_found = upper_pairs(apart + apart.T)  # either board may oversee the first of the pair
+    grounds = (remit.codes() + (remit.shared,), oversight, parallel_found)
+    keys = np.concatenate([pair_keys(first, second, size) for first, second, _ in grounds])
+    pairs, inverse = np.unique(keys, return_inverse=True)
+    counts = []
+    start = 0
+    for first, _, weight in grounds:
+        counts.append(np.bincount(inverse[start:start + len(first)], weights=weight,
+                                  minlength=len(pairs)).astype(np.int64))
+        start += len(first)
+    return Candidates(pairs // size, pairs % size, *counts)
 
 
 def missing_links(facts: Facts, min_remit_jaccard: float = 0.5, min_parallel_jaccard: float = 0.5,
                   limit: int | None = None) -> Iterator[Finding]:
     """Overlapping pairs of boards with no formal link; `channel` says whether a shared member
-    gives them an informal one. Scored by the weight of evidence that they should talk."""
-    members = facts.members
-    grounds = overlap_grounds(facts, min_remit_jaccard, min_parallel_jaccard)
-    candidates = ((members[a].isdisjoint(members[b]), why.score(), a, b, why)
-                  for (a, b), why in grounds.items() if not facts.linked(a, b))
+    gives them an informal one. Scored by the weight of evidence that they should talk.
+    Pairs are filtered and ranked as arrays; only those reported are explained."""
+    found = overlap_candidates(facts, min_remit_jaccard, min_parallel_jaccard)
+    size = len(facts)
+    formal = facts.relation(*FORMAL).tocoo()
+    linked = np.isin(pair_keys(found.first, found.second, size), pair_keys(formal.row, formal.col, size))
+    membership = facts.relation("member_of")  # member × board
+    channel = entries(membership.T @ membership, found.first, found.second) > 0
+    score = found.score()
     # the order of findings: no channel (and so high severity) first, then the highest score
-    for _, score, a, b, why in strongest(candidates, lambda c: (not c[0], -c[1], c[2], c[3]), limit):
-        yield describe(facts, a, b, why, score, members[a] & members[b])
+    order = np.lexsort((found.second, found.first, -score, channel))
+    order = order[~linked[order]][:limit]
+    ids, members = facts.ids, facts.members
+    explain = Explainer(facts, min_parallel_jaccard)
+    for a, b, remit, oversight, parallel, score_, shared in zip(
+            ids[found.first[order]].tolist(), ids[found.second[order]].tolist(),
+            found.remit[order].tolist(), found.oversight[order].tolist(),
+            found.parallel[order].tolist(), score[order].tolist(), channel[order].tolist()):
+        why = explain.grounds(a, b, remit > 0, oversight > 0, parallel > 0)
+        yield describe(facts, a, b, why, score_, members[a] & members[b] if shared else set())
+
+
+class Explainer:
+    """Finds, for a pair of boards `overlap_candidates` found, why they overlap. The relations
+    it reads are looked up once: it runs for every missing link (millions, nationally)."""
+
+    def __init__(self, facts: Facts, min_parallel_jaccard: float) -> None:
+        self.remit, self.overseen = facts.remit, facts.overseen
+        self.initiatives = set(facts.initiatives)
+        self.partners = parallel_partners(facts, min_parallel_jaccard)
+
+    def grounds(self, a: str, b: str, remit: bool, oversight: bool, parallel: bool) -> Grounds:
+        """Why boards `a` and `b` (a < b) overlap, on the grounds the counts say they do."""
+        why = Grounds(sorted(self.remit[a] & self.remit[b]) if remit else None)
+        if oversight:
+            why.oversight = [i for i in self.overseen[a] & self.overseen[b] if i in self.initiatives]
+        if parallel:
+            partners, theirs, none = self.partners, self.overseen[b], frozenset[str]()
+            # intersecting sets (in C) rather than testing each partner: a board oversees about
+            # ten initiatives, each with a dozen parallel ones
+            why.parallel = [(i, j) for i in self.overseen[a] for j in partners.get(i, none) & theirs]
+        return why
+
+
+def parallel_partners(facts: Facts, min_jaccard: float) -> dict[str, set[str]]:
+    """The initiatives each initiative runs in parallel with."""
+    def compute() -> dict[str, set[str]]:
+        partners: dict[str, set[str]] = {}
+        for i, j, _, _ in parallel_pairs(facts, min_jaccard):
+            partners.setdefault(i, set()).add(j)
+            partners.setdefault(j, set()).add(i)
+        return partners
+
+    return facts.once(f"parallel partners {min_jaccard}", compute)
 
 
 def describe(facts: Facts, a: str, b: str, why: Grounds, score: int, common: set[str]) -> Finding:
@@ -78,13 +168,18 @@ def describe(facts: Facts, a: str, b: str, why: Grounds, score: int, common: set
         reasons.append(f"both cover {listed(why.remit)}")
     if why.oversight:
         reasons.append(f"both oversee {listed(why.oversight)}")
-    for i, j in sorted(why.parallel):
-        reasons.append(f"oversee parallel work ({name(i)} and {name(j)})")
+    # a pair of boards may oversee dozens of parallel pairs, and the sentence names at most
+    # three reasons: only those named are written (as `listed` does for names)
+    parallel = sorted(why.parallel)
+    total = len(reasons) + len(parallel)
+    shown = total if total <= 3 else 2
+    reasons += [f"oversee parallel work ({name(i)} and {name(j)})"
+                for i, j in parallel[:max(0, shown - len(reasons))]]
     contact = (f"; their only contact is through {listed(common)}, "
                f"{'a member' if len(common) == 1 else 'members'} of both"
                ) if common else " and no member in common"
     return finding(
         "missing_link", (a, b), score, "medium" if common else "high",
-        f"{name(a)} and {name(b)} {listing(reasons, limit=3)}, "
+        f"{name(a)} and {name(b)} {listing(reasons, limit=3, total=total)}, "
         f"but have no agreed link{contact}.",
         channel="shared_member" if common else "none", grounds=why.names())

@@ -1,18 +1,19 @@
 """Overlaps: where two bodies or two pieces of work cover the same ground.
 
 Shared membership, shared remit and parallel work come from one sparse product
-each, filtered as arrays (see `incidence.overlap_matrix`), so they stay fast on
+each, filtered and ranked as arrays (see `incidence.overlaps`), so they stay fast on
 national landscapes: Python only touches the pairs it reports.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
+
+import numpy as np
 
 from landscape.analysis.facts import Facts
-from landscape.analysis.findings import SEVERITY_RANK, Finding, finding, grade, percent, strongest
-from landscape.analysis.incidence import Overlaps, overlap_matrix
+from landscape.analysis.findings import Finding, finding, grade, percent
+from landscape.analysis.incidence import Overlaps, overlaps, rounded_ratios
 
 
 def shared_membership(facts: Facts, min_shared: int = 2, limit: int | None = None) -> Iterator[Finding]:
@@ -20,9 +21,8 @@ def shared_membership(facts: Facts, min_shared: int = 2, limit: int | None = Non
     of their member sets, so two small boards with the same people score higher than two
     large ones sharing a few."""
     members, name, listed = facts.members, facts.name, facts.listed
-    pairs = ((member, board) for board, held in members.items() for member in held)
-    found = strongest(overlap_matrix(pairs, min_shared), key=pair_key(0.5, 0.25), limit=limit)
-    for a, b, count, jaccard in found:
+    found = overlaps(facts.relation("member_of"), facts.ids, min_shared)
+    for a, b, count, jaccard in ranked(found, 0.5, 0.25, limit):
         yield finding(
             "shared_membership", (a, b), jaccard, grade(jaccard, 0.5, 0.25),
             f"{name(a)} and {name(b)} share {count} members ({listed(members[a] & members[b])}), "
@@ -30,29 +30,33 @@ def shared_membership(facts: Facts, min_shared: int = 2, limit: int | None = Non
             shared=count)
 
 
-def pair_key(high: float, medium: float, at: int = 3) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
-    """The order of findings (see `rank_key`) for pairs (a, b, ..., Jaccard at `at`) graded with
-    `high` and `medium`, known before the finding is written."""
-    def key(pair: tuple[Any, ...]) -> tuple[Any, ...]:
-        return (SEVERITY_RANK[grade(pair[at], high, medium)], -round(pair[at], 4), pair[0], pair[1])
-
-    return key
+def ranked(found: Overlaps, high: float, medium: float,
+           limit: int | None = None) -> Iterator[tuple[str, str, int, float]]:
+    """The pairs in the order of their findings (see `rank_key`) when graded with `high` and
+    `medium`: severity, then the highest Jaccard (rounded as the score is), then ids. Sorted as
+    arrays, so only the `limit` reported are ever seen by Python. Group indices follow the ids'
+    sorted order, so sorting on them sorts on the ids."""
+    severity = np.where(found.jaccard >= high, 0, np.where(found.jaccard >= medium, 1, 2))
+    score = rounded_ratios(found.shared, found.union)
+    order = np.lexsort((found.second, found.first, -score, severity))[:limit]
+    return iter(found.where(order))
 
 
 def remit_pairs(facts: Facts, min_jaccard: float = 0.5) -> Overlaps:
     """Pairs of boards whose themes overlap with Jaccard at least `min_jaccard` (computed once:
     shared remit and missing links both ask)."""
     def compute() -> Overlaps:
-        remits = ((theme, board) for board in set(facts.boards) for theme in facts.remit[board])
-        return overlap_matrix(remits, min_jaccard=min_jaccard)
+        themes = facts.relation("addresses").T.tocsr()  # theme × board or initiative
+        return overlaps(themes, facts.ids, min_jaccard=min_jaccard,
+                        columns=np.unique(facts.codes_of(facts.boards)))
 
     return facts.once(f"remit_pairs {min_jaccard}", compute)
 
 
-def shared_remit(facts: Facts, min_jaccard: float = 0.5) -> Iterator[Finding]:
+def shared_remit(facts: Facts, min_jaccard: float = 0.5, limit: int | None = None) -> Iterator[Finding]:
     """Pairs of boards whose themes overlap with Jaccard at least `min_jaccard`."""
     remit, name, listed = facts.remit, facts.name, facts.listed
-    for a, b, _, jaccard in remit_pairs(facts, min_jaccard):
+    for a, b, _, jaccard in ranked(remit_pairs(facts, min_jaccard), 0.75, 0.5, limit):
         themes = remit[a] & remit[b]
         yield finding(
             "shared_remit", (a, b), jaccard, grade(jaccard, 0.75, 0.5),
@@ -63,8 +67,9 @@ def shared_remit(facts: Facts, min_jaccard: float = 0.5) -> Iterator[Finding]:
 
 def duplicate_oversight(facts: Facts) -> Iterator[Finding]:
     """Initiatives overseen by two or more boards: who has the final say is unclear."""
+    overseers = facts.overseers
     for initiative in facts.initiatives:
-        boards = facts.overseers[initiative]
+        boards = overseers.get(initiative, ())
         if len(boards) >= 2:
             yield finding(
                 "duplicate_oversight", (initiative, *boards), len(boards),
@@ -74,20 +79,18 @@ def duplicate_oversight(facts: Facts) -> Iterator[Finding]:
                 initiative=initiative, boards=sorted(boards))
 
 
-def parallel_pairs(facts: Facts, min_jaccard: float = 0.5) -> list[tuple[str, str, float]]:
+def parallel_pairs(facts: Facts, min_jaccard: float = 0.5) -> Overlaps:
     """Pairs of initiatives led by different owners, on the same themes, with no board in
     common overseeing them: the same work done twice, with nobody placed to notice.
     Every test is an array operation over the candidate pairs."""
-    def compute() -> list[tuple[str, str, float]]:
-        initiatives = set(facts.initiatives)
-        remits = ((theme, i) for i in initiatives for theme in facts.remit[i])
-        found = overlap_matrix(remits, min_jaccard=min_jaccard)
-        leads = [(lead, i) for i in initiatives for lead in facts.leads[i]]
-        overseers = ((board, i) for i in initiatives for board in facts.overseers[i])
+    def compute() -> Overlaps:
+        themes = facts.relation("addresses").T.tocsr()  # theme × board or initiative
+        found = overlaps(themes, facts.ids, min_jaccard=min_jaccard,
+                         columns=np.unique(facts.codes_of(facts.initiatives)))
+        leads, overseers = facts.relation("leads"), facts.relation("oversees")
         led = found.holds_any(leads)
         found = found.where(led[found.first] & led[found.second])
-        found = found.where(~found.share_any(leads) & ~found.share_any(overseers))
-        return [(a, b, jaccard) for a, b, _, jaccard in found]
+        return found.where(~found.share_any(leads) & ~found.share_any(overseers))
 
     return facts.once(f"parallel_pairs {min_jaccard}", compute)
 
@@ -95,8 +98,7 @@ def parallel_pairs(facts: Facts, min_jaccard: float = 0.5) -> list[tuple[str, st
 def parallel_initiatives(facts: Facts, min_jaccard: float = 0.5,
                          limit: int | None = None) -> Iterator[Finding]:
     remit, leads, name, listed = facts.remit, facts.leads, facts.name, facts.listed
-    found = strongest(parallel_pairs(facts, min_jaccard), key=pair_key(0.75, 0.5, 2), limit=limit)
-    for a, b, jaccard in found:
+    for a, b, _, jaccard in ranked(parallel_pairs(facts, min_jaccard), 0.75, 0.5, limit):
         themes = remit[a] & remit[b]
         yield finding(
             "parallel_initiatives", (a, b), jaccard, grade(jaccard, 0.75, 0.5),
