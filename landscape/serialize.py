@@ -14,6 +14,8 @@ from landscape.model import (
 )
 
 FORMAT = "landscape/1"
+ENTITY_FIELDS = frozenset(("id", "name", "type", "start", "end", "source"))
+RELATIONSHIP_FIELDS = frozenset(("source", "target", "type", "role", "start", "end", "source_doc"))
 
 
 def entity_row(entity: Entity) -> dict[str, str]:
@@ -31,14 +33,13 @@ def relationship_row(edge: Relationship) -> dict[str, str]:
 
 
 def entity_from_row(row: dict[str, str]) -> Entity:
-    attrs = {k: v for k, v in row.items() if k not in ("id", "name", "type", "start", "end", "source")}
+    attrs = {k: v for k, v in row.items() if k not in ENTITY_FIELDS}
     return Entity(row["id"], row["name"], row["type"], row.get("start", ""), row.get("end", ""),
                   row.get("source", ""), attrs)
 
 
 def relationship_from_row(row: dict[str, str]) -> Relationship:
-    fixed = ("source", "target", "type", "role", "start", "end", "source_doc")
-    attrs = {k: v for k, v in row.items() if k not in fixed}
+    attrs = {k: v for k, v in row.items() if k not in RELATIONSHIP_FIELDS}
     return Relationship(row["source"], row["target"], row["type"], row.get("start", ""),
                         row.get("end", ""), row.get("source_doc", ""), row.get("role", ""), attrs)
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
+from landscape.errors import LandscapeError
 from landscape.store.base import LoadSummary, Store
 
 NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
@@ -24,10 +26,14 @@ def default_store_location() -> str:
 def open_store(location: str | None = None, **options: str | None) -> Store:
     """The store at `location`; an embedded store that was never loaded holds the London landscape."""
     location = location or default_store_location()
-    if location.startswith(NEO4J_SCHEMES):
+    scheme, separator, rest = location.partition("://")
+    if separator and re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):  # a URI, never a folder named after one
+        if f"{scheme.lower()}://" not in NEO4J_SCHEMES:
+            raise LandscapeError(f"--store: {scheme}:// is not a store Landscape knows; give a folder, or a URI "
+                                 f"starting with {', '.join(NEO4J_SCHEMES)}")
         from landscape.store.neo4j import Neo4jStore  # the driver is only needed here
 
-        return Neo4jStore(location, **options)
+        return Neo4jStore(f"{scheme.lower()}://{rest}", **options)
     from landscape.datasets import shipped_dataset
     from landscape.store.embedded import EmbeddedStore
 

@@ -8,14 +8,14 @@ waits for the lock, then fails with a clear message.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
+import orjson  # several times faster than json at national size (a 170 MB store)
 from filelock import FileLock, Timeout
 
 from landscape.errors import LandscapeError
-from landscape.model import Landscape
+from landscape.model import Landscape, cycle_collection_paused
 from landscape.output import write_file_atomically
 from landscape.serialize import FORMAT, from_dict, to_dict
 from landscape.store.base import LoadSummary, Store, merge
@@ -46,14 +46,15 @@ class EmbeddedStore(Store):
             if self.default is not None:
                 return self.default()
             raise LandscapeError(f"store {self.folder} is empty: run `landscape load DATASET`")
-        try:
-            data = json.loads(self.data_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            raise LandscapeError(f"store {self.folder} cannot be read: {error}") from None
-        if data.get("format") != FORMAT:
-            raise LandscapeError(f"store {self.folder} holds an unknown format "
-                                 f"{data.get('format')!r}")
-        return from_dict(data)
+        with cycle_collection_paused():
+            try:
+                data = orjson.loads(self.data_file.read_bytes())
+            except (OSError, ValueError) as error:
+                raise LandscapeError(f"store {self.folder} cannot be read: {error}") from None
+            if data.get("format") != FORMAT:
+                raise LandscapeError(f"store {self.folder} holds an unknown format "
+                                     f"{data.get('format')!r}")
+            return from_dict(data)
 
     def write(self, landscape: Landscape, *, replace: bool = False) -> LoadSummary:
         try:
@@ -65,7 +66,9 @@ class EmbeddedStore(Store):
                 self._remove_leftovers()
                 if not replace and not self.is_empty():
                     landscape = merge(self.read(), landscape)
-                self._replace_file(json.dumps(to_dict(landscape), ensure_ascii=False))
+                with cycle_collection_paused():
+                    data = orjson.dumps(to_dict(landscape))
+                self._replace_file(data)
         except Timeout:
             raise LandscapeError(f"store {self.folder} is locked by another load; "
                                  f"gave up after {self.lock_timeout:g} s") from None
@@ -77,8 +80,8 @@ class EmbeddedStore(Store):
         for leftover in self.folder.glob(f".{DATA_FILE}.*.tmp"):
             leftover.unlink(missing_ok=True)
 
-    def _replace_file(self, text: str) -> None:
+    def _replace_file(self, data: bytes) -> None:
         try:
-            write_file_atomically(self.data_file, text.encode("utf-8"))
+            write_file_atomically(self.data_file, data)
         except LandscapeError as error:
             raise LandscapeError(f"{error}; the store was not changed") from None

@@ -52,7 +52,6 @@ the landscape read back, so that both stores give the same findings.
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import re
@@ -62,13 +61,13 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager, suppress
 from operator import itemgetter
 from typing import Any, TypeVar
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import unquote
 
 from neo4j import GraphDatabase, ManagedTransaction, Session, Transaction
-from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import AuthError, DriverError, IncompleteCommit, Neo4jError, ServiceUnavailable
 
 from landscape.errors import LandscapeError
-from landscape.model import Landscape
+from landscape.model import Landscape, cycle_collection_paused
 from landscape.store import NEO4J_SCHEMES
 from landscape.store.base import LoadSummary, Store, merge
 from landscape.store.graph_schema import (
@@ -139,7 +138,8 @@ class Neo4jStore(Store):
     def __init__(self, location: str, *, user: str | None = None, password: str | None = None,
                  database: str | None = None) -> None:
         if not location.startswith(NEO4J_SCHEMES):
-            raise LandscapeError(f"{location} is not a Neo4j URI ({', '.join(NEO4J_SCHEMES)})")
+            scheme = location.partition(":")[0]
+            raise LandscapeError(f"{scheme}: is not a Neo4j URI scheme ({', '.join(NEO4J_SCHEMES)})")
         self.uri, uri_user, uri_password = split_credentials(location)
         self.user = user or uri_user or os.environ.get("NEO4J_USERNAME") or "neo4j"
         self.database = database or os.environ.get("NEO4J_DATABASE") or "neo4j"
@@ -159,7 +159,7 @@ class Neo4jStore(Store):
         self._driver.close()
 
     def read(self) -> Landscape:
-        with self._translated("cannot be read: {}"), collector_paused():
+        with self._translated("cannot be read: {}"), cycle_collection_paused():
             landscape = self._run(read_current, write=False)
         if landscape is None:
             raise LandscapeError(f"neo4j store {self.uri} is empty: run `landscape load DATASET`")
@@ -167,7 +167,7 @@ class Neo4jStore(Store):
 
     def write(self, landscape: Landscape, *, replace: bool = False) -> LoadSummary:
         """Write `landscape` (merged into the current one unless `replace`) as a new generation, then switch to it."""
-        with collector_paused():
+        with cycle_collection_paused():
             return self._load(landscape, replace)  # its rows are freed before the collector resumes: it skips them
 
     def _load(self, landscape: Landscape, replace: bool) -> LoadSummary:
@@ -181,8 +181,8 @@ class Neo4jStore(Store):
                 self._sweep(current)  # what failed loads left behind
                 rows = self._to_write(landscape, rows, replace)
                 self._write_generation(generation, rows)
-                lock.run("RETURN 1").consume()  # still holds the lock: its transaction was not ended meanwhile
-                self._run(switch, generation, rows)
+                switch(lock, generation, rows)
+                lock.commit()  # the switch; it fails, changing nothing, if the lock's transaction was ended meanwhile
             with self._translated("loaded, but deleting the previous landscape failed: {}; the next load does it"):
                 self._sweep(generation)
         return rows.summary(replace)
@@ -272,8 +272,14 @@ class Neo4jStore(Store):
         except AuthError:
             hint = " (no password given: set NEO4J_PASSWORD)" if self._anonymous else ""
             raise LandscapeError(f"{where}: authentication failed for user {self.user!r}{hint}") from None
+        except IncompleteCommit:
+            raise LandscapeError(f"{where}: the connection was lost while the load was being committed: the store "
+                                 "holds the previous landscape or the new one; load again to be sure") from None
         except ServiceUnavailable as error:
-            raise LandscapeError(f"{where}: cannot connect ({connect_reason(error)})") from None
+            if not self._verified:
+                raise LandscapeError(f"{where}: cannot connect ({connect_reason(error)})") from None
+            reason = f"lost the connection to the server ({connect_reason(error)})"
+            raise LandscapeError(f"{where}: {failed.format(reason)}") from None
         except Neo4jError as error:
             if error.code == "Neo.ClientError.Database.DatabaseNotFound":
                 raise LandscapeError(f"{where}: database {self.database!r} does not exist") from None
@@ -284,27 +290,18 @@ class Neo4jStore(Store):
             raise LandscapeError(f"{where}: {failed.format(error)}") from None
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused: a large load builds millions of small lists and dicts, none in a cycle,
-    and the collector would rescan them all again and again (a third of the client's time in the benchmark)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def split_credentials(location: str) -> tuple[str, str | None, str | None]:
-    """The URI without any `user:password@`, and that user and password."""
-    parts = urlsplit(location)
-    if "@" not in parts.netloc:
+    """The URI without any `user:password@`, and that user and password.
+
+    Split by hand: a password with a `/`, `?` or `#` left unencoded would make a URL parser see
+    no user information at all, and the password would be printed as part of the URI.
+    """
+    scheme, _, rest = location.partition("://")
+    userinfo, at, host = rest.rpartition("@")
+    if not at:
         return location, None, None
-    userinfo, _, host = parts.netloc.rpartition("@")
     user, _, password = userinfo.partition(":")
-    return urlunsplit(parts._replace(netloc=host)), unquote(user) or None, unquote(password) or None
+    return f"{scheme}://{host}", unquote(user) or None, unquote(password) or None
 
 
 def connect_reason(error: ServiceUnavailable) -> str:
@@ -351,14 +348,14 @@ def create_relationships(tx: ManagedTransaction, rel_type: str, rows: list[list[
         raise LandscapeError("entities of this load were deleted while it ran")
 
 
-def switch(tx: ManagedTransaction, generation: int, rows: Rows) -> None:
-    """Make `generation` the one readers read."""
+def switch(tx: Transaction, generation: int, rows: Rows) -> None:
+    """Make `generation` the one readers read, in the lock's transaction: it holds only if the lock still does."""
     if not _single(tx, SWITCH, key=META, generation=generation, name=rows.name, entity_columns=rows.entity_columns,
                    relationship_columns=rows.relationship_columns):
         raise LandscapeError("the store's :LandscapeMeta node was deleted while loading")
 
 
-def _single(tx: ManagedTransaction, query: str, **parameters: Any) -> Any:
+def _single(tx: ManagedTransaction | Transaction, query: str, **parameters: Any) -> Any:
     return tx.run(query, parameters).single(strict=True)[0]
 
 
