@@ -2,8 +2,9 @@
 
 For each size a synthetic dataset is generated (10 relationships per entity; about
 1M at 100k), then timed: pandas parsing both CSVs (the yardstick), validate, load
-into the embedded store, read it back, analyse, map, report and export (csv, json,
-xlsx), and `landscape analyse --format json` end to end (with and without `--limit`). Then
+into the embedded store and read it back, the same with the Neo4j store that NEO4J_URI
+names (skipped without it), analyse, map, report and export (csv, json, xlsx, cypher),
+and `landscape analyse --format json` end to end (with and without `--limit`). Then
 the London end-to-end `landscape report` is timed against the bare
 import of the third-party packages it uses. Targets (from the scale issue):
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import subprocess
 import sys
 import tempfile
@@ -35,8 +37,8 @@ import pandas as pd
 from landscape.errors import LandscapeError
 from landscape.model import Landscape
 
-STAGES = ("parse", "validate", "load", "read", "analyse", "analyse-top", "analyse-cli", "analyse-cli-top",
-          "map", "report", "export-csv", "export-json", "export-xlsx")
+STAGES = ("parse", "validate", "load", "read", "load-neo4j", "read-neo4j", "analyse", "analyse-top", "analyse-cli",
+          "analyse-cli-top", "map", "report", "export-csv", "export-json", "export-xlsx", "export-cypher")
 DAY = date(2025, 1, 1)
 TOP = 1000  # findings kept per kind by the analyse-top stage
 
@@ -93,6 +95,15 @@ def stage_actions(folder: Path, out: Path) -> dict[str, Callable[[], Any]]:
                        capture_output=True)
         return f"{written.stat().st_size // 1_000_000} MB of JSON"
 
+    def in_neo4j(action: Callable[[Any], Any]) -> Any:
+        """`action(store)` on the Neo4j store that NEO4J_URI names (its landscape is replaced)."""
+        if not os.environ.get("NEO4J_URI"):
+            return "skipped: set NEO4J_URI and NEO4J_PASSWORD to time a Neo4j store"
+        from landscape.store import open_store
+
+        with open_store(os.environ["NEO4J_URI"]) as graph:
+            return action(graph)
+
     def drawn(report: bool) -> str:
         from viz.map import DRAW_LIMIT, MapOptions, render_map
         from viz.report import render_report
@@ -109,6 +120,8 @@ def stage_actions(folder: Path, out: Path) -> dict[str, Callable[[], Any]]:
         "validate": validate,
         "load": lambda: store.write(held["landscape"], replace=True),
         "read": lambda: len(store.read()),
+        "load-neo4j": lambda: in_neo4j(lambda graph: graph.write(held["landscape"], replace=True)),
+        "read-neo4j": lambda: in_neo4j(lambda graph: len(graph.read())),
         "analyse": analysed,
         "analyse-top": lambda: analysed(limit=TOP),  # `landscape analyse --limit`
         "analyse-cli": command_line,
@@ -118,6 +131,7 @@ def stage_actions(folder: Path, out: Path) -> dict[str, Callable[[], Any]]:
         "export-csv": lambda: export(held["landscape"], "csv", str(out / "csv")),
         "export-json": lambda: export(held["landscape"], "json", str(out / "landscape.json")),
         "export-xlsx": lambda: export(held["landscape"], "xlsx", str(out / "landscape.xlsx")),
+        "export-cypher": lambda: export(held["landscape"], "cypher", str(out / "landscape.cypher")),
     }
 
 
