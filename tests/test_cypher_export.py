@@ -44,7 +44,8 @@ def test_every_statement_is_one_line_ending_in_a_semicolon_and_has_no_parameters
     lines = statements(script)
     assert lines and all(line.endswith(";") for line in lines)
     assert "$" not in as_cypher(load_dataset(tiny))  # the hostile one is run without parameters below
-    assert lines[-1].startswith("MATCH (m:LandscapeMeta {key: 'landscape'}) SET m.current = 1")
+    assert lines[-2].startswith("MATCH (m:LandscapeMeta {key: 'landscape'}) WHERE COUNT")  # the switch, checked
+    assert "SET m.current" in lines[-2] and "DETACH DELETE" in lines[-1]
 
 
 def test_the_cli_writes_the_script(tmp_path, tiny):
@@ -80,3 +81,31 @@ def test_a_load_after_the_script_replaces_what_it_wrote(neo4j_store, neo4j_drive
     records, _, _ = neo4j_driver.execute_query("MATCH (e:Entity) RETURN count(DISTINCT e.generation) AS generations",
                                                database_=neo4j_server["database"])
     assert records[0]["generations"] == 1
+
+
+@pytest.mark.neo4j
+def test_a_run_stopped_part_way_changes_nothing_and_running_again_finishes(neo4j_store, neo4j_driver,
+                                                                           neo4j_server, tiny):
+    database = neo4j_server["database"]
+    run_script(neo4j_driver, database, as_cypher(load_dataset(tiny)))
+    london = load_dataset(resolve_dataset("london"))
+    lines = statements(as_cypher(london))
+    run_script(neo4j_driver, database, "\n".join(lines[:len(lines) // 2]))  # stopped part way
+    assert canonical(neo4j_store.read()) == canonical(load_dataset(tiny))
+    run_script(neo4j_driver, database, as_cypher(london))  # run again, whole
+    assert canonical(neo4j_store.read()) == canonical(london)
+    records, _, _ = neo4j_driver.execute_query("MATCH (e:Entity) RETURN count(DISTINCT e.generation) AS generations",
+                                               database_=database)
+    assert records[0]["generations"] == 1  # the landscape it replaced, and the half-written copy, are gone
+
+
+@pytest.mark.neo4j
+def test_running_a_script_that_already_ran_stops_at_once_and_changes_nothing(neo4j_store, neo4j_driver,
+                                                                              neo4j_server, tiny):
+    from neo4j.exceptions import ConstraintError
+
+    script = as_cypher(load_dataset(tiny))
+    run_script(neo4j_driver, neo4j_server["database"], script)
+    with pytest.raises(ConstraintError):
+        run_script(neo4j_driver, neo4j_server["database"], script)
+    assert canonical(neo4j_store.read()) == canonical(load_dataset(tiny))
