@@ -6,8 +6,9 @@ Run on demand (it is not a test):
     .venv/bin/python benchmarks/neo4j_load.py --entities 10000 --relationships 50000 --sample 1000
 
 It builds a synthetic landscape (valid types and endpoints, no reporting cycles, distinct
-relationship keys) and times `Neo4jStore.write(replace=True)` into an empty store: a new
-generation written with batched UNWIND ... CREATE in many small transactions, then the switch.
+relationship keys), loads it once untimed to warm the server's JIT up, empties the store,
+and times `Neo4jStore.write(replace=True)` into an empty store: a new generation written
+with batched UNWIND ... CREATE in many small transactions, then the switch.
 It times the same again over the loaded landscape (which then also deletes the old generation),
 and a merge-mode reload (read back, merged in Python, written whole, old generation deleted).
 Finally it MERGEs a sample of relationships one query at a time between the stored entities,
@@ -152,6 +153,8 @@ def main() -> None:
     try:
         with Neo4jStore(settings["uri"], user=settings["user"], password=settings["password"],
                         database=settings["database"]) as store:
+            print("warming the server up (a fresh JVM runs the first load at half speed) ...", flush=True)
+            store.write(landscape, replace=True)
             store.write(Landscape([], []), replace=True)
             print(f"loading {args.entities:,} entities and {args.relationships:,} relationships into "
                   f"{store.describe()} with the driver's {packer()} packer ...", flush=True)
