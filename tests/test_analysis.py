@@ -200,3 +200,18 @@ def test_a_linked_pair_is_no_missing_link_among_many_entities():
     unlinked = Landscape(many + boards, edges)
     assert not kinds(analyse(linked), "missing_link")
     assert [f["entities"] for f in kinds(analyse(unlinked), "missing_link")] == [["zz-a", "zz-b"]]
+
+
+def test_betweenness_from_every_source_is_networkxs_exact_betweenness():
+    import networkx as nx
+    import numpy as np
+    from scipy import sparse
+
+    from landscape.analysis.brokers import sampled_betweenness
+
+    graph = nx.convert_node_labels_to_integers(nx.connected_watts_strogatz_graph(300, 4, 0.3, seed=3))
+    graph.add_edges_from([(300, 301), (302, 303)])  # and pieces apart from it
+    adjacency = sparse.csr_matrix(nx.to_scipy_sparse_array(graph, nodelist=sorted(graph)))
+    expected = nx.betweenness_centrality(graph)
+    assert np.allclose(sampled_betweenness(adjacency, graph.number_of_nodes()),
+                       [expected[node] for node in sorted(graph)], atol=1e-12)
