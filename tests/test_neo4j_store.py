@@ -290,3 +290,22 @@ def test_cli_reports_a_wrong_password_in_one_line_without_echoing_it(runner, neo
                                   "--neo4j-user", "neo4j", "--neo4j-password", "hunter2-wrong"])
     assert result.exit_code == 1
     assert result.output == f"Error: neo4j store {neo4j_server['uri']}: authentication failed for user 'neo4j'\n"
+
+
+def test_a_connection_lost_at_the_switch_says_the_outcome_is_unknown(neo4j_store, neo4j_server, tiny, monkeypatch):
+    from neo4j import Transaction
+    from neo4j.exceptions import IncompleteCommit
+
+    neo4j_store.write(load_dataset(tiny), replace=True)
+
+    def lost(self):
+        raise IncompleteCommit("connection lost during commit")
+
+    monkeypatch.setattr(Transaction, "commit", lost)  # only the lock's transaction is an explicit one
+    with pytest.raises(LandscapeError) as raised:
+        neo4j_store.write(OTHER, replace=True)
+    assert str(raised.value) == (f"neo4j store {neo4j_server['uri']}: the connection was lost while the new "
+                                 "landscape was being switched in: the store holds the previous landscape or the "
+                                 "new one; load again to be sure")
+    monkeypatch.undo()
+    assert canonical(neo4j_store.read()) == canonical(load_dataset(tiny))  # here, it had not been switched

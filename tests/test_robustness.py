@@ -240,7 +240,7 @@ def test_neo4j_going_away_mid_load_writes_nothing_and_rerunning_is_safe(neo4j_se
     scheme = neo4j_server["uri"].split("://")[0]
     cut = open_store(f"{scheme}://127.0.0.1:{proxy.port}", user=neo4j_server["user"],
                      password=neo4j_server["password"], database=neo4j_server["database"])
-    with pytest.raises(LandscapeError):
+    with pytest.raises(LandscapeError, match=r": load failed: .+; the store was not changed$"):
         cut.write(load_dataset(big), replace=True)
     cut.close()
     after = neo4j_store.read()

@@ -39,12 +39,14 @@ ATTR = "attr_"  # prefix of extra-column properties
 META = "landscape"  # the key of the :LandscapeMeta node that says which generation is current
 LOCK_KEY = "lock"  # the key of the :LandscapeMeta node a load holds locked
 
-SCHEMA = (
-    "DROP CONSTRAINT landscape_entity_id IF EXISTS",  # earlier versions' unique id allowed one generation only
-    "CREATE CONSTRAINT landscape_entity_generation_id IF NOT EXISTS "
-    "FOR (e:Entity) REQUIRE (e.generation, e.id) IS UNIQUE",
-    "CREATE CONSTRAINT landscape_meta_key IF NOT EXISTS FOR (m:LandscapeMeta) REQUIRE m.key IS UNIQUE",
-)
+CONSTRAINTS = {
+    "landscape_entity_generation_id": "CREATE CONSTRAINT landscape_entity_generation_id IF NOT EXISTS "
+                                      "FOR (e:Entity) REQUIRE (e.generation, e.id) IS UNIQUE",
+    "landscape_meta_key": "CREATE CONSTRAINT landscape_meta_key IF NOT EXISTS "
+                          "FOR (m:LandscapeMeta) REQUIRE m.key IS UNIQUE",
+}
+RETIRED_CONSTRAINTS = ("landscape_entity_id",)  # earlier versions' unique id allowed one generation only
+SCHEMA = (*(f"DROP CONSTRAINT {name} IF EXISTS" for name in RETIRED_CONSTRAINTS), *CONSTRAINTS.values())
 
 
 def create_entities_cypher(label: str, rows: str, generation: str, node_type: str) -> str:

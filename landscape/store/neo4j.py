@@ -72,10 +72,11 @@ from landscape.store import NEO4J_SCHEMES
 from landscape.store.base import LoadSummary, Store, merge
 from landscape.store.graph_schema import (
     ANY_REL_TYPE,
+    CONSTRAINTS,
     LOCK_KEY,
     META,
     NODE_TYPE_OF,
-    SCHEMA,
+    RETIRED_CONSTRAINTS,
     Rows,
     create_entities_cypher,
     create_relationship_cypher,
@@ -182,7 +183,12 @@ class Neo4jStore(Store):
                 rows = self._to_write(landscape, rows, replace)
                 self._write_generation(generation, rows)
                 switch(lock, generation, rows)
-                lock.commit()  # the switch; it fails, changing nothing, if the lock's transaction was ended meanwhile
+                try:
+                    lock.commit()  # the switch; it fails, changing nothing, if the lock's transaction was ended
+                except IncompleteCommit:
+                    raise OutcomeUnknown("the connection was lost while the new landscape was being switched in: "
+                                         "the store holds the previous landscape or the new one; load again to be "
+                                         "sure") from None
             with self._translated("loaded, but deleting the previous landscape failed: {}; the next load does it"):
                 self._sweep(generation)
         return rows.summary(replace)
@@ -197,9 +203,19 @@ class Neo4jStore(Store):
         return to_rows(merge(old, landscape))
 
     def _create_schema(self) -> None:
+        """The constraints and the meta nodes, where missing: changing the schema needs rights (an admin's, on
+        Aura) that a user who only loads into a database set up once may not have."""
         with self._session() as session:
-            for statement in SCHEMA:
-                session.run(statement).consume()
+            try:
+                existing = {record["name"] for record in session.run("SHOW CONSTRAINTS YIELD name")}
+            except Neo4jError:  # not allowed to look: run them all (each is a no-op where nothing is to be done)
+                existing = {*RETIRED_CONSTRAINTS}
+            for name in RETIRED_CONSTRAINTS:
+                if name in existing:
+                    session.run(f"DROP CONSTRAINT {name} IF EXISTS").consume()
+            for name, statement in CONSTRAINTS.items():
+                if name not in existing:
+                    session.run(statement).consume()
             session.run(META_NODES, keys=[META, LOCK_KEY]).consume()
 
     @contextmanager
@@ -272,9 +288,6 @@ class Neo4jStore(Store):
         except AuthError:
             hint = " (no password given: set NEO4J_PASSWORD)" if self._anonymous else ""
             raise LandscapeError(f"{where}: authentication failed for user {self.user!r}{hint}") from None
-        except IncompleteCommit:
-            raise LandscapeError(f"{where}: the connection was lost while the load was being committed: the store "
-                                 "holds the previous landscape or the new one; load again to be sure") from None
         except ServiceUnavailable as error:
             if not self._verified:
                 raise LandscapeError(f"{where}: cannot connect ({connect_reason(error)})") from None
@@ -286,8 +299,14 @@ class Neo4jStore(Store):
             raise LandscapeError(f"{where}: {failed.format(first_line(error.message or error))}") from None
         except (DriverError, ValueError) as error:
             raise LandscapeError(f"{where}: {failed.format(first_line(error))}") from None
+        except OutcomeUnknown as error:
+            raise LandscapeError(f"{where}: {error}") from None
         except LandscapeError as error:
             raise LandscapeError(f"{where}: {failed.format(error)}") from None
+
+
+class OutcomeUnknown(LandscapeError):
+    """A failure after which the store may or may not have changed: reported as it is, never as "not changed"."""
 
 
 def split_credentials(location: str) -> tuple[str, str | None, str | None]:
