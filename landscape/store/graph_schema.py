@@ -87,10 +87,22 @@ class Rows:
 
 def to_rows(landscape: Landscape) -> Rows:
     """The landscape as rows, relationships made distinct by `relationship_key` (as `merge` does)."""
+    check_types(landscape)
     edges = {relationship_key(edge): edge for edge in landscape.relationships}
     return Rows(landscape.name, entity_rows(landscape.entities.values()), relationship_rows(edges.values()),
                 columns(entity.attrs for entity in landscape.entities.values()),
                 columns(edge.attrs for edge in edges.values()))
+
+
+def check_types(landscape: Landscape) -> None:
+    """Every entity and relationship has a type of the model (the first that has not is named)."""
+    entities, edges = landscape.entities.values(), landscape.relationships
+    if not {entity.type for entity in entities} <= LABELS.keys():
+        entity = next(entity for entity in entities if entity.type not in LABELS)
+        raise LandscapeError(f"entity {entity.id!r} has unknown type {entity.type!r}")
+    if not {edge.type for edge in edges} <= REL_TYPES.keys():
+        edge = next(edge for edge in edges if edge.type not in REL_TYPES)
+        raise LandscapeError(f"relationship {edge.source!r} -> {edge.target!r} has unknown type {edge.type!r}")
 
 
 def columns(attrs: Iterable[dict[str, str]]) -> list[str]:
@@ -107,11 +119,10 @@ def stored_attrs(attrs: dict[str, str]) -> dict[str, str]:
 
 
 def entity_rows(entities: Iterable[Entity]) -> dict[str, list[list[Any]]]:
-    """[id, name, start, end, source, seq, attrs] by label; `seq` is the position in the landscape."""
+    """[id, name, start, end, source, seq, attrs] by label; `seq` is the position in the landscape.
+    Types are checked already (`check_types`)."""
     rows: dict[str, list[list[Any]]] = {}
     for seq, entity in enumerate(entities):
-        if entity.type not in LABELS:
-            raise LandscapeError(f"entity {entity.id!r} has unknown type {entity.type!r}")
         rows.setdefault(LABELS[entity.type], []).append(
             [entity.id, entity.name, entity.start or None, entity.end or None, entity.source or None, seq,
              stored_attrs(entity.attrs)])
@@ -122,13 +133,10 @@ def relationship_rows(edges: Iterable[Relationship]) -> dict[str, list[list[Any]
     """[source, target, seq, role, start, end, source_doc, attrs] by relationship type, sorted by source.
 
     Sorted, a batch adds each node's relationships one after another (a sixth less server time than in
-    landscape order); `seq` keeps the landscape's order.
+    landscape order); `seq` keeps the landscape's order. Types are checked already (`check_types`).
     """
     rows: dict[str, list[list[Any]]] = {}
     for seq, edge in enumerate(edges):
-        if edge.type not in REL_TYPES:
-            raise LandscapeError(f"relationship {edge.source!r} -> {edge.target!r} has unknown "
-                                 f"type {edge.type!r}")
         rows.setdefault(REL_TYPES[edge.type], []).append(
             [edge.source, edge.target, seq, edge.role or None, edge.start or None, edge.end or None,
              edge.source_doc or None, stored_attrs(edge.attrs)])

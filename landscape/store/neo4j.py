@@ -78,6 +78,7 @@ from landscape.store.graph_schema import (
     NODE_TYPE_OF,
     RETIRED_CONSTRAINTS,
     Rows,
+    check_types,
     create_entities_cypher,
     create_relationship_cypher,
     read_entity,
@@ -175,12 +176,12 @@ class Neo4jStore(Store):
         generation = secrets.randbits(63)
         with ExitStack() as held:
             with self._translated(LOAD_FAILED):
-                rows = to_rows(landscape)  # checks every type before touching the database
+                check_types(landscape)  # before touching the database
                 self._create_schema()
                 lock = held.enter_context(self._locked())
                 current = lock.run(CURRENT, key=META).single(strict=True)[0]
                 self._sweep(current)  # what failed loads left behind
-                rows = self._to_write(landscape, rows, replace)
+                rows = self._to_write(landscape, replace)
                 self._write_generation(generation, rows)
                 switch(lock, generation, rows)
                 try:
@@ -193,13 +194,13 @@ class Neo4jStore(Store):
                 self._sweep(generation)
         return rows.summary(replace)
 
-    def _to_write(self, landscape: Landscape, rows: Rows, replace: bool) -> Rows:
-        """The rows of `landscape` (`rows`) if `replace` or nothing is stored, else of it merged into the stored one;
+    def _to_write(self, landscape: Landscape, replace: bool) -> Rows:
+        """The rows of `landscape` if `replace` or nothing is stored, else of it merged into the stored one;
         checked either way: every relationship joins entities that exist (merge checks more)."""
         old = None if replace else self._run(read_current, write=False)
         if old is None:
             check_endpoints(landscape)
-            return rows
+            return to_rows(landscape)
         return to_rows(merge(old, landscape))
 
     def _create_schema(self) -> None:
