@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from operator import itemgetter
 from typing import Any
 
@@ -72,26 +73,39 @@ def create_relationship_cypher(rel_type: str) -> str:
 
 @dataclass(frozen=True)
 class Rows:
-    """A landscape ready to write: list rows grouped by label (or type), and the extra columns in order."""
+    """A landscape ready to write: list rows grouped by label (or type), and the extra columns in order.
+
+    Everything about relationships is built on first use: a load builds it while the server writes the entities.
+    """
 
     name: str
     entities: dict[str, list[list[Any]]]
-    relationships: dict[str, list[list[Any]]]
     entity_columns: list[str]
-    relationship_columns: list[str]
+    landscape_edges: list[Relationship]
+
+    @cached_property
+    def edges(self) -> list[Relationship]:
+        """The landscape's relationships made distinct by `relationship_key`, as `merge` makes them."""
+        return list({relationship_key(edge): edge for edge in self.landscape_edges}.values())
+
+    @cached_property
+    def relationships(self) -> dict[str, list[list[Any]]]:
+        return relationship_rows(self.edges)
+
+    @cached_property
+    def relationship_columns(self) -> list[str]:
+        return columns(edge.attrs for edge in self.edges)
 
     def summary(self, replaced: bool) -> LoadSummary:
-        return LoadSummary(sum(map(len, self.entities.values())), sum(map(len, self.relationships.values())),
-                           replaced)
+        return LoadSummary(sum(map(len, self.entities.values())), len(self.edges), replaced)
 
 
 def to_rows(landscape: Landscape) -> Rows:
-    """The landscape as rows, relationships made distinct by `relationship_key` (as `merge` does)."""
+    """The landscape as rows."""
     check_types(landscape)
-    edges = {relationship_key(edge): edge for edge in landscape.relationships}
-    return Rows(landscape.name, entity_rows(landscape.entities.values()), relationship_rows(edges.values()),
-                columns(entity.attrs for entity in landscape.entities.values()),
-                columns(edge.attrs for edge in edges.values()))
+    entities = landscape.entities.values()
+    return Rows(landscape.name, entity_rows(entities), columns(entity.attrs for entity in entities),
+                landscape.relationships)
 
 
 def check_types(landscape: Landscape) -> None:
