@@ -1,11 +1,13 @@
 """National-size landscapes: the strongest findings can be asked for alone, and the report
 still renders when the landscape is too large to draw whole."""
 
+from collections import Counter
 from datetime import date
 
 from landscape.analysis import KINDS, analyse
 from landscape.generate import generate
 from landscape.model import Entity, Landscape, Relationship
+from viz import map as viz_map
 from viz import report
 from viz.report import render_report, report_view
 
@@ -20,6 +22,16 @@ def test_a_limit_keeps_the_strongest_findings_of_each_kind():
         assert [f for f in limited["findings"] if f["kind"] == kind] == \
             [f for f in whole if f["kind"] == kind][:5]
     assert limited["limit"] == 5 and "limit" not in analyse(landscape, as_of=DAY)
+
+
+def test_with_a_limit_the_summary_still_counts_every_finding():
+    landscape = generate(600, seed=3)
+    whole = analyse(landscape, as_of=DAY)
+    limited = analyse(landscape, as_of=DAY, limit=5)
+    assert limited["summary"] == whole["summary"] == dict.fromkeys(KINDS, 0) | Counter(
+        f["kind"] for f in whole["findings"])
+    assert limited["severities"] == whole["severities"] == Counter(f["severity"] for f in whole["findings"])
+    assert max(whole["summary"].values()) > 5 and all(whole["severities"].values())  # the limit bites
 
 
 def test_a_report_too_large_to_draw_says_so_and_keeps_the_rest(monkeypatch):
@@ -73,3 +85,16 @@ def test_a_large_coverage_matrix_is_sparse_and_reads_as_the_dense_one():
         row, held = dense["cells"][board["id"]], sparse["cells"][board["id"]]
         assert all(row[theme["id"]] == held[theme["id"]] for theme in dense["themes"])
         assert json.loads(json.dumps(held)) == {theme: how for theme, how in row.items() if how}
+
+
+def test_a_focused_map_marks_every_finding_naming_a_body_it_draws(monkeypatch):
+    """Only the findings naming a drawn body are written, and they are exactly those of the whole analysis."""
+    monkeypatch.setattr(viz_map, "DRAW_LIMIT", 50)
+    landscape = generate(600, seed=3)
+    whole = analyse(landscape, as_of=DAY)["findings"]
+    board = next(entity.id for entity in landscape.entities.values() if entity.type == "board")
+    view = viz_map.map_view(landscape, DAY, viz_map.MapOptions(focus=board, depth=1))
+    drawn = set(view["nodes"]["entity"])
+    expected = [finding for finding in whole if not drawn.isdisjoint(finding["entities"])]
+    assert view["findings"] == viz_map.finding_columns(expected)
+    assert len({finding["kind"] for finding in expected}) >= 4 and len(expected) < len(whole)

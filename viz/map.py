@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from landscape.analysis import analyse
+from landscape.analysis import analyse, findings_naming
 from landscape.analysis.findings import GAP_KINDS
 from landscape.errors import LandscapeError
 from landscape.model import (
@@ -85,19 +85,19 @@ def map_view(landscape: Landscape, day: date, options: MapOptions = MapOptions()
     current = landscape.as_of(day)
     if options.focus is not None and options.focus not in current.entities:
         raise LandscapeError(unknown_entity_message(options.focus, current))
-    if result is None:
-        result = analyse(landscape, as_of=day)
-    findings = result["findings"]
     if len(current) > DRAW_LIMIT:
         if options.focus is None:
             raise LandscapeError(
                 f"{len(current)} entities are too many to draw at once (the limit is "
                 f"{DRAW_LIMIT}): choose one with --focus ID and --depth N")
         keep = neighbourhood(current, options.focus, options.depth)
+        findings = ([finding for finding in result["findings"] if not keep.isdisjoint(finding["entities"])]
+                    if result is not None else findings_naming(current, keep))
         current = Landscape([e for e in current.entities.values() if e.id in keep],
                             [e for e in current.relationships
                              if e.source in keep and e.target in keep], current.name)
-        findings = [finding for finding in findings if any(e in keep for e in finding["entities"])]
+    else:
+        findings = (result or analyse(landscape, as_of=day))["findings"]
 
     entities = list(current.entities.values())
     numbers = {entity.id: number for number, entity in enumerate(entities)}

@@ -28,31 +28,32 @@ def render_report(landscape: Landscape, day: date, *, title: str | None = None,
     return render("report.html.j2", report=view, view=view["map"], title=view["title"])
 
 
-def section(kind: str, found: list[dict[str, Any]]) -> dict[str, Any]:
-    """One kind's findings, strongest first; past `SECTION_LIMIT` only the strongest are
-    listed, and `more` says how many are left out."""
+def section(kind: str, found: list[dict[str, Any]], total: int) -> dict[str, Any]:
+    """One kind's findings, strongest first, of `total`; past `SECTION_LIMIT` only the strongest
+    are listed, and `more` says how many are left out."""
     shown: dict[str, Any] = {"kind": kind, "category": category(kind), "title": KIND_TITLES[kind],
              "findings": found[:SECTION_LIMIT]}
-    if len(found) > SECTION_LIMIT:
-        shown["more"] = len(found) - SECTION_LIMIT
+    if total > SECTION_LIMIT:
+        shown["more"] = total - SECTION_LIMIT
     return shown
 
 
 def report_view(landscape: Landscape, day: date, *, title: str | None = None,
                 generated: date | None = None, since: date | None = None) -> dict[str, Any]:
-    """The report's data; with `since`, a section on what changed from that date to `day`."""
-    result = analyse(landscape, as_of=day)
+    """The report's data; with `since`, a section on what changed from that date to `day`.
+    Too large to draw, a landscape is analysed for the findings listed only (its map would
+    have marked them all)."""
+    current = landscape.as_of(day)
+    drawable = len(current) <= DRAW_LIMIT
+    result = analyse(landscape, as_of=day, limit=None if drawable else SECTION_LIMIT)
     title = title or f"{landscape.name.title()} landscape: overlaps, gaps and links"
     by_kind: dict[str, list[dict[str, Any]]] = {kind: [] for kind in KINDS}
     for finding in result["findings"]:
         by_kind[finding["kind"]].append(finding)
-    sections = [section(kind, found) for kind, found in by_kind.items() if found]
+    sections = [section(kind, found, result["summary"][kind]) for kind, found in by_kind.items() if found]
     held = [{"label": TYPE_LABELS[t][n != 1], "count": n}
             for t, n in result["counts"].items() if t in TYPE_LABELS and n]
-    severity = {s: sum(1 for f in result["findings"] if f["severity"] == s)
-                for s in ("high", "medium", "low")}
     names = {e.id: e.name for e in landscape.entities.values()}
-    drawable = len(landscape.as_of(day)) <= DRAW_LIMIT
     changes = None
     if since is not None:
         changes = diff(landscape, landscape, before_day=since, after_day=day)
@@ -64,7 +65,7 @@ def report_view(landscape: Landscape, day: date, *, title: str | None = None,
         "generated": (generated or date.today()).isoformat(),
         "held": held,
         "relationships": result["counts"]["relationships"],
-        "severity": severity,
+        "severity": result["severities"],
         "summary": [{"kind": k, "title": KIND_TITLES[k], "category": category(k), "count": n}
                     for k, n in result["summary"].items()],
         "sections": sections,
@@ -73,12 +74,12 @@ def report_view(landscape: Landscape, day: date, *, title: str | None = None,
         "clusters": result["clusters"],
         "coverage": result["coverage"],
         "uncovered": uncovered_themes(result["coverage"]),
-        "sources": landscape.as_of(day).sources(),
+        "sources": current.sources(),
         "map": map_view(landscape, day, MapOptions(height="640px", title=title), result)
         if drawable else None,
     }
     if not drawable:
-        view["map_note"] = map_note(len(landscape.as_of(day)), result["brokers"])
+        view["map_note"] = map_note(len(current), result["brokers"])
     view["coverage"], note = top_coverage(result["coverage"])
     if note:
         view["coverage_note"] = note

@@ -7,6 +7,7 @@ a module of small functions over the `Facts` gathered from the landscape.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection, Set
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -16,10 +17,10 @@ from landscape.analysis.brokers import brokers
 from landscape.analysis.clusters import clusters
 from landscape.analysis.coverage import coverage
 from landscape.analysis.facts import Facts, gather
-from landscape.analysis.findings import KINDS, Finding, category, rank_key
+from landscape.analysis.findings import KINDS, SEVERITIES, Finding, category, rank_key
 from landscape.model import Landscape, cycle_collection_paused
 
-__all__ = ["KINDS", "Finding", "Thresholds", "analyse", "category", "findings", "gather"]
+__all__ = ["KINDS", "Finding", "Thresholds", "analyse", "category", "findings", "findings_naming", "gather"]
 
 
 @dataclass(frozen=True)
@@ -29,50 +30,77 @@ class Thresholds:
     min_parallel_jaccard: float = 0.5
 
 
-def findings(facts: Facts, thresholds: Thresholds = Thresholds(),
-             limit: int | None = None) -> list[Finding]:
-    """Every finding (with `limit`, only the strongest `limit` of each kind), ordered by kind,
-    then (missing links) no channel first, then severity and score. Each kind is sorted on its
-    own: kinds are produced in order. The numerous kinds (pairs, marked `ranked`) are ranked as
-    arrays before their sentences are written, and come in `rank_key` order already (sorting
-    two million findings again took seconds); the others are sorted here."""
-    ranked, to_sort = True, False
-    producers = [
-        (ranked, lambda: overlaps.shared_membership(facts, thresholds.min_shared_members, limit)),
-        (ranked, lambda: overlaps.shared_remit(facts, thresholds.min_remit_jaccard, limit)),
-        (to_sort, lambda: overlaps.duplicate_oversight(facts)),
-        (ranked, lambda: overlaps.parallel_initiatives(facts, thresholds.min_parallel_jaccard, limit)),
-        (to_sort, lambda: gaps.unoverseen_initiatives(facts)),
-        (to_sort, lambda: gaps.unowned_themes(facts)),
-        (to_sort, lambda: gaps.orphan_boards(facts)),
-        (to_sort, lambda: gaps.missing_required_members(facts)),
-        (to_sort, lambda: gaps.no_lead(facts)),
-        (ranked, lambda: links.missing_links(facts, thresholds.min_remit_jaccard,
-                                             thresholds.min_parallel_jaccard, limit)),
-    ]
+def findings(facts: Facts, thresholds: Thresholds = Thresholds(), limit: int | None = None,
+             naming: Set[str] | None = None) -> tuple[list[Finding], Counter[tuple[str, str]]]:
+    """Every finding (with `limit`, only the strongest `limit` of each kind; with `naming`, only
+    those naming one of these ids), ordered by kind, then (missing links) no channel first, then
+    severity and score; and how many there are in all by kind and severity, whatever the limit.
+    Each kind is sorted on its own: kinds are produced in order. The numerous kinds are `Ranked`
+    as arrays before their sentences are written (sorting two million findings again took
+    seconds); the others are sorted here."""
+    named = None if naming is None else facts.mask(naming)
+    numerous = {
+        "shared_membership": lambda: overlaps.shared_membership(facts, thresholds.min_shared_members, limit, named),
+        "shared_remit": lambda: overlaps.shared_remit(facts, thresholds.min_remit_jaccard, limit, named),
+        "parallel_initiatives": lambda: overlaps.parallel_initiatives(facts, thresholds.min_parallel_jaccard, limit,
+                                                                      named),
+        "missing_link": lambda: links.missing_links(facts, thresholds.min_remit_jaccard,
+                                                    thresholds.min_parallel_jaccard, limit, named),
+    }
+    few = {
+        "duplicate_oversight": lambda: overlaps.duplicate_oversight(facts),
+        "unoverseen_initiative": lambda: gaps.unoverseen_initiatives(facts),
+        "unowned_theme": lambda: gaps.unowned_themes(facts),
+        "orphan_board": lambda: gaps.orphan_boards(facts),
+        "missing_required_member": lambda: gaps.missing_required_members(facts),
+        "no_lead": lambda: gaps.no_lead(facts),
+    }
     found: list[Finding] = []
-    for in_order, produce in producers:
-        found += produce() if in_order else sorted(produce(), key=rank_key)[:limit]
-    return found
+    totals: Counter[tuple[str, str]] = Counter()
+    for kind in KINDS:
+        if kind in numerous:
+            ranked = numerous[kind]()
+            found += ranked.findings
+            totals.update({(kind, severity): count for severity, count in ranked.severities.items()})
+        else:
+            every = sorted((finding for finding in few[kind]()
+                            if naming is None or not naming.isdisjoint(finding["entities"])), key=rank_key)
+            found += every[:limit]
+            totals.update((kind, finding["severity"]) for finding in every)
+    return found, totals
+
+
+def findings_naming(current: Landscape, ids: Collection[str],
+                    thresholds: Thresholds = Thresholds()) -> list[Finding]:
+    """The findings of `current` (a landscape as it stood on a day: `Landscape.as_of`) that name
+    one of `ids`, as `analyse` finds them: a map of part of a national landscape marks only
+    those, and the millions of others are never written."""
+    with cycle_collection_paused():
+        return findings(gather(current), thresholds, naming=set(ids))[0]
 
 
 def analyse(landscape: Landscape, *, as_of: date | None = None,
             thresholds: Thresholds = Thresholds(), limit: int | None = None) -> dict[str, Any]:
     """The whole analysis of `landscape` as it stood on `as_of` (today's data when None).
     With `limit`, only the strongest `limit` findings of each kind are kept (and the result
-    says so under `limit`): a national landscape has millions."""
+    says so under `limit`): a national landscape has millions. `summary` (by kind) and
+    `severities` count every finding either way."""
     with cycle_collection_paused():
         current = landscape.as_of(as_of)
         facts = gather(current)
-        found = findings(facts, thresholds, limit)
+        found, totals = findings(facts, thresholds, limit)
         summary = dict.fromkeys(KINDS, 0)
-        summary.update(Counter(finding["kind"] for finding in found))
+        severities = dict.fromkeys(SEVERITIES, 0)
+        for (kind, severity), count in totals.items():
+            summary[kind] += count
+            severities[severity] += count
         return {
             "landscape": landscape.name,
             "as_of": as_of.isoformat() if as_of else None,
             "thresholds": asdict(thresholds),
             "counts": current.counts(),
             "summary": summary,
+            "severities": severities,
             "findings": found,
             "brokers": brokers(facts),
             "clusters": clusters(facts),

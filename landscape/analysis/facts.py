@@ -55,6 +55,12 @@ class Facts:
     def codes_of(self, ids: Collection[str]) -> np.ndarray:
         return np.array([self.code[entity_id] for entity_id in ids], dtype=np.int64)
 
+    def mask(self, ids: Collection[str]) -> np.ndarray:
+        """A boolean per code: whether its id is one of `ids` (ids not in the landscape are ignored)."""
+        held = np.zeros(len(self.ids), dtype=bool)
+        held[[self.code[entity_id] for entity_id in ids if entity_id in self.code]] = True
+        return held
+
     def relation(self, *types: str) -> sparse.csr_matrix:
         """The 0/1 source × target matrix of the relationships of `types` (computed once each)."""
         def compute() -> sparse.csr_matrix:

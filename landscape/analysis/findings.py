@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, NamedTuple, TypeVar
+
+import numpy as np
 
 T = TypeVar("T")
 
@@ -46,6 +49,21 @@ def finding(kind: str, entities: Iterable[str], score: float, severity: str, exp
     return {"kind": kind, "category": CATEGORIES[kind], "entities": sorted(entities),
             "score": round(float(score), 4), "severity": severity, "explanation": explanation,
             **extra}
+
+
+class Ranked(NamedTuple):
+    """The findings of a numerous kind, strongest first (with a limit, only the strongest), their
+    sentences written as they are read; and how many the kind has of each severity in all,
+    counted as arrays before a sentence is written."""
+
+    findings: Iterator[Finding]
+    severities: Counter[str]
+
+
+def tally(severity: np.ndarray) -> Counter[str]:
+    """How many of each severity, from codes that index `SEVERITIES`."""
+    counts = np.bincount(severity, minlength=len(SEVERITIES)).tolist()
+    return Counter({name: count for name, count in zip(SEVERITIES, counts) if count})
 
 
 def strongest(candidates: Iterable[T], key: Callable[[T], Any], limit: int | None) -> Iterable[T]:

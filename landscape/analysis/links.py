@@ -16,7 +16,7 @@ import numpy as np
 from scipy import sparse
 
 from landscape.analysis.facts import FORMAL, Facts
-from landscape.analysis.findings import Finding, finding, listing
+from landscape.analysis.findings import Finding, Ranked, finding, listing, tally
 from landscape.analysis.incidence import entries
 from landscape.analysis.overlaps import parallel_pairs, remit_pairs
 
@@ -60,6 +60,11 @@ class Candidates:
         """`Grounds.score` of every pair at once."""
         return self.remit + 2 * self.oversight + self.parallel
 
+    def where(self, keep: np.ndarray) -> Candidates:
+        """The pairs where the boolean array `keep` is true."""
+        return Candidates(self.first[keep], self.second[keep], self.remit[keep], self.oversight[keep],
+                          self.parallel[keep])
+
 
 def upper_pairs(matrix: sparse.spmatrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The entries (row, column, value) of a square sparse matrix above its diagonal."""
@@ -102,11 +107,14 @@ def overlap_candidates(facts: Facts, min_remit_jaccard: float = 0.5,
 
 
 def missing_links(facts: Facts, min_remit_jaccard: float = 0.5, min_parallel_jaccard: float = 0.5,
-                  limit: int | None = None) -> Iterator[Finding]:
+                  limit: int | None = None, naming: np.ndarray | None = None) -> Ranked:
     """Overlapping pairs of boards with no formal link; `channel` says whether a shared member
     gives them an informal one. Scored by the weight of evidence that they should talk.
-    Pairs are filtered and ranked as arrays; only those reported are explained."""
+    Pairs are filtered and ranked as arrays; only those reported are explained. With `naming`
+    (a boolean per entity code), only the pairs naming one of those entities."""
     found = overlap_candidates(facts, min_remit_jaccard, min_parallel_jaccard)
+    if naming is not None:
+        found = found.where(naming[found.first] | naming[found.second])
     size = len(facts)
     formal = facts.relation(*FORMAL).tocoo()
     linked = np.isin(pair_keys(found.first, found.second, size), pair_keys(formal.row, formal.col, size))
@@ -115,15 +123,21 @@ def missing_links(facts: Facts, min_remit_jaccard: float = 0.5, min_parallel_jac
     score = found.score()
     # the order of findings: no channel (and so high severity) first, then the highest score
     order = np.lexsort((found.second, found.first, -score, channel))
-    order = order[~linked[order]][:limit]
-    ids, members = facts.ids, facts.members
-    explain = Explainer(facts, min_parallel_jaccard)
-    for a, b, remit, oversight, parallel, score_, shared in zip(
-            ids[found.first[order]].tolist(), ids[found.second[order]].tolist(),
-            found.remit[order].tolist(), found.oversight[order].tolist(),
-            found.parallel[order].tolist(), score[order].tolist(), channel[order].tolist()):
-        why = explain.grounds(a, b, remit > 0, oversight > 0, parallel > 0)
-        yield describe(facts, a, b, why, score_, members[a] & members[b] if shared else set())
+    order = order[~linked[order]]
+    severities = tally(channel[order].astype(np.int64))  # high (0) with no channel, medium (1) with one
+    order = order[:limit]
+
+    def explained() -> Iterator[Finding]:
+        ids, members = facts.ids, facts.members
+        explain = Explainer(facts, min_parallel_jaccard)
+        for a, b, remit, oversight, parallel, score_, shared in zip(
+                ids[found.first[order]].tolist(), ids[found.second[order]].tolist(),
+                found.remit[order].tolist(), found.oversight[order].tolist(),
+                found.parallel[order].tolist(), score[order].tolist(), channel[order].tolist()):
+            why = explain.grounds(a, b, remit > 0, oversight > 0, parallel > 0)
+            yield describe(facts, a, b, why, score_, members[a] & members[b] if shared else set())
+
+    return Ranked(explained(), severities)
 
 
 class Explainer:

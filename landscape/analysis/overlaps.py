@@ -7,39 +7,46 @@ national landscapes: Python only touches the pairs it reports.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 import numpy as np
 
 from landscape.analysis.facts import Facts
-from landscape.analysis.findings import Finding, finding, grade, percent
+from landscape.analysis.findings import Finding, Ranked, finding, grade, percent, tally
 from landscape.analysis.incidence import Overlaps, overlaps, rounded_ratios
 
 
-def shared_membership(facts: Facts, min_shared: int = 2, limit: int | None = None) -> Iterator[Finding]:
+def shared_membership(facts: Facts, min_shared: int = 2, limit: int | None = None,
+                      naming: np.ndarray | None = None) -> Ranked:
     """Pairs of boards with at least `min_shared` members in common; score is the Jaccard index
     of their member sets, so two small boards with the same people score higher than two
     large ones sharing a few."""
     members, name, listed = facts.members, facts.name, facts.listed
-    found = overlaps(facts.relation("member_of"), facts.ids, min_shared)
-    for a, b, count, jaccard in ranked(found, 0.5, 0.25, limit):
-        yield finding(
-            "shared_membership", (a, b), jaccard, grade(jaccard, 0.5, 0.25),
-            f"{name(a)} and {name(b)} share {count} members ({listed(members[a] & members[b])}), "
-            f"{percent(jaccard)} of their combined membership.",
-            shared=count)
+    pairs, severities = ranked(overlaps(facts.relation("member_of"), facts.ids, min_shared), 0.5, 0.25, limit,
+                               naming)
+    return Ranked((finding(
+        "shared_membership", (a, b), jaccard, grade(jaccard, 0.5, 0.25),
+        f"{name(a)} and {name(b)} share {count} members ({listed(members[a] & members[b])}), "
+        f"{percent(jaccard)} of their combined membership.",
+        shared=count) for a, b, count, jaccard in pairs), severities)
 
 
-def ranked(found: Overlaps, high: float, medium: float,
-           limit: int | None = None) -> Iterator[tuple[str, str, int, float]]:
+def ranked(found: Overlaps, high: float, medium: float, limit: int | None = None,
+           naming: np.ndarray | None = None) -> tuple[Iterator[tuple[str, str, int, float]], Counter[str]]:
     """The pairs in the order of their findings (see `rank_key`) when graded with `high` and
-    `medium`: severity, then the highest Jaccard (rounded as the score is), then ids. Sorted as
-    arrays, so only the `limit` reported are ever seen by Python. Group indices follow the ids'
-    sorted order, so sorting on them sorts on the ids."""
+    `medium`: severity, then the highest Jaccard (rounded as the score is), then ids; and how
+    many pairs there are of each severity. With `naming` (a boolean per entity code), only the
+    pairs naming one of those entities. Sorted as arrays, so only the `limit` reported are ever
+    seen by Python. Group indices follow the ids' sorted order, so sorting on them sorts on the
+    ids."""
+    if naming is not None:
+        first, second = found.codes()
+        found = found.where(naming[first] | naming[second])
     severity = np.where(found.jaccard >= high, 0, np.where(found.jaccard >= medium, 1, 2))
     score = rounded_ratios(found.shared, found.union)
     order = np.lexsort((found.second, found.first, -score, severity))[:limit]
-    return iter(found.where(order))
+    return iter(found.where(order)), tally(severity)
 
 
 def remit_pairs(facts: Facts, min_jaccard: float = 0.5) -> Overlaps:
@@ -53,16 +60,22 @@ def remit_pairs(facts: Facts, min_jaccard: float = 0.5) -> Overlaps:
     return facts.once(f"remit_pairs {min_jaccard}", compute)
 
 
-def shared_remit(facts: Facts, min_jaccard: float = 0.5, limit: int | None = None) -> Iterator[Finding]:
+def shared_remit(facts: Facts, min_jaccard: float = 0.5, limit: int | None = None,
+                 naming: np.ndarray | None = None) -> Ranked:
     """Pairs of boards whose themes overlap with Jaccard at least `min_jaccard`."""
     remit, name, listed = facts.remit, facts.name, facts.listed
-    for a, b, _, jaccard in ranked(remit_pairs(facts, min_jaccard), 0.75, 0.5, limit):
-        themes = remit[a] & remit[b]
-        yield finding(
-            "shared_remit", (a, b), jaccard, grade(jaccard, 0.75, 0.5),
-            f"{name(a)} and {name(b)} both cover {listed(themes)} "
-            f"({percent(jaccard)} of their combined remit).",
-            themes=sorted(themes))
+    pairs, severities = ranked(remit_pairs(facts, min_jaccard), 0.75, 0.5, limit, naming)
+
+    def explained() -> Iterator[Finding]:
+        for a, b, _, jaccard in pairs:
+            themes = remit[a] & remit[b]
+            yield finding(
+                "shared_remit", (a, b), jaccard, grade(jaccard, 0.75, 0.5),
+                f"{name(a)} and {name(b)} both cover {listed(themes)} "
+                f"({percent(jaccard)} of their combined remit).",
+                themes=sorted(themes))
+
+    return Ranked(explained(), severities)
 
 
 def duplicate_oversight(facts: Facts) -> Iterator[Finding]:
@@ -95,14 +108,19 @@ def parallel_pairs(facts: Facts, min_jaccard: float = 0.5) -> Overlaps:
     return facts.once(f"parallel_pairs {min_jaccard}", compute)
 
 
-def parallel_initiatives(facts: Facts, min_jaccard: float = 0.5,
-                         limit: int | None = None) -> Iterator[Finding]:
+def parallel_initiatives(facts: Facts, min_jaccard: float = 0.5, limit: int | None = None,
+                         naming: np.ndarray | None = None) -> Ranked:
     remit, leads, name, listed = facts.remit, facts.leads, facts.name, facts.listed
-    for a, b, _, jaccard in ranked(parallel_pairs(facts, min_jaccard), 0.75, 0.5, limit):
-        themes = remit[a] & remit[b]
-        yield finding(
-            "parallel_initiatives", (a, b), jaccard, grade(jaccard, 0.75, 0.5),
-            f"{name(a)} (led by {listed(leads[a])}) and "
-            f"{name(b)} (led by {listed(leads[b])}) both work on "
-            f"{listed(themes)}, and no board oversees both.",
-            themes=sorted(themes))
+    pairs, severities = ranked(parallel_pairs(facts, min_jaccard), 0.75, 0.5, limit, naming)
+
+    def explained() -> Iterator[Finding]:
+        for a, b, _, jaccard in pairs:
+            themes = remit[a] & remit[b]
+            yield finding(
+                "parallel_initiatives", (a, b), jaccard, grade(jaccard, 0.75, 0.5),
+                f"{name(a)} (led by {listed(leads[a])}) and "
+                f"{name(b)} (led by {listed(leads[b])}) both work on "
+                f"{listed(themes)}, and no board oversees both.",
+                themes=sorted(themes))
+
+    return Ranked(explained(), severities)
