@@ -8,7 +8,7 @@ national landscapes: Python only touches the pairs it reports.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
@@ -63,17 +63,25 @@ def remit_pairs(facts: Facts, min_jaccard: float = 0.5) -> Overlaps:
 def shared_remit(facts: Facts, min_jaccard: float = 0.5, limit: int | None = None,
                  naming: np.ndarray | None = None) -> Ranked:
     """Pairs of boards whose themes overlap with Jaccard at least `min_jaccard`."""
-    remit, name, listed = facts.remit, facts.name, facts.listed
-    pairs, severities = ranked(remit_pairs(facts, min_jaccard), 0.75, 0.5, limit, naming)
+    name, listed = facts.name, facts.listed
+    return on_the_same_themes(
+        "shared_remit", facts, remit_pairs(facts, min_jaccard), limit, naming,
+        lambda a, b, themes, jaccard: f"{name(a)} and {name(b)} both cover {listed(themes)} "
+                                      f"({percent(jaccard)} of their combined remit).")
+
+
+def on_the_same_themes(kind: str, facts: Facts, found: Overlaps, limit: int | None, naming: np.ndarray | None,
+                       sentence: Callable[[str, str, set[str], float], str]) -> Ranked:
+    """Findings of pairs whose themes overlap (high from 75%, medium from 50%), each with the
+    themes they share; `sentence(a, b, themes, jaccard)` explains one."""
+    remit = facts.remit
+    pairs, severities = ranked(found, 0.75, 0.5, limit, naming)
 
     def explained() -> Iterator[Finding]:
         for a, b, _, jaccard in pairs:
             themes = remit[a] & remit[b]
-            yield finding(
-                "shared_remit", (a, b), jaccard, grade(jaccard, 0.75, 0.5),
-                f"{name(a)} and {name(b)} both cover {listed(themes)} "
-                f"({percent(jaccard)} of their combined remit).",
-                themes=sorted(themes))
+            yield finding(kind, (a, b), jaccard, grade(jaccard, 0.75, 0.5), sentence(a, b, themes, jaccard),
+                          themes=sorted(themes))
 
     return Ranked(explained(), severities)
 
@@ -110,17 +118,8 @@ def parallel_pairs(facts: Facts, min_jaccard: float = 0.5) -> Overlaps:
 
 def parallel_initiatives(facts: Facts, min_jaccard: float = 0.5, limit: int | None = None,
                          naming: np.ndarray | None = None) -> Ranked:
-    remit, leads, name, listed = facts.remit, facts.leads, facts.name, facts.listed
-    pairs, severities = ranked(parallel_pairs(facts, min_jaccard), 0.75, 0.5, limit, naming)
-
-    def explained() -> Iterator[Finding]:
-        for a, b, _, jaccard in pairs:
-            themes = remit[a] & remit[b]
-            yield finding(
-                "parallel_initiatives", (a, b), jaccard, grade(jaccard, 0.75, 0.5),
-                f"{name(a)} (led by {listed(leads[a])}) and "
-                f"{name(b)} (led by {listed(leads[b])}) both work on "
-                f"{listed(themes)}, and no board oversees both.",
-                themes=sorted(themes))
-
-    return Ranked(explained(), severities)
+    leads, name, listed = facts.leads, facts.name, facts.listed
+    return on_the_same_themes(
+        "parallel_initiatives", facts, parallel_pairs(facts, min_jaccard), limit, naming,
+        lambda a, b, themes, _: f"{name(a)} (led by {listed(leads[a])}) and {name(b)} (led by "
+                                f"{listed(leads[b])}) both work on {listed(themes)}, and no board oversees both.")
