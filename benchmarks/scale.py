@@ -170,20 +170,24 @@ def command_seconds(code: str, repeat: int = 5) -> float:
 
 
 def london_report(work: Path) -> None:
-    """The London `landscape report` end to end against importing the packages it uses."""
+    """The London `landscape report` end to end against importing the third-party code it uses: the
+    packages by name (`import scipy` loads little of SciPy), and every public module of theirs it loads."""
     output = work / "london-report.html"
     run = (f"import sys; sys.argv = ['landscape', 'report', 'london', '-o', {str(output)!r}]\n"
            "import cli\ntry:\n    cli.main()\nexcept SystemExit:\n    pass\n")
     listing = run + ("import json\nfirst = {'cli', 'landscape', 'viz', 'graph_data'}\n"
-                     "print(json.dumps(sorted({m.split('.')[0] for m, module in list(sys.modules.items())"
-                     " if 'site-packages' in str(getattr(module, '__file__', '')) and not m.startswith('_')}"
-                     " - first)))")
+                     "print(json.dumps(sorted(m for m, module in list(sys.modules.items())"
+                     " if 'site-packages' in str(getattr(module, '__file__', '')) and m.split('.')[0] not in first"
+                     " and not any(part.startswith('_') for part in m.split('.')))))")
     found = subprocess.run([sys.executable, "-c", listing], check=True, capture_output=True, text=True)
-    packages = json.loads(found.stdout.strip().splitlines()[-1])
-    bare = command_seconds("import " + ", ".join(packages) if packages else "pass")
+    modules = json.loads(found.stdout.strip().splitlines()[-1])
+    packages = sorted({module.split(".")[0] for module in modules})
+    by_name = command_seconds("import " + ", ".join(packages) if packages else "pass")
+    loaded = command_seconds("import " + ", ".join(modules) if modules else "pass")
     whole = command_seconds(run)
-    print(f"\nLondon report end to end: {whole:.2f} s; bare import of {', '.join(packages)}: "
-          f"{bare:.2f} s; ratio {whole / bare:.2f} (target ≤ 1.5)")
+    print(f"\nLondon report end to end: {whole:.2f} s; bare import of {', '.join(packages)}: {by_name:.2f} s "
+          f"(ratio {whole / by_name:.2f}), of the {len(modules)} public modules of theirs it loads: {loaded:.2f} s "
+          f"(ratio {whole / loaded:.2f}); target ≤ 1.5")
 
 
 def main() -> None:

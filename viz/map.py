@@ -81,7 +81,8 @@ def render_map(landscape: Landscape, day: date, options: MapOptions = MapOptions
 def map_view(landscape: Landscape, day: date, options: MapOptions = MapOptions(),
              result: dict[str, Any] | None = None) -> dict[str, Any]:
     """Everything the page draws, as plain data (JSON-ready). Nodes are numbered in the order
-    of the landscape's entities; `focus` is a node's number."""
+    of the landscape's entities; `focus` is a node's number. `result`, when given, is the
+    landscape's analysis on `day` without a limit (the map marks every finding)."""
     current = landscape.as_of(day)
     if options.focus is not None and options.focus not in current.entities:
         raise LandscapeError(unknown_entity_message(options.focus, current))
@@ -97,7 +98,7 @@ def map_view(landscape: Landscape, day: date, options: MapOptions = MapOptions()
                             [e for e in current.relationships
                              if e.source in keep and e.target in keep], current.name)
     else:
-        findings = (result or analyse(landscape, as_of=day))["findings"]
+        findings = (result if result is not None else analyse(landscape, as_of=day))["findings"]
 
     entities = list(current.entities.values())
     numbers = {entity.id: number for number, entity in enumerate(entities)}

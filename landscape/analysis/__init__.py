@@ -34,7 +34,8 @@ def findings(facts: Facts, thresholds: Thresholds = Thresholds(), limit: int | N
              naming: Set[str] | None = None) -> tuple[list[Finding], Counter[tuple[str, str]]]:
     """Every finding (with `limit`, only the strongest `limit` of each kind; with `naming`, only
     those naming one of these ids), ordered by kind, then (missing links) no channel first, then
-    severity and score; and how many there are in all by kind and severity, whatever the limit.
+    severity and score; and how many there are in all (of those naming `naming`) by kind and
+    severity, whatever the limit.
     Each kind is sorted on its own: kinds are produced in order. The numerous kinds are `Ranked`
     as arrays before their sentences are written (sorting two million findings again took
     seconds); the others are sorted here."""

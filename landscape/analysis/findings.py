@@ -79,11 +79,6 @@ def rank_key(found: Finding) -> tuple[Any, ...]:
             -found["score"], found["entities"])
 
 
-def grade(score: float, high: float, medium: float) -> str:
-    """`high` at or above `high`, `medium` at or above `medium`, else `low`."""
-    return "high" if score >= high else "medium" if score >= medium else "low"
-
-
 def listing(names: list[str], limit: int = 4, total: int | None = None) -> str:
     """Names as English: "A", "A and B", "A, B and C", "A, B, C and 2 others". `total` is how
     many there are, when only the first few `names` are given."""

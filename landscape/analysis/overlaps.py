@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from landscape.analysis.facts import Facts
-from landscape.analysis.findings import Finding, Ranked, finding, grade, percent, tally
+from landscape.analysis.findings import SEVERITIES, Finding, Ranked, finding, percent, tally
 from landscape.analysis.incidence import Overlaps, overlaps, rounded_ratios
 
 
@@ -26,27 +26,28 @@ def shared_membership(facts: Facts, min_shared: int = 2, limit: int | None = Non
     pairs, severities = ranked(overlaps(facts.relation("member_of"), facts.ids, min_shared), 0.5, 0.25, limit,
                                naming)
     return Ranked((finding(
-        "shared_membership", (a, b), jaccard, grade(jaccard, 0.5, 0.25),
+        "shared_membership", (a, b), jaccard, severity,
         f"{name(a)} and {name(b)} share {count} members ({listed(members[a] & members[b])}), "
         f"{percent(jaccard)} of their combined membership.",
-        shared=count) for a, b, count, jaccard in pairs), severities)
+        shared=count) for a, b, count, jaccard, severity in pairs), severities)
 
 
 def ranked(found: Overlaps, high: float, medium: float, limit: int | None = None,
-           naming: np.ndarray | None = None) -> tuple[Iterator[tuple[str, str, int, float]], Counter[str]]:
-    """The pairs in the order of their findings (see `rank_key`) when graded with `high` and
-    `medium`: severity, then the highest Jaccard (rounded as the score is), then ids; and how
-    many pairs there are of each severity. With `naming` (a boolean per entity code), only the
-    pairs naming one of those entities. Sorted as arrays, so only the `limit` reported are ever
-    seen by Python. Group indices follow the ids' sorted order, so sorting on them sorts on the
-    ids."""
+           naming: np.ndarray | None = None) -> tuple[Iterator[tuple[str, str, int, float, str]], Counter[str]]:
+    """The pairs, each with its severity (`high` from a Jaccard of `high`, `medium` from
+    `medium`), in the order of their findings (see `rank_key`): severity, then the highest
+    Jaccard (rounded as the score is), then ids; and how many pairs there are of each severity.
+    With `naming` (a boolean per entity code), only the pairs naming one of those entities.
+    Sorted as arrays, so only the `limit` reported are ever seen by Python. Group indices follow
+    the ids' sorted order, so sorting on them sorts on the ids."""
     if naming is not None:
         first, second = found.codes()
         found = found.where(naming[first] | naming[second])
     severity = np.where(found.jaccard >= high, 0, np.where(found.jaccard >= medium, 1, 2))
     score = rounded_ratios(found.shared, found.union)
     order = np.lexsort((found.second, found.first, -score, severity))[:limit]
-    return iter(found.where(order)), tally(severity)
+    graded = zip(found.where(order), map(SEVERITIES.__getitem__, severity[order].tolist()))
+    return ((*pair, grade) for pair, grade in graded), tally(severity)
 
 
 def remit_pairs(facts: Facts, min_jaccard: float = 0.5) -> Overlaps:
@@ -78,10 +79,9 @@ def on_the_same_themes(kind: str, facts: Facts, found: Overlaps, limit: int | No
     pairs, severities = ranked(found, 0.75, 0.5, limit, naming)
 
     def explained() -> Iterator[Finding]:
-        for a, b, _, jaccard in pairs:
+        for a, b, _, jaccard, severity in pairs:
             themes = remit[a] & remit[b]
-            yield finding(kind, (a, b), jaccard, grade(jaccard, 0.75, 0.5), sentence(a, b, themes, jaccard),
-                          themes=sorted(themes))
+            yield finding(kind, (a, b), jaccard, severity, sentence(a, b, themes, jaccard), themes=sorted(themes))
 
     return Ranked(explained(), severities)
 

@@ -75,7 +75,8 @@ def create_relationship_cypher(rel_type: str) -> str:
 class Rows:
     """A landscape ready to write: list rows grouped by label (or type), and the extra columns in order.
 
-    Everything about relationships is built on first use: a load builds it while the server writes the entities.
+    Everything about relationships is built on first use, from the landscape's own list (not a copy): a load
+    builds it while the server writes the entities.
     """
 
     name: str
@@ -84,20 +85,20 @@ class Rows:
     landscape_edges: list[Relationship]
 
     @cached_property
-    def edges(self) -> list[Relationship]:
+    def distinct_edges(self) -> list[Relationship]:
         """The landscape's relationships made distinct by `relationship_key`, as `merge` makes them."""
         return list({relationship_key(edge): edge for edge in self.landscape_edges}.values())
 
     @cached_property
     def relationships(self) -> dict[str, list[list[Any]]]:
-        return relationship_rows(self.edges)
+        return relationship_rows(self.distinct_edges)
 
     @cached_property
     def relationship_columns(self) -> list[str]:
-        return columns(edge.attrs for edge in self.edges)
+        return columns(edge.attrs for edge in self.distinct_edges)
 
     def summary(self, replaced: bool) -> LoadSummary:
-        return LoadSummary(sum(map(len, self.entities.values())), len(self.edges), replaced)
+        return LoadSummary(sum(map(len, self.entities.values())), len(self.distinct_edges), replaced)
 
 
 def to_rows(landscape: Landscape) -> Rows:

@@ -149,7 +149,7 @@ do_start() {
   say "starting Neo4j on $URI (heap $HEAP, page cache $PAGECACHE, home $RUN)"
   local t0=$SECONDS
   local detach=(); command -v setsid >/dev/null && detach=(setsid)  # own session: no terminal signals
-  # The JVM options of Neo4j's own neo4j.conf, with the heap fixed at its size as Neo4j advises.
+  # JVM options from Neo4j's own neo4j.conf, with the heap fixed at its size as Neo4j advises.
   "${detach[@]}" "$java" -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseG1GC -XX:-OmitStackTraceInFastThrow \
     -XX:+AlwaysPreTouch -XX:+UnlockExperimentalVMOptions -XX:+TrustFinalNonStaticFields -XX:+DisableExplicitGC \
     -Djdk.nio.maxCachedBufferSize=1024 -XX:+ExitOnOutOfMemoryError -Dio.netty.tryReflectionSetAccessible=true -Dlog4j2.disable.jmx=true \
