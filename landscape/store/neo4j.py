@@ -67,7 +67,7 @@ from neo4j import GraphDatabase, ManagedTransaction, Session, Transaction
 from neo4j.exceptions import AuthError, DriverError, IncompleteCommit, Neo4jError, ServiceUnavailable
 
 from landscape.errors import LandscapeError
-from landscape.model import Landscape, cycle_collection_paused
+from landscape.model import Landscape, Relationship, cycle_collection_paused
 from landscape.store import NEO4J_SCHEMES
 from landscape.store.base import LoadSummary, Store, merge
 from landscape.store.graph_schema import (
@@ -83,6 +83,7 @@ from landscape.store.graph_schema import (
     create_relationship_cypher,
     read_entity,
     read_relationship,
+    relationship_row,
     to_rows,
 )
 
@@ -90,6 +91,7 @@ from landscape.store.graph_schema import (
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 T = TypeVar("T")
+R = TypeVar("R")  # a row, or what a row is made from
 BATCH_SIZE = 10_000  # rows per write transaction
 WRITERS = 2  # write transactions at a time: one is sent while the server works on another
 DELETE_BATCH = 1000  # nodes, with their relationships, per transaction when deleting a generation
@@ -254,20 +256,22 @@ class Neo4jStore(Store):
         def write_entities(label: str, batch: list[list[Any]]) -> list[str]:
             return self._run(create_entities, label, batch, generation)
 
-        def write_relationships(rel_type: str, batch: list[list[Any]]) -> None:
-            ends = [[element_ids[row[0]], element_ids[row[1]], *row[2:]] for row in batch]
+        def write_relationships(rel_type: str, batch: list[tuple[int, Relationship]]) -> None:
+            # each batch's rows are built, sent and freed by its own thread, while the server works on another
+            ends = [relationship_row(seq, edge, element_ids[edge.source], element_ids[edge.target])
+                    for seq, edge in batch]
             self._run(create_relationships, rel_type, ends, generation)
 
         with ThreadPoolExecutor(WRITERS) as pool:  # map stops at the first failed batch and cancels the rest
             written = in_batches(pool, write_entities, rows.entities)  # every batch is submitted at once
             try:
-                relationships = rows.relationships  # built now, while the server writes the entities
+                typed_edges = rows.typed_edges  # sorted now, while the server writes the entities
             except BaseException:  # an interrupt, say: the entity batches not yet begun are dropped
                 pool.shutdown(cancel_futures=True)
                 raise
             for batch, created in written:
                 element_ids.update(zip((row[0] for row in batch), created))
-            for _ in in_batches(pool, write_relationships, relationships):
+            for _ in in_batches(pool, write_relationships, typed_edges):
                 pass
 
     def _run(self, work: Callable[..., T], *args: Any, write: bool = True) -> T:
@@ -361,8 +365,8 @@ class Batch(list[Any]):
         return f"<{len(self)} rows>"
 
 
-def in_batches(pool: Executor, write: Callable[[str, list[list[Any]]], T],
-               groups: dict[str, list[list[Any]]]) -> Iterator[tuple[list[list[Any]], T]]:
+def in_batches(pool: Executor, write: Callable[[str, list[R]], T],
+               groups: dict[str, list[R]]) -> Iterator[tuple[list[R], T]]:
     """`write(name, batch)` for each batch of BATCH_SIZE rows of each group, run on `pool`: (batch, result) in order."""
     jobs = [(name, group[start:start + BATCH_SIZE])
             for name, group in groups.items() for start in range(0, len(group), BATCH_SIZE)]
