@@ -6,9 +6,10 @@ Run on demand (it is not a test):
     .venv/bin/python benchmarks/neo4j_load.py --entities 10000 --relationships 50000 --sample 1000
 
 It builds a synthetic landscape (valid types and endpoints, no reporting cycles, distinct
-relationship keys), loads it twice to warm the server's JIT up (their times are printed), empties the store,
-and times `Neo4jStore.write(replace=True)` into an empty store: a new generation written
-with batched UNWIND ... CREATE in many small transactions, then the switch.
+relationship keys), loads it WARM_UPS times to warm the server's JIT up (their times are
+printed), and times `Neo4jStore.write(replace=True)` into an empty store TIMED times (the
+median counts): a new generation written with batched UNWIND ... CREATE in many small
+transactions, then the switch.
 It times the same again over the loaded landscape (which then also deletes the old generation),
 and a merge-mode reload (read back, merged in Python, written whole, old generation deleted).
 Finally it MERGEs a sample of relationships one query at a time between the stored entities,
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -38,7 +40,8 @@ from landscape.store.base import relationship_key  # noqa: E402
 from landscape.store.graph_schema import REL_TYPES  # noqa: E402
 from landscape.store.neo4j import Neo4jStore  # noqa: E402
 
-WARM_UPS = 2  # loads before timing: a fresh JVM runs the first at half speed, the second at nine tenths
+WARM_UPS = 5  # loads before timing: a fresh JVM runs the first at half speed and settles over about ten
+TIMED = 3  # loads into an empty store timed; the median counts
 TYPE_SHARE = {"board": 0.1, "agency": 0.2, "vcs": 0.1, "initiative": 0.3, "person": 0.25, "theme": 0.05}
 CURRENT = "MATCH (m:LandscapeMeta {key: 'landscape'}) RETURN m.current AS generation"
 PER_ROW_MERGE = """
@@ -160,7 +163,13 @@ def main() -> None:
                 store.write(Landscape([], []), replace=True)
             print(f"loading {args.entities:,} entities and {args.relationships:,} relationships into "
                   f"{store.describe()} with the driver's {packer()} packer ...", flush=True)
-            batched = timed(lambda: store.write(landscape, replace=True))
+            loads = []
+            for _ in range(TIMED):
+                loads.append(timed(lambda: store.write(landscape, replace=True)))
+                store.write(Landscape([], []), replace=True)
+            batched = statistics.median(loads)
+            print(f"timed loads: {', '.join(f'{seconds:.2f}' for seconds in loads)} s", flush=True)
+            store.write(landscape, replace=True)
             print("replacing it ...", flush=True)
             replaced = timed(lambda: store.write(landscape, replace=True))
             print("reloading it in merge mode ...", flush=True)
