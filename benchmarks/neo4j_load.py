@@ -40,7 +40,7 @@ from landscape.store.base import relationship_key  # noqa: E402
 from landscape.store.graph_schema import REL_TYPES  # noqa: E402
 from landscape.store.neo4j import Neo4jStore  # noqa: E402
 
-WARM_UPS = 5  # loads before timing: a fresh JVM runs the first at half speed and settles over about ten
+WARM_UPS = 5  # loads before timing: a fresh JVM takes 2.5 times as long over the first, and settles from the third
 TIMED = 3  # loads into an empty store timed; the median counts
 TYPE_SHARE = {"board": 0.1, "agency": 0.2, "vcs": 0.1, "initiative": 0.3, "person": 0.25, "theme": 0.05}
 CURRENT = "MATCH (m:LandscapeMeta {key: 'landscape'}) RETURN m.current AS generation"

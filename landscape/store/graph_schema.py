@@ -75,7 +75,8 @@ class Rows:
     """A landscape ready to write: list rows grouped by label (or type), and the extra columns in order.
 
     Everything about relationships is built on first use, from the landscape's own list (not a copy): a load
-    builds it while the server writes the entities.
+    sorts them while the server writes the entities (and builds their rows batch by batch); only the Cypher
+    export builds `relationships`.
     """
 
     name: str
@@ -90,13 +91,14 @@ class Rows:
 
     @cached_property
     def typed_edges(self) -> dict[str, list[tuple[int, Relationship]]]:
+        """(seq, edge) by relationship type, sorted by source: what the rows are built from."""
         return edges_by_type(self.distinct_edges)
 
     @cached_property
     def relationships(self) -> dict[str, list[list[Any]]]:
         """Rows of `typed_edges`, each end by its entity's id (a load writes its rows batch by batch instead,
         each end by its node's element id)."""
-        return {rel_type: [relationship_row(seq, edge, edge.source, edge.target) for seq, edge in group]
+        return {rel_type: [graph_relationship_row(seq, edge, edge.source, edge.target) for seq, edge in group]
                 for rel_type, group in self.typed_edges.items()}
 
     @cached_property
@@ -151,7 +153,7 @@ def entity_rows(entities: Iterable[Entity]) -> dict[str, list[list[Any]]]:
 
 
 def edges_by_type(edges: Iterable[Relationship]) -> dict[str, list[tuple[int, Relationship]]]:
-    """(seq, edge) by relationship type, sorted by source; `seq` is the position in the landscape.
+    """(seq, edge) by relationship type, sorted by source; `seq` is the edge's position in `edges`.
 
     Sorted, a batch adds each node's relationships one after another (a sixth less server time than in
     landscape order); `seq` keeps the landscape's order. Types are checked already (`check_types`).
@@ -164,7 +166,7 @@ def edges_by_type(edges: Iterable[Relationship]) -> dict[str, list[tuple[int, Re
     return grouped
 
 
-def relationship_row(seq: int, edge: Relationship, source: Any, target: Any) -> list[Any]:
+def graph_relationship_row(seq: int, edge: Relationship, source: str, target: str) -> list[Any]:
     """[source, target, seq, role, start, end, source_doc, attrs]: the ends as the query finds them."""
     return [source, target, seq, edge.role or None, edge.start or None, edge.end or None, edge.source_doc or None,
             stored_attrs(edge.attrs)]

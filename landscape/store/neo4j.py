@@ -81,9 +81,9 @@ from landscape.store.graph_schema import (
     check_types,
     create_entities_cypher,
     create_relationship_cypher,
+    graph_relationship_row,
     read_entity,
     read_relationship,
-    relationship_row,
     to_rows,
 )
 
@@ -258,7 +258,7 @@ class Neo4jStore(Store):
 
         def write_relationships(rel_type: str, batch: list[tuple[int, Relationship]]) -> None:
             # each batch's rows are built, sent and freed by its own thread, while the server works on another
-            ends = [relationship_row(seq, edge, element_ids[edge.source], element_ids[edge.target])
+            ends = [graph_relationship_row(seq, edge, element_ids[edge.source], element_ids[edge.target])
                     for seq, edge in batch]
             self._run(create_relationships, rel_type, ends, generation)
 
@@ -367,7 +367,8 @@ class Batch(list[Any]):
 
 def in_batches(pool: Executor, write: Callable[[str, list[R]], T],
                groups: dict[str, list[R]]) -> Iterator[tuple[list[R], T]]:
-    """`write(name, batch)` for each batch of BATCH_SIZE rows of each group, run on `pool`: (batch, result) in order."""
+    """`write(name, batch)` for each batch of BATCH_SIZE items (rows, or what rows are made from) of each group,
+    run on `pool`: (batch, result) in order."""
     jobs = [(name, group[start:start + BATCH_SIZE])
             for name, group in groups.items() for start in range(0, len(group), BATCH_SIZE)]
     return zip((batch for _, batch in jobs), pool.map(lambda job: write(*job), jobs))
