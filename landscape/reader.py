@@ -14,7 +14,7 @@ import os
 import re
 import zipfile
 from datetime import date, datetime, time
-from itertools import zip_longest
+from itertools import repeat, zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -76,10 +76,8 @@ class Table:
         """Each row as (line, {column: value}), built once when first asked for."""
         if self._rows is None:
             names = list(self.columns)
-            self._rows = list(zip(self.lines, (dict(zip(names, values))
-                                               for values in zip(*self.columns.values()))))
-            if not names:
-                self._rows = [(line, {}) for line in self.lines]
+            values = zip(*self.columns.values()) if names else repeat((), len(self.lines))
+            self._rows = list(zip(self.lines, (dict(zip(names, row)) for row in values)))
         return self._rows
 
     def set_rows(self, rows: list[tuple[int, dict[str, str]]]) -> None:

@@ -140,10 +140,11 @@ def read_relationships(table: Table, nodes: dict[str, Entity],
         table.column(name) for name in ("source", "target", "type", "role", "start", "end", "source_doc"))
     repeated = repeats([source, target, edge_type, role, start, end], lines)
     allowed = {(kind, *pair) for kind, pairs in EDGE_ENDPOINTS.items() for pair in pairs}
-    clean = [(kind, types.get(s), types.get(t)) in allowed and s != t
-             and (not r or kind != "member_of" or r in MEMBER_ROLES)
-             and (not (a or b) or good_dates(a, b))
-             for s, t, kind, r, a, b in zip(source, target, edge_type, role, start, end)]
+    # the quick tests (`check_relationship` and `check_dates` say what is wrong)
+    good_ends = [(kind, types.get(s), types.get(t)) in allowed and s != t
+                 and (not r or kind != "member_of" or r in MEMBER_ROLES)
+                 for s, t, kind, r in zip(source, target, edge_type, role)]
+    clean = [good and (not (a or b) or good_dates(a, b)) for good, a, b in zip(good_ends, start, end)]
     for number in repeated:
         clean[number] = False
     extras = zip(*(table.columns[column] for column in extra)) if extra else repeat(())
@@ -154,10 +155,7 @@ def read_relationships(table: Table, nodes: dict[str, Entity],
             continue
         row = {name: column[number] for name, column in table.columns.items()}
         found = Found(table.where, line, problems)
-        if not good_relationship(row, types):
-            ok = check_relationship(row, types, found)
-        else:
-            ok = True
+        ok = good_ends[number] or check_relationship(row, types, found)
         if row.get("start") or row.get("end"):
             ok = check_dates(row, found) and ok
         if number in repeated:
@@ -168,14 +166,6 @@ def read_relationships(table: Table, nodes: dict[str, Entity],
                                        row.get("end", ""), row.get("source_doc", ""), row.get("role", ""),
                                        {key: row[key] for key in extra}), line))
     return edges
-
-
-def good_relationship(row: dict[str, str], types: dict[str, str]) -> bool:
-    """Whether a relationship's endpoints, type and role are as they should be (the quick test:
-    `check_relationship` says what is wrong)."""
-    source, target, edge_type, role = row["source"], row["target"], row["type"], row.get("role", "")
-    return (edge_type in EDGE_ENDPOINTS and (types.get(source), types.get(target)) in EDGE_ENDPOINTS[edge_type]
-            and source != target and (not role or edge_type != "member_of" or role in MEMBER_ROLES))
 
 
 def good_dates(start: str, end: str) -> bool:

@@ -149,16 +149,6 @@ class Facts:
             self.computed[key] = compute()
         return self.computed[key]  # type: ignore[no-any-return]
 
-    @cached_property
-    def formal_links(self) -> set[frozenset[str]]:
-        """Pairs of bodies joined by an agreed link, either way."""
-        matrix = self.relation(*FORMAL).tocoo()
-        ids = self.ids
-        return {frozenset(pair) for pair in zip(ids[matrix.row].tolist(), ids[matrix.col].tolist())}
-
-    def linked(self, a: str, b: str) -> bool:
-        return frozenset((a, b)) in self.formal_links
-
     def board_covers(self, board: str) -> set[str]:
         """Themes a board addresses directly or through an initiative it oversees."""
         covered = set(self.remit.get(board, ()))

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import heapq
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any, NamedTuple, TypeVar
+from collections.abc import Iterable, Iterator
+from typing import Any, NamedTuple
 
 import numpy as np
-
-T = TypeVar("T")
 
 OVERLAP_KINDS = ("shared_membership", "shared_remit", "duplicate_oversight", "parallel_initiatives")
 GAP_KINDS = ("unoverseen_initiative", "unowned_theme", "orphan_board", "missing_required_member",
@@ -64,12 +61,6 @@ def tally(severity: np.ndarray) -> Counter[str]:
     """How many of each severity, from codes that index `SEVERITIES`."""
     counts = np.bincount(severity, minlength=len(SEVERITIES)).tolist()
     return Counter({name: count for name, count in zip(SEVERITIES, counts) if count})
-
-
-def strongest(candidates: Iterable[T], key: Callable[[T], Any], limit: int | None) -> Iterable[T]:
-    """The `limit` candidates that sort first by `key` (all of them, unsorted, without a limit),
-    so a finding's sentence is only written when it will be reported."""
-    return candidates if limit is None else heapq.nsmallest(limit, candidates, key=key)
 
 
 def rank_key(found: Finding) -> tuple[Any, ...]:

@@ -149,13 +149,6 @@ def overlap_matrix(memberships: Iterable[tuple[str, str]], min_shared: int = 1,
     return overlaps(matrix, groups, min_shared, min_jaccard)
 
 
-def pair_overlaps(memberships: Iterable[tuple[str, str]],
-                  min_shared: int = 1) -> Iterator[tuple[str, str, int, float]]:
-    """Yield (group a, group b, items shared, Jaccard) for each pair sharing ≥ `min_shared`
-    items, with a < b."""
-    return iter(overlap_matrix(memberships, min_shared))
-
-
 def rounded_ratios(numerators: np.ndarray, denominators: np.ndarray, digits: int = 4) -> np.ndarray:
     """`round(n / d, digits)` for each pair, exactly as Python rounds (NumPy's rounding can
     differ in the last digit): Python rounds each distinct ratio once. Jaccard indices of

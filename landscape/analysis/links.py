@@ -33,11 +33,6 @@ class Grounds:
         self.oversight: list[str] = []
         self.parallel: list[tuple[str, str]] = []
 
-    def score(self) -> int:
-        """The weight of evidence that the two boards should talk: a shared initiative counts
-        twice."""
-        return len(self.remit) + 2 * len(self.oversight) + len(self.parallel)
-
     def names(self) -> list[str]:
         """The kinds of grounds present, in alphabetical order."""
         return [kind for kind, held in (("oversight", self.oversight), ("parallel", self.parallel),
@@ -57,7 +52,7 @@ class Candidates:
     parallel: np.ndarray
 
     def score(self) -> np.ndarray:
-        """`Grounds.score` of every pair at once."""
+        """The weight of evidence that each pair should talk: a shared initiative counts twice."""
         return self.remit + 2 * self.oversight + self.parallel
 
     def where(self, keep: np.ndarray) -> Candidates:
@@ -68,9 +63,9 @@ class Candidates:
 
 def upper_pairs(matrix: sparse.spmatrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The entries (row, column, value) of a square sparse matrix above its diagonal."""
-    entries = matrix.tocoo()
-    keep = entries.row < entries.col
-    return entries.row[keep], entries.col[keep], entries.data[keep]
+    cells = matrix.tocoo()
+    keep = cells.row < cells.col
+    return cells.row[keep], cells.col[keep], cells.data[keep]
 
 
 def pair_keys(first: np.ndarray, second: np.ndarray, size: int) -> np.ndarray:
