@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Set
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -86,9 +87,12 @@ def analyse(landscape: Landscape, *, as_of: date | None = None,
     With `limit`, only the strongest `limit` findings of each kind are kept (and the result
     says so under `limit`): a national landscape has millions. `summary` (by kind) and
     `severities` count every finding either way."""
-    with cycle_collection_paused():
+    with cycle_collection_paused(), ThreadPoolExecutor(max_workers=2) as pool:
         current = landscape.as_of(as_of)
         facts = gather(current)
+        # Brokers and clusters are mostly sparse products and array arithmetic, which release
+        # the GIL: they run beside the findings, which are mostly Python writing sentences.
+        central, grouped = pool.submit(brokers, facts), pool.submit(clusters, facts)
         found, totals = findings(facts, thresholds, limit)
         summary = dict.fromkeys(KINDS, 0)
         severities = dict.fromkeys(SEVERITIES, 0)
@@ -103,7 +107,7 @@ def analyse(landscape: Landscape, *, as_of: date | None = None,
             "summary": summary,
             "severities": severities,
             "findings": found,
-            "brokers": brokers(facts),
-            "clusters": clusters(facts),
+            "brokers": central.result(),
+            "clusters": grouped.result(),
             "coverage": coverage(facts),
         } | ({"limit": limit} if limit is not None else {})

@@ -125,25 +125,27 @@ def sampled_betweenness(adjacency: sparse.csr_matrix, k: int, seed: int = 7) -> 
 
 def dependencies(adjacency: sparse.csr_matrix, sources: np.ndarray) -> np.ndarray:
     """The sum over `sources` of each node's dependency (Brandes' δ), by breadth-first levels.
-    Rows of the dense matrices are sources; columns are nodes."""
-    count = len(sources)
-    rows = np.arange(count)
-    sigma = np.zeros((count, adjacency.shape[0]))  # shortest paths from each source
+    Rows of the dense matrices are nodes and columns sources, so each level is one sparse
+    product over row-major arrays (no transposed copies)."""
+    columns = np.arange(len(sources))
+    sigma = np.zeros((adjacency.shape[0], len(sources)))  # shortest paths from each source
     level = np.full(sigma.shape, -1, dtype=np.int32)
-    sigma[rows, sources] = 1
-    level[rows, sources] = 0
+    sigma[sources, columns] = 1
+    level[sources, columns] = 0
     frontier, depth = sigma.copy(), 0
-    while frontier.any():
-        reached = (adjacency @ frontier.T).T
+    while True:
+        reached = adjacency @ frontier
         new = (level < 0) & (reached > 0)
+        if not new.any():
+            break
         depth += 1
-        level[new] = depth
-        sigma[new] = reached[new]
+        np.copyto(level, depth, where=new)
+        np.copyto(sigma, reached, where=new)
         frontier = np.where(new, sigma, 0.0)
     delta = np.zeros(sigma.shape)
     safe_sigma = np.where(sigma > 0, sigma, 1.0)
     for d in range(depth, 0, -1):
         weight = np.where(level == d, (1 + delta) / safe_sigma, 0.0)
-        delta += np.where(level == d - 1, sigma * (adjacency @ weight.T).T, 0.0)
-    delta[rows, sources] = 0
-    return delta.sum(axis=0)
+        delta += np.where(level == d - 1, sigma * (adjacency @ weight), 0.0)
+    delta[sources, columns] = 0
+    return delta.sum(axis=1)

@@ -10,6 +10,7 @@ matrices when first asked for, to write the sentences of the findings.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ class Facts:
     themes: list[str] = field(default_factory=list)
     names_by_id: dict[str, str] = field(default_factory=dict)
     computed: dict[Any, Any] = field(default_factory=dict)
+    computing: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -144,9 +146,12 @@ class Facts:
         return listing(first, limit, total=len(ids))
 
     def once(self, key: Any, compute: Callable[[], T]) -> T:
-        """`compute()`, run once per landscape: several analyses share the same pairs."""
+        """`compute()`, run once per landscape: several analyses share the same pairs, and may
+        ask from two threads at once (see `analyse`)."""
         if key not in self.computed:
-            self.computed[key] = compute()
+            with self.computing:
+                if key not in self.computed:
+                    self.computed[key] = compute()
         return self.computed[key]  # type: ignore[no-any-return]
 
     def board_covers(self, board: str) -> set[str]:
