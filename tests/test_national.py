@@ -4,6 +4,8 @@ still renders when the landscape is too large to draw whole."""
 from collections import Counter
 from datetime import date
 
+import pytest
+
 from landscape.analysis import KINDS, analyse
 from landscape.generate import generate
 from landscape.model import Entity, Landscape, Relationship
@@ -69,6 +71,35 @@ def test_overlaps_computed_in_blocks_match_the_whole_product(monkeypatch):
     whole = analyse(landscape, as_of=DAY)
     monkeypatch.setattr(incidence, "BLOCK", 7)
     assert analyse(landscape, as_of=DAY) == whole
+
+
+@pytest.mark.parametrize("min_shared, min_jaccard", [(1, 0.0), (2, 0.0), (1, 0.2), (1, 0.5), (2, 0.5), (1, 0.75)])
+def test_overlaps_with_items_nearly_every_group_holds_match_a_brute_force(min_shared, min_jaccard):
+    """Common items are counted apart from the product; groups holding mostly common items
+    (here the small ones) are compared in full. Both must give exactly the pairs of sets."""
+    import numpy as np
+    from scipy import sparse
+
+    from landscape.analysis.incidence import BLOCK, overlaps
+
+    rng = np.random.default_rng(11)
+    groups, items = BLOCK + 300, 400
+    held = [set(rng.choice(items, size=rng.integers(1, 12), replace=False).tolist()) for _ in range(groups)]
+    for number, items_held in enumerate(held):  # items 0-2 are common; a small group holds mostly those
+        items_held |= {item for item in range(3) if rng.random() < (0.9, 0.6, 0.3)[item]}
+        if number % 50 == 0:
+            items_held.clear()
+            items_held.update({0, 1, 2} if number % 100 else {0, 1, 2, 3})
+    rows, columns = zip(*((item, group) for group, items_held in enumerate(held) for item in items_held))
+    matrix = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, columns)), shape=(items, groups))
+    names = np.array([f"g{n:05}" for n in range(groups)], dtype=object)
+    found = overlaps(matrix, names, min_shared, min_jaccard)
+    expected = {(a, b): len(held[a] & held[b]) for a in range(groups) for b in range(a + 1, groups)
+                if len(held[a] & held[b]) >= min_shared
+                and len(held[a] & held[b]) / len(held[a] | held[b]) >= min_jaccard}
+    assert dict(zip(zip(found.first.tolist(), found.second.tolist()), found.shared.tolist())) == expected
+    assert len(found) == len(expected) and found.union.tolist() == [len(held[a] | held[b]) for a, b in
+                                                                     zip(found.first.tolist(), found.second.tolist())]
 
 
 def test_a_large_coverage_matrix_is_sparse_and_reads_as_the_dense_one():

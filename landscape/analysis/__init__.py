@@ -90,9 +90,9 @@ def analyse(landscape: Landscape, *, as_of: date | None = None,
     with cycle_collection_paused(), ThreadPoolExecutor(max_workers=2) as pool:
         current = landscape.as_of(as_of)
         facts = gather(current)
-        # Brokers and clusters are mostly sparse products and array arithmetic, which release
-        # the GIL: they run beside the findings, which are mostly Python writing sentences.
-        central, grouped = pool.submit(brokers, facts), pool.submit(clusters, facts)
+        # Brokers, clusters and coverage are mostly sparse products and array arithmetic, which
+        # free the GIL: they run beside the findings, which are mostly Python writing sentences.
+        central, grouped, covered = (pool.submit(part, facts) for part in (brokers, clusters, coverage))
         found, totals = findings(facts, thresholds, limit)
         summary = dict.fromkeys(KINDS, 0)
         severities = dict.fromkeys(SEVERITIES, 0)
@@ -109,5 +109,5 @@ def analyse(landscape: Landscape, *, as_of: date | None = None,
             "findings": found,
             "brokers": central.result(),
             "clusters": grouped.result(),
-            "coverage": coverage(facts),
+            "coverage": covered.result(),
         } | ({"limit": limit} if limit is not None else {})

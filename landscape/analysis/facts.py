@@ -23,7 +23,7 @@ from scipy import sparse
 
 from landscape.analysis.findings import listing
 from landscape.analysis.incidence import incidence_matrix
-from landscape.model import Landscape
+from landscape.model import EDGE_TYPES, Landscape
 
 T = TypeVar("T")
 
@@ -175,21 +175,26 @@ def id_sets(matrix: sparse.csr_matrix, ids: np.ndarray) -> dict[str, set[str]]:
 
 def gather(landscape: Landscape) -> Facts:
     """Code a landscape's entities and index its relationships by type."""
-    edges = landscape.relationships
-    sources = [edge.source for edge in edges]
-    targets = [edge.target for edge in edges]
-    entities = landscape.entities
-    # a landscape built by hand may name ids that have no entity: they are coded too
-    known = set(entities)
-    unknown = {entity_id for entity_id in (*sources, *targets) if entity_id not in known} \
-        if not known.issuperset(sources) or not known.issuperset(targets) else set()
-    ids = np.array(sorted(known | unknown), dtype=object)
+    edges, entities = landscape.relationships, landscape.entities
+    ids = np.array(sorted(entities), dtype=object)
     code = {entity_id: number for number, entity_id in enumerate(ids.tolist())}
-    types, type_names = pd.factorize(np.array([edge.type for edge in edges], dtype=object))
-    facts = Facts(landscape, ids, code,
-                  np.array([code[source] for source in sources], dtype=np.int64),
-                  np.array([code[target] for target in targets], dtype=np.int64),
-                  types, list(type_names))
+    try:
+        sources = np.array([code[edge.source] for edge in edges], dtype=np.int64)
+        targets = np.array([code[edge.target] for edge in edges], dtype=np.int64)
+    except KeyError:  # a landscape built by hand may name ids that have no entity: they are coded too
+        named = {entity_id for edge in edges for entity_id in (edge.source, edge.target)}
+        ids = np.array(sorted(named.union(entities)), dtype=object)
+        code = {entity_id: number for number, entity_id in enumerate(ids.tolist())}
+        sources = np.array([code[edge.source] for edge in edges], dtype=np.int64)
+        targets = np.array([code[edge.target] for edge in edges], dtype=np.int64)
+    try:
+        type_names = list(EDGE_TYPES)
+        numbered = {name: number for number, name in enumerate(type_names)}
+        types = np.array([numbered[edge.type] for edge in edges], dtype=np.int64)
+    except KeyError:  # a type the model does not know
+        types, named_types = pd.factorize(np.array([edge.type for edge in edges], dtype=object))
+        type_names = list(named_types)
+    facts = Facts(landscape, ids, code, sources, targets, types, type_names)
     by_type: dict[str, list[str]] = {"board": facts.boards, "initiative": facts.initiatives,
                                      "theme": facts.themes}
     for entity in entities.values():
