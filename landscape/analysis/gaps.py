@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
+
 from landscape.analysis.facts import Facts
 from landscape.analysis.findings import Finding, finding
 
@@ -25,16 +27,14 @@ def unoverseen_initiatives(facts: Facts) -> Iterator[Finding]:
 def unowned_themes(facts: Facts) -> Iterator[Finding]:
     """Themes no board addresses, directly or through an initiative it oversees.
     Scored by how much work addresses the theme without a board behind it."""
-    covered: set[str] = set()
-    for board in facts.boards:
-        covered |= facts.board_covers(board)
-    working: dict[str, list[str]] = {theme: [] for theme in facts.themes}
-    for initiative in facts.initiatives:
-        for theme in facts.remit[initiative]:
-            working.setdefault(theme, []).append(initiative)
+    addresses = facts.relation("addresses")  # board or initiative × theme
+    covered = np.zeros(len(facts), dtype=bool)
+    covered[addresses[facts.codes_of(facts.boards)].indices] = True
+    covered[(facts.relation("oversees") @ addresses).indices] = True  # only boards oversee
+    addressed_by, initiatives = facts.sets(("addresses",), by="target"), set(facts.initiatives)
     for theme in facts.themes:
-        if theme not in covered:
-            work = working[theme]
+        if not covered[facts.code[theme]]:
+            work = [entity for entity in addressed_by[theme] if entity in initiatives]
             detail = (f"; {facts.listed(work)} address{'es' if len(work) == 1 else ''} "
                       "it without board oversight") if work else "; nothing in the landscape addresses it"
             yield finding("unowned_theme", (theme,), 1 + len(work), "high",
