@@ -11,10 +11,14 @@ import calendar
 import functools
 import gc
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
+from itertools import compress
+
+import numpy as np
 
 NODE_TYPES = ("board", "agency", "vcs", "initiative", "person", "theme")
 
@@ -96,6 +100,17 @@ def is_current(start: str, end: str, day: date) -> bool:
     return not (end and cached_parse_date(end, True) < day)
 
 
+OPEN_START, OPEN_END = 0, date.max.toordinal() + 1  # day numbers of an empty start and end
+
+
+def day_numbers(texts: Sequence[str], end: bool = False) -> np.ndarray:
+    """Each date (empty, or partial ISO 8601) as its day number (`date.toordinal`), an empty one
+    as open; each distinct text is parsed once. Raises ValueError for a text that is no date."""
+    distinct = {text: (cached_parse_date(text, end).toordinal() if text else OPEN_END if end else OPEN_START)
+                for text in set(texts)}
+    return np.array([distinct[text] for text in texts], dtype=np.int64)
+
+
 @dataclass(frozen=True)
 class Entity:
     id: str
@@ -164,14 +179,82 @@ def cycle_collection_paused() -> Iterator[None]:
             gc.enable()
 
 
+@dataclass(frozen=True)
+class Columns:
+    """A landscape's relationships as arrays, one entry per relationship in order: both ends as
+    codes into `ids`, the type as a code into `type_names`, and the dates as day numbers. The
+    analysis reads these, and `Landscape.as_of` filters them, without touching a million
+    relationship objects again."""
+
+    ids: np.ndarray  # every entity's id, and any a relationship names without one, sorted
+    sources: np.ndarray
+    targets: np.ndarray
+    types: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    type_names: tuple[str, ...] = EDGE_TYPES
+
+    @cached_property
+    def code(self) -> dict[str, int]:
+        """Each id's code: its place in sorted order, so comparing codes compares ids."""
+        return {entity_id: number for number, entity_id in enumerate(self.ids.tolist())}
+
+    @classmethod
+    def of(cls, entities: Collection[str], relationships: Sequence[Relationship]) -> Columns:
+        """The columns of relationships between `entities` (ids), from the objects."""
+        try:
+            return cls.among(sorted(entities)).extended(relationships)
+        except KeyError:  # a landscape built by hand may name ids that have no entity: they are coded too
+            named = {entity_id for edge in relationships for entity_id in (edge.source, edge.target)}
+            return cls.among(sorted(named.union(entities))).extended(relationships)
+
+    @classmethod
+    def among(cls, ids: list[str]) -> Columns:
+        """No relationships yet, between these ids (sorted)."""
+        none = np.zeros(0, dtype=np.int64)
+        return cls(np.array(ids, dtype=object), none, none, none, none, none)
+
+    def extended(self, relationships: Sequence[Relationship]) -> Columns:
+        """These columns followed by `relationships`, between ids these already code (KeyError
+        if not)."""
+        code, type_names = self.code, self.type_names
+        numbered = {name: number for number, name in enumerate(type_names)}
+        if not all(edge.type in numbered for edge in relationships):  # a type the model does not know
+            type_names += tuple(dict.fromkeys(edge.type for edge in relationships if edge.type not in numbered))
+            numbered = {name: number for number, name in enumerate(type_names)}
+        def then(mine: np.ndarray, theirs: Sequence[int] | np.ndarray) -> np.ndarray:
+            return np.concatenate([mine, np.asarray(theirs, dtype=np.int64)])
+
+        return Columns(self.ids, then(self.sources, [code[edge.source] for edge in relationships]),
+                       then(self.targets, [code[edge.target] for edge in relationships]),
+                       then(self.types, [numbered[edge.type] for edge in relationships]),
+                       then(self.starts, day_numbers([edge.start for edge in relationships])),
+                       then(self.ends, day_numbers([edge.end for edge in relationships], end=True)), type_names)
+
+    def where(self, keep: np.ndarray, held: np.ndarray) -> Columns:
+        """The relationships `keep` marks, between the ids `held` marks (a boolean per code),
+        coded again among those ids."""
+        recode = np.cumsum(held) - 1
+        return Columns(self.ids[held], recode[self.sources[keep]], recode[self.targets[keep]], self.types[keep],
+                       self.starts[keep], self.ends[keep], self.type_names)
+
+
 class Landscape:
-    """Entities by id and the relationships between them."""
+    """Entities by id and the relationships between them; `columns` holds the relationships as
+    arrays too, when the landscape was built from them (else they are made when first asked for)."""
 
     def __init__(self, entities: Iterable[Entity], relationships: Iterable[Relationship],
-                 name: str = "landscape") -> None:
+                 name: str = "landscape", columns: Columns | None = None) -> None:
         self.entities: dict[str, Entity] = {entity.id: entity for entity in entities}
         self.relationships: list[Relationship] = list(relationships)
         self.name = name
+        self._columns = columns
+
+    @property
+    def columns(self) -> Columns:
+        if self._columns is None:
+            self._columns = Columns.of(self.entities, self.relationships)
+        return self._columns
 
     def __len__(self) -> int:
         return len(self.entities)
@@ -191,13 +274,13 @@ class Landscape:
         if day is None:
             return self
         entities = [e for e in self.entities.values() if is_current(e.start, e.end, day)]
-        alive = {entity.id for entity in entities}
-        relationships = [
-            edge for edge in self.relationships
-            if edge.source in alive and edge.target in alive
-            and (not (edge.start or edge.end) or is_current(edge.start, edge.end, day))
-        ]
-        return Landscape(entities, relationships, self.name)
+        columns, today = self.columns, day.toordinal()
+        alive = np.zeros(len(columns.ids), dtype=bool)
+        alive[[columns.code[entity.id] for entity in entities]] = True
+        keep = (alive[columns.sources] & alive[columns.targets]
+                & (columns.starts <= today) & (columns.ends >= today))
+        return Landscape(entities, compress(self.relationships, keep.tolist()), self.name,
+                         columns.where(keep, alive))
 
     def counts(self) -> dict[str, int]:
         """How many entities of each type, and how many relationships."""

@@ -16,12 +16,17 @@ from itertools import repeat
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 
 from landscape.errors import DatasetError, LandscapeError, Problem
 from landscape.model import (
     EDGE_ENDPOINTS,
+    EDGE_TYPES,
     MEMBER_ROLES,
     NODE_TYPES,
+    OPEN_END,
+    OPEN_START,
+    Columns,
     Entity,
     Landscape,
     Relationship,
@@ -58,12 +63,16 @@ def build_landscape(entities: Table, relationships: Table, name: str) -> Landsca
         problems.append(Problem(entities.where, 1, "-", "no entities: the file has a header but no rows"))
     nodes, lines = read_entities(entities, problems)
     problems += look_alikes(entities, lines)
-    edges = read_relationships(relationships, nodes, problems)
-    edges += theme_edges(entities, nodes, lines, problems)
-    problems += cycles(relationships, edges)
+    edges, columns = read_relationships(relationships, nodes, problems)
+    addressed = theme_edges(entities, nodes, lines, problems)
+    problems += cycles(relationships, edges + addressed)
     if problems:
         raise DatasetError(problems)
-    return Landscape(nodes.values(), (edge for edge, _ in edges), name)
+    themes = [edge for edge, _ in addressed]
+    # with no problem every row made a relationship, in order: the rows' columns are theirs
+    whole = len(edges) == len(relationships.lines)
+    return Landscape(nodes.values(), [edge for edge, _ in edges] + themes, name,
+                     columns.extended(themes) if whole else None)
 
 
 def read_entities(table: Table, problems: list[Problem]) -> tuple[dict[str, Entity], dict[str, int]]:
@@ -128,23 +137,23 @@ class Found:
 
 
 def read_relationships(table: Table, nodes: dict[str, Entity],
-                       problems: list[Problem]) -> list[tuple[Relationship, int]]:
-    """Check every relationship and make the good ones. Column by column, rows are first sorted
-    into those that pass every check at a glance (nearly all) and the rest, which are checked
-    one by one to say what is wrong with them, in line order."""
+                       problems: list[Problem]) -> tuple[list[tuple[Relationship, int]], Columns]:
+    """Check every relationship and make the good ones; and the table's rows as `Columns` (the
+    relationships' columns when every row is good). Column by column, as arrays, rows are first
+    sorted into those that pass every check at a glance (nearly all) and the rest, which are
+    checked one by one to say what is wrong with them, in line order."""
     edges: list[tuple[Relationship, int]] = []
     extra = [column for column in table.header if column and column not in RELATIONSHIP_FIELDS]
     types = {entity_id: entity.type for entity_id, entity in nodes.items()}
     lines = table.lines
     source, target, edge_type, role, start, end, source_doc = (
         table.column(name) for name in ("source", "target", "type", "role", "start", "end", "source_doc"))
-    repeated = repeats([source, target, edge_type, role, start, end], lines)
-    allowed = {(kind, *pair) for kind, pairs in EDGE_ENDPOINTS.items() for pair in pairs}
+    columns = coded(table, nodes)
     # the quick tests (`check_relationship` and `check_dates` say what is wrong)
-    good_ends = [(kind, types.get(s), types.get(t)) in allowed and s != t
-                 and (not r or kind != "member_of" or r in MEMBER_ROLES)
-                 for s, t, kind, r in zip(source, target, edge_type, role)]
-    clean = [good and (not (a or b) or good_dates(a, b)) for good, a, b in zip(good_ends, start, end)]
+    good_ends = good_endpoints(columns, nodes, role)
+    clean = (good_ends & (columns.starts != BAD_DATE) & (columns.ends != BAD_DATE)
+             & (columns.ends >= columns.starts)).tolist()
+    repeated = repeats(columns, [source, target, edge_type, role, start, end], lines)
     for number in repeated:
         clean[number] = False
     extras = zip(*(table.columns[column] for column in extra)) if extra else repeat(())
@@ -155,7 +164,7 @@ def read_relationships(table: Table, nodes: dict[str, Entity],
             continue
         row = {name: column[number] for name, column in table.columns.items()}
         found = Found(table.where, line, problems)
-        ok = good_ends[number] or check_relationship(row, types, found)
+        ok = bool(good_ends[number]) or check_relationship(row, types, found)
         if row.get("start") or row.get("end"):
             ok = check_dates(row, found) and ok
         if number in repeated:
@@ -165,26 +174,64 @@ def read_relationships(table: Table, nodes: dict[str, Entity],
             edges.append((Relationship(row["source"], row["target"], row["type"], row.get("start", ""),
                                        row.get("end", ""), row.get("source_doc", ""), row.get("role", ""),
                                        {key: row[key] for key in extra}), line))
-    return edges
+    return edges, columns
 
 
-def good_dates(start: str, end: str) -> bool:
-    """Whether `check_dates` would find nothing wrong with these dates (the quick test)."""
-    first = cached_date(start, False) if start else None
-    last = cached_date(end, True) if end else None
-    if isinstance(first, str) or isinstance(last, str):
-        return False
-    return first is None or last is None or not last < first
+BAD_DATE = -1  # the day number `coded` gives a text that is no date
+NODE_TYPE_CODES = {node_type: number for number, node_type in enumerate(NODE_TYPES)}
+EDGE_TYPE_CODES = {edge_type: number for number, edge_type in enumerate(EDGE_TYPES)}
+# ALLOWED_ENDS[type, source's type, target's type]; the last place on each axis stands for an
+# unknown type or id (coded -1), and allows nothing
+ALLOWED_ENDS = np.zeros((len(EDGE_TYPES) + 1, len(NODE_TYPES) + 1, len(NODE_TYPES) + 1), dtype=bool)
+for _kind, _pairs in EDGE_ENDPOINTS.items():
+    for _source_type, _target_type in _pairs:
+        ALLOWED_ENDS[EDGE_TYPE_CODES[_kind], NODE_TYPE_CODES[_source_type], NODE_TYPE_CODES[_target_type]] = True
 
 
-def repeats(columns: list[list[str]], lines: list[int]) -> dict[int, int]:
-    """For each row (by number) that repeats an earlier row in `columns`, the earlier one's line."""
-    keys = list(zip(*columns))
-    if len(set(keys)) == len(keys):
+def coded(table: Table, nodes: dict[str, Entity]) -> Columns:
+    """A relationships table as `Columns` among the entities: an unknown id or type is coded -1,
+    and a text that is no date `BAD_DATE` (each distinct date is parsed once)."""
+    ids = sorted(nodes)
+    code = {entity_id: number for number, entity_id in enumerate(ids)}
+
+    def days(texts: list[str], end: bool) -> np.ndarray:
+        distinct = {}
+        for text in set(texts):
+            value = cached_date(text, end) if text else None
+            distinct[text] = ((OPEN_END if end else OPEN_START) if value is None
+                              else BAD_DATE if isinstance(value, str) else value.toordinal())
+        return np.array([distinct[text] for text in texts], dtype=np.int64)
+
+    sources, targets = (np.array([code.get(entity_id, -1) for entity_id in table.column(name)], dtype=np.int64)
+                        for name in ("source", "target"))
+    return Columns(np.array(ids, dtype=object), sources, targets,
+                   np.array([EDGE_TYPE_CODES.get(kind, -1) for kind in table.column("type")], dtype=np.int64),
+                   days(table.column("start"), False), days(table.column("end"), True))
+
+
+def good_endpoints(columns: Columns, nodes: dict[str, Entity], role: list[str]) -> np.ndarray:
+    """Whether each row passes `check_relationship`: known ends, of types its type allows, not
+    the same, and a known role if a membership's role is given."""
+    node_types = np.array([NODE_TYPE_CODES.get(nodes[entity_id].type, -1) for entity_id in columns.ids.tolist()]
+                          + [-1], dtype=np.int64)  # an unknown id (code -1) takes the last place
+    good_role = {text: not text or text in MEMBER_ROLES for text in set(role)}
+    return (ALLOWED_ENDS[columns.types, node_types[columns.sources], node_types[columns.targets]]
+            & (columns.sources != columns.targets)
+            & (np.array([good_role[text] for text in role], dtype=bool)
+               | (columns.types != EDGE_TYPE_CODES["member_of"])))
+
+
+def repeats(columns: Columns, texts: list[list[str]], lines: list[int]) -> dict[int, int]:
+    """For each row (by number) that repeats an earlier row in `texts` (its columns), the
+    earlier one's line. A repeat has the same ends and type, so most tables are cleared at a
+    glance by their codes (unknown ids are all coded -1: texts tell those rows apart)."""
+    width = len(columns.ids) + 1
+    keys = ((columns.sources + 1) * width + columns.targets + 1) * (len(EDGE_TYPES) + 1) + columns.types + 1
+    if len(np.unique(keys)) == len(keys):
         return {}
     first: dict[tuple[str, ...], int] = {}
     found = {}
-    for number, key in enumerate(keys):
+    for number, key in enumerate(zip(*texts)):
         if key in first:
             found[number] = first[key]
         else:

@@ -3,7 +3,17 @@ from datetime import date
 
 import pytest
 
-from landscape.model import Entity, Landscape, Relationship, cycle_collection_paused, is_current, parse_date
+from landscape.model import (
+    OPEN_END,
+    OPEN_START,
+    Columns,
+    Entity,
+    Landscape,
+    Relationship,
+    cycle_collection_paused,
+    is_current,
+    parse_date,
+)
 
 
 @pytest.mark.parametrize(("text", "start", "end"), [
@@ -52,3 +62,35 @@ def test_what_is_made_while_the_collector_is_paused_goes_to_the_oldest_generatio
         made = [[] for _ in range(1000)]
     young = {id(obj) for generation in (0, 1) for obj in gc.get_objects(generation=generation)}
     assert gc.isenabled() and not young & set(map(id, made))
+
+
+def columns_equal(first, second):
+    return first.type_names == second.type_names and all(
+        list(getattr(first, name)) == list(getattr(second, name))
+        for name in ("ids", "sources", "targets", "types", "starts", "ends"))
+
+
+@pytest.mark.parametrize("day", [date(2004, 1, 1), date(2012, 6, 30), date(2021, 3, 1), date(2031, 1, 1)])
+def test_as_of_on_columns_keeps_what_the_dates_say_and_codes_it_again(day):
+    """`as_of` filters the columns as arrays; the result is what testing each fact gives, and its
+    columns are those made from its own objects."""
+    from landscape.generate import generate
+
+    landscape = generate(400, seed=9)
+    current = landscape.as_of(day)
+    alive = {e.id for e in landscape.entities.values() if is_current(e.start, e.end, day)}
+    assert set(current.entities) == alive
+    assert current.relationships == [edge for edge in landscape.relationships
+                                     if edge.source in alive and edge.target in alive
+                                     and is_current(edge.start, edge.end, day)]
+    assert columns_equal(current.columns, Columns.of(current.entities, current.relationships))
+
+
+def test_columns_code_ids_no_entity_holds_and_types_the_model_does_not_know():
+    landscape = Landscape([Entity("b", "B", "board")],
+                          [Relationship("a", "b", "member_of"), Relationship("b", "c", "oversees_badly", end="2020")])
+    columns = landscape.columns
+    assert list(columns.ids) == ["a", "b", "c"] and list(columns.sources) == [0, 1]
+    assert columns.type_names[columns.types[1]] == "oversees_badly"
+    assert list(columns.ends) == [OPEN_END, date(2020, 12, 31).toordinal()] and list(columns.starts) == [OPEN_START] * 2
+    assert landscape.as_of(date(2019, 1, 1)).relationships == []  # a and c are no entities: not current

@@ -108,3 +108,25 @@ def test_a_valid_dataset_loads_with_themes_as_addresses_edges(tiny):
     addresses = {(e.source, e.target) for e in landscape.edges("addresses")}
     assert ("oversight", "cce") in addresses and ("pilot", "transitional") in addresses
     assert landscape.name == "tiny"
+
+
+@pytest.mark.parametrize("dataset", ["london", "synthetic"])
+def test_a_dataset_comes_with_its_relationships_as_columns(dataset, tmp_path):
+    """Validation codes the rows as it checks them, and hands those columns on (the analysis
+    reads them): they are exactly the columns made from the relationships it built."""
+    from landscape.datasets import resolve_dataset
+    from landscape.export import write_csv_folder
+    from landscape.generate import generate
+    from landscape.model import Columns
+
+    if dataset == "synthetic":
+        write_csv_folder(generate(300, seed=2), tmp_path / "synthetic")
+        path = tmp_path / "synthetic"
+    else:
+        path = resolve_dataset("london")
+    landscape = load_dataset(path)
+    given = landscape._columns
+    made = Columns.of(landscape.entities, landscape.relationships)
+    assert given is not None and given.type_names == made.type_names
+    for name in ("ids", "sources", "targets", "types", "starts", "ends"):
+        assert list(getattr(given, name)) == list(getattr(made, name)), name

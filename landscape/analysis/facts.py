@@ -18,12 +18,11 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 import numpy as np
-import pandas as pd
 from scipy import sparse
 
 from landscape.analysis.findings import listing
 from landscape.analysis.incidence import incidence_matrix
-from landscape.model import EDGE_TYPES, Landscape
+from landscape.model import Landscape
 
 T = TypeVar("T")
 
@@ -175,29 +174,12 @@ def id_sets(matrix: sparse.csr_matrix, ids: np.ndarray) -> dict[str, set[str]]:
 
 def gather(landscape: Landscape) -> Facts:
     """Code a landscape's entities and index its relationships by type."""
-    edges, entities = landscape.relationships, landscape.entities
-    ids = np.array(sorted(entities), dtype=object)
-    code = {entity_id: number for number, entity_id in enumerate(ids.tolist())}
-    try:
-        sources = np.array([code[edge.source] for edge in edges], dtype=np.int64)
-        targets = np.array([code[edge.target] for edge in edges], dtype=np.int64)
-    except KeyError:  # a landscape built by hand may name ids that have no entity: they are coded too
-        named = {entity_id for edge in edges for entity_id in (edge.source, edge.target)}
-        ids = np.array(sorted(named.union(entities)), dtype=object)
-        code = {entity_id: number for number, entity_id in enumerate(ids.tolist())}
-        sources = np.array([code[edge.source] for edge in edges], dtype=np.int64)
-        targets = np.array([code[edge.target] for edge in edges], dtype=np.int64)
-    try:
-        type_names = list(EDGE_TYPES)
-        numbered = {name: number for number, name in enumerate(type_names)}
-        types = np.array([numbered[edge.type] for edge in edges], dtype=np.int64)
-    except KeyError:  # a type the model does not know
-        types, named_types = pd.factorize(np.array([edge.type for edge in edges], dtype=object))
-        type_names = list(named_types)
-    facts = Facts(landscape, ids, code, sources, targets, types, type_names)
+    columns = landscape.columns
+    facts = Facts(landscape, columns.ids, columns.code, columns.sources, columns.targets, columns.types,
+                  list(columns.type_names))
     by_type: dict[str, list[str]] = {"board": facts.boards, "initiative": facts.initiatives,
                                      "theme": facts.themes}
-    for entity in entities.values():
+    for entity in landscape.entities.values():
         facts.names_by_id[entity.id] = entity.name
         if entity.type in by_type:
             by_type[entity.type].append(entity.id)
