@@ -101,13 +101,21 @@ def is_current(start: str, end: str, day: date) -> bool:
 
 
 OPEN_START, OPEN_END = 0, date.max.toordinal() + 1  # day numbers of an empty start and end
+NO_DATE = -1  # the day number of a text that is no date
 
 
 def day_numbers(texts: Sequence[str], end: bool = False) -> np.ndarray:
-    """Each date (empty, or partial ISO 8601) as its day number (`date.toordinal`), an empty one
-    as open; each distinct text is parsed once. Raises ValueError for a text that is no date."""
-    distinct = {text: (cached_parse_date(text, end).toordinal() if text else OPEN_END if end else OPEN_START)
-                for text in set(texts)}
+    """Each date (empty, or partial ISO 8601) as its day number (`date.toordinal`): an empty one
+    as open, a text that is no date as `NO_DATE`. Each distinct text is parsed once."""
+    def number(text: str) -> int:
+        if not text:
+            return OPEN_END if end else OPEN_START
+        try:
+            return cached_parse_date(text, end).toordinal()
+        except ValueError:
+            return NO_DATE
+
+    distinct = {text: number(text) for text in set(texts)}
     return np.array([distinct[text] for text in texts], dtype=np.int64)
 
 
@@ -275,6 +283,9 @@ class Landscape:
             return self
         entities = [e for e in self.entities.values() if is_current(e.start, e.end, day)]
         columns, today = self.columns, day.toordinal()
+        if (columns.starts == NO_DATE).any() or (columns.ends == NO_DATE).any():
+            for edge in self.relationships:  # a landscape built by hand: raise parse_date's ValueError
+                is_current(edge.start, edge.end, day)
         alive = np.zeros(len(columns.ids), dtype=bool)
         alive[[columns.code[entity.id] for entity in entities]] = True
         keep = (alive[columns.sources] & alive[columns.targets]

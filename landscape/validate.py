@@ -23,14 +23,14 @@ from landscape.model import (
     EDGE_ENDPOINTS,
     EDGE_TYPES,
     MEMBER_ROLES,
+    NO_DATE,
     NODE_TYPES,
-    OPEN_END,
-    OPEN_START,
     Columns,
     Entity,
     Landscape,
     Relationship,
     cycle_collection_paused,
+    day_numbers,
     parse_date,
     split_list,
 )
@@ -151,7 +151,7 @@ def read_relationships(table: Table, nodes: dict[str, Entity],
     columns = coded(table, nodes)
     # the quick tests (`check_relationship` and `check_dates` say what is wrong)
     good_ends = good_endpoints(columns, nodes, role)
-    clean = (good_ends & (columns.starts != BAD_DATE) & (columns.ends != BAD_DATE)
+    clean = (good_ends & (columns.starts != NO_DATE) & (columns.ends != NO_DATE)
              & (columns.ends >= columns.starts)).tolist()
     repeated = repeats(columns, [source, target, edge_type, role, start, end], lines)
     for number in repeated:
@@ -177,7 +177,6 @@ def read_relationships(table: Table, nodes: dict[str, Entity],
     return edges, columns
 
 
-BAD_DATE = -1  # the day number `coded` gives a text that is no date
 NODE_TYPE_CODES = {node_type: number for number, node_type in enumerate(NODE_TYPES)}
 EDGE_TYPE_CODES = {edge_type: number for number, edge_type in enumerate(EDGE_TYPES)}
 # ALLOWED_ENDS[type, source's type, target's type]; the last place on each axis stands for an
@@ -189,24 +188,14 @@ for _kind, _pairs in EDGE_ENDPOINTS.items():
 
 
 def coded(table: Table, nodes: dict[str, Entity]) -> Columns:
-    """A relationships table as `Columns` among the entities: an unknown id or type is coded -1,
-    and a text that is no date `BAD_DATE` (each distinct date is parsed once)."""
+    """A relationships table as `Columns` among the entities (an unknown id or type is coded -1)."""
     ids = sorted(nodes)
     code = {entity_id: number for number, entity_id in enumerate(ids)}
-
-    def days(texts: list[str], end: bool) -> np.ndarray:
-        distinct = {}
-        for text in set(texts):
-            value = cached_date(text, end) if text else None
-            distinct[text] = ((OPEN_END if end else OPEN_START) if value is None
-                              else BAD_DATE if isinstance(value, str) else value.toordinal())
-        return np.array([distinct[text] for text in texts], dtype=np.int64)
-
     sources, targets = (np.array([code.get(entity_id, -1) for entity_id in table.column(name)], dtype=np.int64)
                         for name in ("source", "target"))
     return Columns(np.array(ids, dtype=object), sources, targets,
                    np.array([EDGE_TYPE_CODES.get(kind, -1) for kind in table.column("type")], dtype=np.int64),
-                   days(table.column("start"), False), days(table.column("end"), True))
+                   day_numbers(table.column("start")), day_numbers(table.column("end"), end=True))
 
 
 def good_endpoints(columns: Columns, nodes: dict[str, Entity], role: list[str]) -> np.ndarray:

@@ -215,3 +215,31 @@ def test_betweenness_from_every_source_is_networkxs_exact_betweenness():
     expected = nx.betweenness_centrality(graph)
     assert np.allclose(sampled_betweenness(adjacency, graph.number_of_nodes()),
                        [expected[node] for node in sorted(graph)], atol=1e-12)
+
+
+def test_an_error_in_the_findings_stops_the_parts_that_have_not_started(tiny, monkeypatch):
+    """Brokers, clusters and coverage run beside the findings; when the findings fail (or are
+    interrupted), a part still waiting for a thread never starts."""
+    import time
+
+    import landscape.analysis as analysis
+
+    started = []
+
+    def busy(facts):
+        started.append("busy")
+        time.sleep(0.3)
+        return []
+
+    def failing(*args, **kwargs):
+        while len(started) < 2:  # both threads are busy: coverage waits for one
+            time.sleep(0.01)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(analysis, "brokers", busy)
+    monkeypatch.setattr(analysis, "clusters", busy)
+    monkeypatch.setattr(analysis, "coverage", lambda facts: started.append("coverage"))
+    monkeypatch.setattr(analysis, "findings", failing)
+    with pytest.raises(KeyboardInterrupt):
+        analysis.analyse(load_dataset(tiny))
+    assert started == ["busy", "busy"]

@@ -94,3 +94,14 @@ def test_columns_code_ids_no_entity_holds_and_types_the_model_does_not_know():
     assert columns.type_names[columns.types[1]] == "oversees_badly"
     assert list(columns.ends) == [OPEN_END, date(2020, 12, 31).toordinal()] and list(columns.starts) == [OPEN_START] * 2
     assert landscape.as_of(date(2019, 1, 1)).relationships == []  # a and c are no entities: not current
+
+
+def test_a_landscape_built_by_hand_with_a_text_that_is_no_date():
+    """Without a day it is analysed as it is; as of a day, the bad date is named."""
+    from landscape.analysis import analyse
+
+    landscape = Landscape([Entity("a", "A", "board"), Entity("b", "B", "board")],
+                          [Relationship("a", "b", "communicates_with", end="soon")])
+    assert analyse(landscape)["counts"]["relationships"] == 1
+    with pytest.raises(ValueError, match="'soon' is not an ISO 8601 date"):
+        landscape.as_of(date(2024, 1, 1))

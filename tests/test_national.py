@@ -73,17 +73,21 @@ def test_overlaps_computed_in_blocks_match_the_whole_product(monkeypatch):
     assert analyse(landscape, as_of=DAY) == whole
 
 
+@pytest.mark.parametrize("block", [1024, 37])
 @pytest.mark.parametrize("min_shared, min_jaccard", [(1, 0.0), (2, 0.0), (1, 0.2), (1, 0.5), (2, 0.5), (1, 0.75)])
-def test_overlaps_with_items_nearly_every_group_holds_match_a_brute_force(min_shared, min_jaccard):
+def test_overlaps_with_items_nearly_every_group_holds_match_a_brute_force(min_shared, min_jaccard, block,
+                                                                        monkeypatch):
     """Common items are counted apart from the product; groups holding mostly common items
-    (here the small ones) are compared in full. Both must give exactly the pairs of sets."""
+    (here the small ones) are compared in full. Both must give exactly the pairs of sets, for
+    the groups asked for (`columns`), whatever the block size; a stored zero holds nothing."""
     import numpy as np
     from scipy import sparse
 
-    from landscape.analysis.incidence import BLOCK, overlaps
+    from landscape.analysis import incidence
 
+    monkeypatch.setattr(incidence, "BLOCK", block)
     rng = np.random.default_rng(11)
-    groups, items = BLOCK + 300, 400
+    groups, items = 1324, 400
     held = [set(rng.choice(items, size=rng.integers(1, 12), replace=False).tolist()) for _ in range(groups)]
     for number, items_held in enumerate(held):  # items 0-2 are common; a small group holds mostly those
         items_held |= {item for item in range(3) if rng.random() < (0.9, 0.6, 0.3)[item]}
@@ -91,15 +95,24 @@ def test_overlaps_with_items_nearly_every_group_holds_match_a_brute_force(min_sh
             items_held.clear()
             items_held.update({0, 1, 2} if number % 100 else {0, 1, 2, 3})
     rows, columns = zip(*((item, group) for group, items_held in enumerate(held) for item in items_held))
-    matrix = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, columns)), shape=(items, groups))
+    values = np.ones(len(rows), dtype=np.int32)
+    stored_zero = [(0, group) for group in range(5, groups, 7) if 0 not in held[group]]
+    rows, columns = rows + tuple(row for row, _ in stored_zero), columns + tuple(column for _, column in stored_zero)
+    values = np.concatenate([values, np.zeros(len(stored_zero), dtype=np.int32)])
+    matrix = sparse.csr_matrix((values, (rows, columns)), shape=(items, groups))
     names = np.array([f"g{n:05}" for n in range(groups)], dtype=object)
-    found = overlaps(matrix, names, min_shared, min_jaccard)
-    expected = {(a, b): len(held[a] & held[b]) for a in range(groups) for b in range(a + 1, groups)
-                if len(held[a] & held[b]) >= min_shared
-                and len(held[a] & held[b]) / len(held[a] | held[b]) >= min_jaccard}
-    assert dict(zip(zip(found.first.tolist(), found.second.tolist()), found.shared.tolist())) == expected
-    assert len(found) == len(expected) and found.union.tolist() == [len(held[a] | held[b]) for a, b in
-                                                                     zip(found.first.tolist(), found.second.tolist())]
+    asked = np.flatnonzero(np.arange(groups) % 3 != 1)  # the groups compared, as `columns`
+    found = incidence.overlaps(matrix, names, min_shared, min_jaccard, columns=asked)
+    expected = {}
+    for first, a in enumerate(asked.tolist()):
+        for second in range(first + 1, len(asked)):
+            b = asked[second]
+            shared = len(held[a] & held[b])
+            if shared >= min_shared and shared / len(held[a] | held[b]) >= min_jaccard:
+                expected[first, second] = (shared, len(held[a] | held[b]))
+    assert dict(zip(zip(found.first.tolist(), found.second.tolist()),
+                    zip(found.shared.tolist(), found.union.tolist()))) == expected
+    assert len(found) == len(expected) and set(found.groups[found.first]) <= set(names[asked])
 
 
 def test_a_large_coverage_matrix_is_sparse_and_reads_as_the_dense_one():

@@ -92,22 +92,26 @@ def analyse(landscape: Landscape, *, as_of: date | None = None,
         facts = gather(current)
         # Brokers, clusters and coverage are mostly sparse products and array arithmetic, which
         # free the GIL: they run beside the findings, which are mostly Python writing sentences.
-        central, grouped, covered = (pool.submit(part, facts) for part in (brokers, clusters, coverage))
-        found, totals = findings(facts, thresholds, limit)
-        summary = dict.fromkeys(KINDS, 0)
-        severities = dict.fromkeys(SEVERITIES, 0)
-        for (kind, severity), count in totals.items():
-            summary[kind] += count
-            severities[severity] += count
-        return {
-            "landscape": landscape.name,
-            "as_of": as_of.isoformat() if as_of else None,
-            "thresholds": asdict(thresholds),
-            "counts": current.counts(),
-            "summary": summary,
-            "severities": severities,
-            "findings": found,
-            "brokers": central.result(),
-            "clusters": grouped.result(),
-            "coverage": covered.result(),
-        } | ({"limit": limit} if limit is not None else {})
+        beside = {name: pool.submit(part, facts)
+                  for name, part in (("brokers", brokers), ("clusters", clusters), ("coverage", coverage))}
+        try:
+            found, totals = findings(facts, thresholds, limit)
+            done = {name: future.result() for name, future in beside.items()}
+        except BaseException:  # an error or an interrupt: what has not started never starts
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    summary = dict.fromkeys(KINDS, 0)
+    severities = dict.fromkeys(SEVERITIES, 0)
+    for (kind, severity), count in totals.items():
+        summary[kind] += count
+        severities[severity] += count
+    return {
+        "landscape": landscape.name,
+        "as_of": as_of.isoformat() if as_of else None,
+        "thresholds": asdict(thresholds),
+        "counts": current.counts(),
+        "summary": summary,
+        "severities": severities,
+        "findings": found,
+        **done,
+    } | ({"limit": limit} if limit is not None else {})

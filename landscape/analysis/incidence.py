@@ -128,6 +128,7 @@ def overlaps(matrix: sparse.spmatrix, groups: np.ndarray, min_shared: int = 1,
     held = np.flatnonzero(sizes)  # groups with no item share nothing
     held_sizes = sizes[held]
     matrix = sparse.csr_matrix(matrix[:, held])
+    matrix.eliminate_zeros()  # a stored zero is no item held (common items are found by position)
     floor = max(min_shared, 1)
     parts = []
 
@@ -150,8 +151,8 @@ def overlaps(matrix: sparse.spmatrix, groups: np.ndarray, min_shared: int = 1,
     for bit, item in enumerate(common.tolist()):
         bits[matrix.indices[matrix.indptr[item]:matrix.indptr[item + 1]]] |= np.uint64(1 << bit)
     holds = np.bitwise_count(bits)
-    # sharing only c common items, a pair is similar enough when c(1 + t) ≥ t(its two sizes)
-    mostly_common = (holds >= floor) & (holds * (1 + min_jaccard) + 1e-9 >= min_jaccard * (held_sizes + 1))
+    # sharing only c common items, a pair is similar enough only if c ≥ t × (either group's size)
+    mostly_common = (holds >= floor) & (holds + 1e-9 >= min_jaccard * held_sizes)
     if not len(common) or mostly_common.sum() * 2 > len(held):
         collect(shared_counts(matrix, floor))
     else:
