@@ -15,6 +15,7 @@ import re
 import zipfile
 from datetime import date, datetime, time
 from itertools import repeat, zip_longest
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -147,7 +148,7 @@ def parse_csv(text: str, where: str) -> Table:
     try:
         for record in reader:
             first_line, last_line = last_line + 1, reader.line_num
-            if "".join(record).strip():  # not a blank record: some cell has more than spaces
+            if (record and record[0].strip()) or "".join(record).strip():  # some cell has more than spaces
                 records.append((first_line, record))
     except csv.Error as error:
         table.problem(last_line + 1, "-", f"malformed CSV: {error}")
@@ -170,7 +171,7 @@ def fill_table(table: Table, header: list[str], records: list[tuple[int, list[st
             table.problem(1, name, "duplicated header")
         seen.add(name)
     width = len(header)
-    if len(seen) == width and "" not in seen and all(len(record) == width for _, record in records):
+    if len(seen) == width and "" not in seen and set(map(len, map(itemgetter(1), records))) <= {width}:
         fill_rectangle(table, header, records)
         return
     rows: list[tuple[int, dict[str, str]]] = []

@@ -191,11 +191,14 @@ def coded(table: Table, nodes: dict[str, Entity]) -> Columns:
     """A relationships table as `Columns` among the entities (an unknown id or type is coded -1)."""
     ids = sorted(nodes)
     code = {entity_id: number for number, entity_id in enumerate(ids)}
-    sources, targets = (np.array([code.get(entity_id, -1) for entity_id in table.column(name)], dtype=np.int64)
-                        for name in ("source", "target"))
-    return Columns(np.array(ids, dtype=object), sources, targets,
-                   np.array([EDGE_TYPE_CODES.get(kind, -1) for kind in table.column("type")], dtype=np.int64),
+    return Columns(np.array(ids, dtype=object), codes(table.column("source"), code),
+                   codes(table.column("target"), code), codes(table.column("type"), EDGE_TYPE_CODES),
                    day_numbers(table.column("start")), day_numbers(table.column("end"), end=True))
+
+
+def codes(texts: list[str], numbered: dict[str, int]) -> np.ndarray:
+    """Each text's number in `numbered`, or -1."""
+    return np.fromiter(map(numbered.get, texts, repeat(-1)), dtype=np.int64, count=len(texts))
 
 
 def good_endpoints(columns: Columns, nodes: dict[str, Entity], role: list[str]) -> np.ndarray:
@@ -216,7 +219,8 @@ def repeats(columns: Columns, texts: list[list[str]], lines: list[int]) -> dict[
     glance by their codes (unknown ids are all coded -1: texts tell those rows apart)."""
     width = len(columns.ids) + 1
     keys = ((columns.sources + 1) * width + columns.targets + 1) * (len(EDGE_TYPES) + 1) + columns.types + 1
-    if len(np.unique(keys)) == len(keys):
+    keys.sort()
+    if not (keys[1:] == keys[:-1]).any():
         return {}
     first: dict[tuple[str, ...], int] = {}
     found = {}
@@ -311,11 +315,11 @@ def check_dates(row: dict[str, str], problem: Callable[[str, str], None]) -> boo
 def cycles(table: Table, edges: list[tuple[Relationship, int]]) -> list[Problem]:
     """A body cannot, through a chain of `reports_to` (or `part_of`), report to itself."""
     problems = []
-    for edge_type in ("reports_to", "part_of"):
-        graph = nx.DiGraph()
-        for edge, line in edges:
-            if edge.type == edge_type:
-                graph.add_edge(edge.source, edge.target, line=line)
+    graphs = {edge_type: nx.DiGraph() for edge_type in ("reports_to", "part_of")}
+    for edge, line in edges:
+        if edge.type in graphs:
+            graphs[edge.type].add_edge(edge.source, edge.target, line=line)
+    for edge_type, graph in graphs.items():
         for component in nx.strongly_connected_components(graph):
             if len(component) < 2:
                 continue
