@@ -119,8 +119,9 @@ def day_numbers(texts: Sequence[str], end: bool = False) -> np.ndarray:
     return np.array([distinct[text] for text in texts], dtype=np.int64)
 
 
-# Entities and relationships are not changed once made, by convention: a national landscape
-# has a million relationships, and a frozen dataclass takes four times as long to make.
+# Entities and relationships are not changed once made, by convention (a national landscape
+# has a million relationships, and a frozen dataclass takes four times as long to make); as
+# mutable dataclasses they cannot be hashed.
 @dataclass(slots=True)
 class Entity:
     id: str
@@ -129,7 +130,7 @@ class Entity:
     start: str = ""
     end: str = ""
     source: str = ""
-    attrs: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    attrs: dict[str, str] = field(default_factory=dict, compare=False)
 
     def get(self, key: str, default: str = "") -> str:
         return self.attrs.get(key, default)
@@ -160,7 +161,7 @@ class Relationship:
     end: str = ""
     source_doc: str = ""
     role: str = ""
-    attrs: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    attrs: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 def split_list(text: str) -> list[str]:
@@ -189,7 +190,7 @@ def cycle_collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Columns:
     """A landscape's relationships as arrays, one entry per relationship in order: both ends as
     codes into `ids`, the type as a code into `type_names`, and the dates as day numbers. The
@@ -262,7 +263,7 @@ class Landscape:
 
     @property
     def columns(self) -> Columns:
-        if self._columns is None:
+        if self._columns is None or len(self._columns.sources) != len(self.relationships):
             self._columns = Columns.of(self.entities, self.relationships)
         return self._columns
 
@@ -285,13 +286,14 @@ class Landscape:
             return self
         entities = [e for e in self.entities.values() if is_current(e.start, e.end, day)]
         columns, today = self.columns, day.toordinal()
-        if (columns.starts == NO_DATE).any() or (columns.ends == NO_DATE).any():
-            for edge in self.relationships:  # a landscape built by hand: raise parse_date's ValueError
-                is_current(edge.start, edge.end, day)
         alive = np.zeros(len(columns.ids), dtype=bool)
         alive[[columns.code[entity.id] for entity in entities]] = True
-        keep = (alive[columns.sources] & alive[columns.targets]
-                & (columns.starts <= today) & (columns.ends >= today))
+        between = alive[columns.sources] & alive[columns.targets]
+        undated = (columns.starts == NO_DATE) | (columns.ends == NO_DATE)
+        if undated.any():  # a landscape built by hand: parse_date's ValueError names the text
+            for edge in compress(self.relationships, (undated & between).tolist()):
+                is_current(edge.start, edge.end, day)
+        keep = between & (columns.starts <= today) & (columns.ends >= today)
         return Landscape(entities, compress(self.relationships, keep.tolist()), self.name,
                          columns.where(keep, alive))
 

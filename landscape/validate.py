@@ -70,9 +70,8 @@ def build_landscape(entities: Table, relationships: Table, name: str) -> Landsca
         raise DatasetError(problems)
     themes = [edge for edge, _ in addressed]
     # with no problem every row made a relationship, in order: the rows' columns are theirs
-    whole = len(edges) == len(relationships.lines)
-    return Landscape(nodes.values(), [edge for edge, _ in edges] + themes, name,
-                     columns.extended(themes) if whole else None)
+    assert len(edges) == len(relationships.lines)
+    return Landscape(nodes.values(), [edge for edge, _ in edges] + themes, name, columns.extended(themes))
 
 
 def read_entities(table: Table, problems: list[Problem]) -> tuple[dict[str, Entity], dict[str, int]]:

@@ -243,3 +243,14 @@ def test_an_error_in_the_findings_stops_the_parts_that_have_not_started(tiny, mo
     with pytest.raises(KeyboardInterrupt):
         analysis.analyse(load_dataset(tiny))
     assert started == ["busy", "busy"]
+
+
+def test_only_a_board_overseeing_work_takes_responsibility_for_its_themes():
+    """A landscape built by hand may have an agency oversee an initiative: that covers nothing."""
+    from landscape.model import Entity, Landscape, Relationship
+
+    landscape = Landscape(
+        [Entity("agency", "Agency", "agency"), Entity("work", "Work", "initiative"), Entity("t", "Theme", "theme")],
+        [Relationship("agency", "work", "oversees"), Relationship("work", "t", "addresses")])
+    unowned = [f for f in analyse(landscape)["findings"] if f["kind"] == "unowned_theme"]
+    assert [f["entities"] for f in unowned] == [["t"]]

@@ -97,11 +97,16 @@ def test_columns_code_ids_no_entity_holds_and_types_the_model_does_not_know():
 
 
 def test_a_landscape_built_by_hand_with_a_text_that_is_no_date():
-    """Without a day it is analysed as it is; as of a day, the bad date is named."""
+    """Without a day it is analysed as it is; as of a day, a bad date is named when the fact
+    it dates joins two current entities, and never read otherwise (as before columns)."""
     from landscape.analysis import analyse
 
-    landscape = Landscape([Entity("a", "A", "board"), Entity("b", "B", "board")],
-                          [Relationship("a", "b", "communicates_with", end="soon")])
+    entities = [Entity("a", "A", "board"), Entity("b", "B", "board"), Entity("c", "C", "board", end="2019")]
+    landscape = Landscape(entities, [Relationship("a", "b", "communicates_with", end="soon")])
     assert analyse(landscape)["counts"]["relationships"] == 1
     with pytest.raises(ValueError, match="'soon' is not an ISO 8601 date"):
         landscape.as_of(date(2024, 1, 1))
+    to_c = Landscape(entities, [Relationship("a", "c", "communicates_with", start="later")])
+    assert to_c.as_of(date(2024, 1, 1)).relationships == []  # c has ended: the date is never read
+    with pytest.raises(ValueError, match="'later'"):
+        to_c.as_of(date(2018, 1, 1))

@@ -28,9 +28,10 @@ def unowned_themes(facts: Facts) -> Iterator[Finding]:
     """Themes no board addresses, directly or through an initiative it oversees.
     Scored by how much work addresses the theme without a board behind it."""
     addresses = facts.relation("addresses")  # board or initiative × theme
+    boards = facts.codes_of(facts.boards)
     covered = np.zeros(len(facts), dtype=bool)
-    covered[addresses[facts.codes_of(facts.boards)].indices] = True
-    covered[(facts.relation("oversees") @ addresses).indices] = True  # only boards oversee
+    covered[addresses[boards].indices] = True
+    covered[(facts.relation("oversees")[boards] @ addresses).indices] = True
     addressed_by, initiatives = facts.sets(("addresses",), by="target"), set(facts.initiatives)
     for theme in facts.themes:
         if not covered[facts.code[theme]]:
