@@ -217,6 +217,22 @@ def test_betweenness_from_every_source_is_networkxs_exact_betweenness():
                        [expected[node] for node in sorted(graph)], atol=1e-12)
 
 
+@pytest.mark.parametrize("entities, seed", [(300, 1), (1500, 3)])
+def test_cut_vertices_are_networkxs_articulation_points(entities, seed):
+    """Whether a member's loss would cut the membership graph, settled near the node when its
+    neighbours stay joined, else over the whole graph: for every node, networkx's answer."""
+    import networkx as nx
+
+    from landscape.analysis.brokers import MembershipGraph
+    from landscape.analysis.facts import gather
+    from landscape.generate import generate
+
+    graph = MembershipGraph(gather(generate(entities, seed=seed).as_of(date(2025, 1, 1))))
+    cuts = set(nx.articulation_points(graph.networkx()))
+    assert cuts and [graph.is_cut_vertex(node) for node in range(len(graph.nodes))] == [
+        node in cuts for node in range(len(graph.nodes))]
+
+
 def test_an_error_in_the_findings_stops_the_parts_that_have_not_started(tiny, monkeypatch):
     """Brokers, clusters and coverage run beside the findings; when the findings fail (or are
     interrupted), a part still waiting for a thread never starts."""

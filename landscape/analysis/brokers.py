@@ -97,10 +97,19 @@ class MembershipGraph:
 
     def is_cut_vertex(self, position: int) -> bool:
         """Whether removing the node would split the graph into more connected pieces (what
-        networkx's articulation points are, found without walking the whole graph in Python)."""
+        networkx's articulation points are, found without walking the whole graph in Python).
+        Its neighbours joined through their own neighbours settle it at a glance (a broker's
+        boards usually share other members); only otherwise is the whole graph searched."""
         from scipy.sparse import csgraph  # imported here: only a national landscape needs it
 
         adjacency = self.adjacency
+        neighbours = adjacency.indices[adjacency.indptr[position]:adjacency.indptr[position + 1]]
+        if len(neighbours) < 2:
+            return False
+        near = np.setdiff1d(np.concatenate([neighbours, adjacency[neighbours].indices]), [position])
+        _, labels = csgraph.connected_components(adjacency[near][:, near], directed=False)
+        if len(np.unique(labels[np.searchsorted(near, neighbours)])) == 1:
+            return False
         keep = np.ones(adjacency.shape[0], dtype=bool)
         keep[position] = False
         rest = adjacency[keep][:, keep]
