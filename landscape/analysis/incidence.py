@@ -23,7 +23,7 @@ import pandas as pd
 from scipy import sparse
 
 BLOCK = 1024  # groups whose overlaps are computed at once
-COMMON = 8  # an item held by at least one group in COMMON is common (see `overlaps`)
+COMMON = 32  # an item held by at least one group in COMMON is common (see `overlaps`; 32 measured best)
 MAX_COMMON = 64  # at most this many common items, one bit each of a 64-bit word
 
 
