@@ -233,6 +233,7 @@ class Columns:
         if not all(edge.type in numbered for edge in relationships):  # a type the model does not know
             type_names += tuple(dict.fromkeys(edge.type for edge in relationships if edge.type not in numbered))
             numbered = {name: number for number, name in enumerate(type_names)}
+
         def then(mine: np.ndarray, theirs: Sequence[int] | np.ndarray) -> np.ndarray:
             return np.concatenate([mine, np.asarray(theirs, dtype=np.int64)])
 

@@ -178,12 +178,20 @@ def read_relationships(table: Table, nodes: dict[str, Entity],
 
 NODE_TYPE_CODES = {node_type: number for number, node_type in enumerate(NODE_TYPES)}
 EDGE_TYPE_CODES = {edge_type: number for number, edge_type in enumerate(EDGE_TYPES)}
-# ALLOWED_ENDS[type, source's type, target's type]; the last place on each axis stands for an
-# unknown type or id (coded -1), and allows nothing
-ALLOWED_ENDS = np.zeros((len(EDGE_TYPES) + 1, len(NODE_TYPES) + 1, len(NODE_TYPES) + 1), dtype=bool)
-for _kind, _pairs in EDGE_ENDPOINTS.items():
-    for _source_type, _target_type in _pairs:
-        ALLOWED_ENDS[EDGE_TYPE_CODES[_kind], NODE_TYPE_CODES[_source_type], NODE_TYPE_CODES[_target_type]] = True
+
+
+def allowed_ends() -> np.ndarray:
+    """`EDGE_ENDPOINTS` as a lookup array: [type, source's type, target's type] is whether the
+    relationship is allowed. The last place on each axis stands for an unknown type or id
+    (coded -1), and allows nothing."""
+    allowed = np.zeros((len(EDGE_TYPES) + 1, len(NODE_TYPES) + 1, len(NODE_TYPES) + 1), dtype=bool)
+    for kind, pairs in EDGE_ENDPOINTS.items():
+        for source_type, target_type in pairs:
+            allowed[EDGE_TYPE_CODES[kind], NODE_TYPE_CODES[source_type], NODE_TYPE_CODES[target_type]] = True
+    return allowed
+
+
+ALLOWED_ENDS = allowed_ends()
 
 
 def coded(table: Table, nodes: dict[str, Entity]) -> Columns:

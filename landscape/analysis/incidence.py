@@ -118,8 +118,8 @@ def overlaps(matrix: sparse.spmatrix, groups: np.ndarray, min_shared: int = 1,
     every pair of groups in the product BᵀB: 78 million pairs for 9,659 boards, when 404 of
     them were similar enough. With a Jaccard threshold such common items are left out of the
     product and added, as bits, to the counts of the pairs it finds. A pair sharing nothing
-    but common items can reach the threshold only if both groups hold mostly common items;
-    those few groups are compared with every item."""
+    but common items reaches the threshold only if, in both groups, common items make up at
+    least that share of their items; those few groups are compared with every item."""
     if columns is None:
         columns = np.arange(matrix.shape[1])
     else:
