@@ -326,3 +326,15 @@ def test_a_load_leaves_its_rows_to_reference_counting(neo4j_store):
     finally:
         gc.enable()
     assert left_to_the_collector < 1000  # the driver's own few objects per transaction, not 5,000 rows
+
+
+def test_a_landscape_is_read_a_page_of_entities_at_a_time(neo4j_store, monkeypatch):
+    """Pages (here of 7 entities, with the relationships from them) bound what the server holds
+    at once; together they are the whole landscape, in order."""
+    london = load_dataset("graph_data/london")
+    neo4j_store.write(london, replace=True)
+    monkeypatch.setattr(neo4j_module, "READ_PAGE", 7)
+    read = neo4j_store.read()
+    assert canonical(read) == canonical(london) and len(london) > 7 * 10
+    assert [(e.source, e.target, e.type) for e in read.relationships] == \
+        [(e.source, e.target, e.type) for e in london.relationships]

@@ -121,7 +121,12 @@ CALL (e) { DETACH DELETE e } IN TRANSACTIONS OF $batch ROWS
 CURRENT = "OPTIONAL MATCH (m:LandscapeMeta {key: $key}) RETURN m.current"
 READ_META = "MATCH (m:LandscapeMeta {key: $key}) RETURN m.current, m.name, m.entity_columns, m.relationship_columns"
 # Reads return few, large records: the driver's cost is per record (a million records took 20 s, mostly in recv).
-READ_ENTITIES = "MATCH (e:Entity {generation: $generation}) RETURN collect(properties(e))"
+# They come a page of entities (by `seq`) at a time, with the relationships from them: collected in one go, a
+# national landscape needed more transaction memory than a small server allows.
+READ_PAGE = 20_000  # on a 512 MB heap, pages of 25,000 read a national landscape and of 50,000 did not
+READ_SIZE = "MATCH (e:Entity {generation: $generation}) RETURN max(e.seq)"
+READ_ENTITIES = ("MATCH (e:Entity {generation: $generation}) WHERE $first <= e.seq < $last "
+                 "RETURN collect(properties(e))")
 # The labels and types of the Cypher below come from graph_schema's fixed lists; everything else is a parameter.
 CREATE_ENTITIES = "%s RETURN collect(elementId(e))"
 # Endpoints by element id, a direct seek: checked to be of this generation, as element ids are reused after deletes.
@@ -132,8 +137,8 @@ MATCH (b) WHERE elementId(b) = row[1] AND b.generation = $generation
 %s
 RETURN count(r)
 """
-READ_RELATIONSHIPS = (f"MATCH (a:Entity {{generation: $generation}})-[r:{ANY_REL_TYPE}]->(b:Entity) "
-                      "RETURN a.id, collect([b.id, type(r), properties(r)])")
+READ_RELATIONSHIPS = (f"MATCH (a:Entity {{generation: $generation}}) WHERE $first <= a.seq < $last "
+                      f"MATCH (a)-[r:{ANY_REL_TYPE}]->(b:Entity) RETURN a.id, collect([b.id, type(r), properties(r)])")
 
 
 class Neo4jStore(Store):
@@ -428,10 +433,13 @@ def read_current(tx: ManagedTransaction) -> Landscape | None:
 
 def read_generation(tx: ManagedTransaction, generation: int, name: str | None, entity_columns: list[str] | None,
                     relationship_columns: list[str] | None) -> Landscape:
-    """One generation's landscape, in the order it was written (`seq`)."""
-    nodes = sorted(_single(tx, READ_ENTITIES, generation=generation), key=itemgetter("seq"))
+    """One generation's landscape, in the order it was written (`seq`), read a page at a time."""
+    last = _single(tx, READ_SIZE, generation=generation)
+    pages = [{"generation": generation, "first": first, "last": first + READ_PAGE}
+             for first in range(0, -1 if last is None else last + 1, READ_PAGE)]
+    nodes = sorted((node for page in pages for node in _single(tx, READ_ENTITIES, **page)), key=itemgetter("seq"))
     entities = [read_entity(properties, entity_columns or []) for properties in nodes]
-    edges = sorted(((source, *edge) for source, outgoing in tx.run(READ_RELATIONSHIPS, generation=generation)
+    edges = sorted(((source, *edge) for page in pages for source, outgoing in tx.run(READ_RELATIONSHIPS, page)
                     for edge in outgoing), key=lambda edge: edge[3]["seq"])
     relationships = [read_relationship(source, target, rel_type, properties, relationship_columns or [])
                      for source, target, rel_type, properties in edges]
