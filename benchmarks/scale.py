@@ -5,8 +5,8 @@ For each size a synthetic dataset is generated (10 relationships per entity; abo
 into the embedded store and read it back, the same with the Neo4j store that NEO4J_URI
 names (skipped without it), analyse, map, report and export (csv, json, xlsx, cypher),
 and `landscape analyse --format json` end to end (with and without `--limit`). Then
-the London end-to-end `landscape report` is timed against the bare
-import of the third-party packages it uses. Targets (from the scale issue):
+the London end-to-end `landscape report` is timed against the bare import of the
+third-party packages (`london_report`). Targets (from the scale issue):
 
 - analyse at 100k within 3x the pandas parse;
 - London `landscape report` within 1.5x the bare import of its dependencies.
@@ -169,9 +169,23 @@ def command_seconds(code: str, repeat: int = 5) -> float:
     return best
 
 
+def declared_packages() -> list[str]:
+    """The top-level modules of the packages Landscape declares it needs (pyproject's dependencies)."""
+    import importlib.metadata as metadata
+    import re
+
+    wanted = {re.split(r"[<>=!~ ;\[]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+              for requirement in metadata.requires("landscape") or [] if "extra ==" not in requirement}
+    return sorted(module for module, distributions in metadata.packages_distributions().items()
+                  if module.isidentifier() and not module.startswith("_")
+                  and any(name.lower().replace("_", "-") in wanted for name in distributions))
+
+
 def london_report(work: Path) -> None:
-    """The London `landscape report` end to end against importing the third-party code it uses: the
-    packages by name (`import scipy` loads little of SciPy), and every public module of theirs it loads."""
+    """The London `landscape report` end to end against importing the third-party code: every
+    package Landscape declares, the packages the report loads by name (`import scipy` loads
+    little of SciPy), and every public module of theirs it loads. The report imports lazily
+    what it does not need, so the last two are the strict yardsticks."""
     output = work / "london-report.html"
     run = (f"import sys; sys.argv = ['landscape', 'report', 'london', '-o', {str(output)!r}]\n"
            "import cli\ntry:\n    cli.main()\nexcept SystemExit:\n    pass\n")
@@ -182,12 +196,15 @@ def london_report(work: Path) -> None:
     found = subprocess.run([sys.executable, "-c", listing], check=True, capture_output=True, text=True)
     modules = json.loads(found.stdout.strip().splitlines()[-1])
     packages = sorted({module.split(".")[0] for module in modules})
+    declared = declared_packages()
+    everything = command_seconds("import " + ", ".join(declared) if declared else "pass")
     by_name = command_seconds("import " + ", ".join(packages) if packages else "pass")
     loaded = command_seconds("import " + ", ".join(modules) if modules else "pass")
     whole = command_seconds(run)
-    print(f"\nLondon report end to end: {whole:.2f} s; bare import of {', '.join(packages)}: {by_name:.2f} s "
-          f"(ratio {whole / by_name:.2f}), of the {len(modules)} public modules of theirs it loads: {loaded:.2f} s "
-          f"(ratio {whole / loaded:.2f}); target ≤ 1.5")
+    print(f"\nLondon report end to end: {whole:.2f} s; bare import of every declared dependency "
+          f"({', '.join(declared)}): {everything:.2f} s (ratio {whole / everything:.2f}); of those it loads, "
+          f"{', '.join(packages)}: {by_name:.2f} s (ratio {whole / by_name:.2f}); of the {len(modules)} public "
+          f"modules of theirs it loads: {loaded:.2f} s (ratio {whole / loaded:.2f}); target ≤ 1.5")
 
 
 def main() -> None:

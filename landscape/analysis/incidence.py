@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 from scipy import sparse
 
 BLOCK = 1024  # groups whose overlaps are computed at once
@@ -93,6 +92,8 @@ def incidence(memberships: Iterable[tuple[str, str]],
               groups: np.ndarray | None = None) -> tuple[sparse.csr_matrix, np.ndarray]:
     """The 0/1 item × group matrix of (item, group) pairs of names, and its groups: those given
     (in that order; pairs of other groups are left out), else every group, in sorted order."""
+    import pandas as pd  # imported here: the analysis codes its ids itself, and a report need not load pandas
+
     pairs = list(memberships)
     items = np.array([item for item, _ in pairs], dtype=object)
     named = np.array([group for _, group in pairs], dtype=object)
