@@ -184,8 +184,7 @@ def declared_packages() -> list[str]:
 def london_report(work: Path) -> None:
     """The London `landscape report` end to end against importing the third-party code: every
     package Landscape declares, the packages the report loads by name (`import scipy` loads
-    little of SciPy), and every public module of theirs it loads. The report imports lazily
-    what it does not need, so the last two are the strict yardsticks."""
+    little of SciPy), and every public module of theirs it loads."""
     output = work / "london-report.html"
     run = (f"import sys; sys.argv = ['landscape', 'report', 'london', '-o', {str(output)!r}]\n"
            "import cli\ntry:\n    cli.main()\nexcept SystemExit:\n    pass\n")

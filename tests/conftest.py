@@ -18,19 +18,6 @@ ENTITY_HEADER = "id,name,type,sector,level,top,required_sectors,start,end,source
 RELATIONSHIP_HEADER = "source,target,type,role,start,end,source_doc,note"
 
 
-@pytest.fixture(autouse=True, scope="session")
-def template_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Compiled templates are kept in a folder of the test run's, not the user's cache."""
-    folder = tmp_path_factory.mktemp("cache")
-    before = os.environ.get("LANDSCAPE_CACHE")
-    os.environ["LANDSCAPE_CACHE"] = str(folder)
-    yield folder
-    if before is None:
-        os.environ.pop("LANDSCAPE_CACHE", None)
-    else:
-        os.environ["LANDSCAPE_CACHE"] = before
-
-
 @pytest.fixture
 def tiny() -> Path:
     return TINY

@@ -233,6 +233,20 @@ def test_cut_vertices_are_networkxs_articulation_points(entities, seed):
         node in cuts for node in range(len(graph.nodes))]
 
 
+def test_a_membership_of_a_body_in_itself_cuts_nothing():
+    """Only a landscape built by hand has one (validation refuses it): the loop is no path."""
+    from landscape.analysis.brokers import MembershipGraph
+    from landscape.analysis.facts import gather
+    from landscape.model import Entity, Landscape, Relationship
+
+    landscape = Landscape([Entity("a", "A", "agency"), Entity("b", "B", "board"), Entity("c", "C", "board")],
+                          [Relationship("a", "b", "member_of"), Relationship("a", "c", "member_of"),
+                           Relationship("c", "c", "member_of")])
+    facts = gather(landscape)
+    graph = MembershipGraph(facts)
+    assert [facts.ids[graph.nodes[node]] for node in range(len(graph.nodes)) if graph.is_cut_vertex(node)] == ["a"]
+
+
 def test_an_error_in_the_findings_stops_the_parts_that_have_not_started(tiny, monkeypatch):
     """Brokers, clusters and coverage run beside the findings; when the findings fail (or are
     interrupted), a part still waiting for a thread never starts."""

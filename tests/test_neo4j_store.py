@@ -338,3 +338,11 @@ def test_a_landscape_is_read_a_page_of_entities_at_a_time(neo4j_store, monkeypat
     assert canonical(read) == canonical(london) and len(london) > 7 * 10
     assert [(e.source, e.target, e.type) for e in read.relationships] == \
         [(e.source, e.target, e.type) for e in london.relationships]
+
+
+def test_a_store_whose_entities_lost_their_place_is_refused_not_read_in_part(neo4j_store, neo4j_driver,
+                                                                           neo4j_server, tiny):
+    neo4j_store.write(load_dataset(tiny), replace=True)
+    neo4j_driver.execute_query("MATCH (e:Entity) WITH e LIMIT 1 REMOVE e.seq", database_=neo4j_server["database"])
+    with pytest.raises(LandscapeError, match=r"cannot be read: 1 of the \d+ stored entities have no place"):
+        neo4j_store.read()

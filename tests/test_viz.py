@@ -165,37 +165,3 @@ def test_large_maps_are_placed_without_overlaps():
     points = list(zip(xs, ys))
     distance, _ = cKDTree(points).query(points, k=2)
     assert distance[:, 1].min() > SPACING / 3
-
-
-def test_compiled_templates_are_kept_between_runs_and_a_cache_that_cannot_be_written_is_skipped(
-        tiny, tmp_path, monkeypatch):
-    """A second process loads the compiled templates instead of compiling them; the page is
-    the same either way, and a cache folder that cannot be made or written changes nothing."""
-    from viz import render
-
-    landscape = load_dataset(tiny)
-    monkeypatch.setenv("LANDSCAPE_CACHE", str(tmp_path / "cache"))
-    render.environment.cache_clear()
-    first = render_report(landscape, date(2024, 12, 1))
-    kept = sorted((tmp_path / "cache" / "templates").iterdir())
-    assert kept and all(path.suffix == ".cache" for path in kept)
-    render.environment.cache_clear()  # as a new process would
-    assert render_report(landscape, date(2024, 12, 1)) == first
-
-    (tmp_path / "file").write_text("not a folder")
-    monkeypatch.setenv("LANDSCAPE_CACHE", str(tmp_path / "file"))
-    assert render.template_cache() is None
-    render.environment.cache_clear()
-    assert render_report(landscape, date(2024, 12, 1)) == first
-
-    def disk_full(self, bucket):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setenv("LANDSCAPE_CACHE", str(tmp_path / "full"))
-    monkeypatch.setattr(render.FileSystemBytecodeCache, "dump_bytecode", disk_full)
-    render.environment.cache_clear()
-    try:
-        assert render_report(landscape, date(2024, 12, 1)) == first
-        assert not list((tmp_path / "full" / "templates").iterdir())
-    finally:
-        render.environment.cache_clear()

@@ -18,14 +18,12 @@ from __future__ import annotations
 import functools
 import importlib.util
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, select_autoescape
-from jinja2.bccache import Bucket
+from jinja2 import Environment, PackageLoader, select_autoescape
 
 VIS_VERSION = "vis-9.1.2"
 
@@ -90,35 +88,10 @@ def plain_strings(items: list[Any]) -> str | None:
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("viz", "templates"), auto_reload=False,  # read once a process
                       autoescape=select_autoescape(default=True, default_for_string=True),
-                      trim_blocks=True, lstrip_blocks=True, bytecode_cache=template_cache())
+                      trim_blocks=True, lstrip_blocks=True)
     env.filters["script_json_parts"] = script_json_parts
     env.globals["vis_assets"] = vis_assets
     return env
-
-
-class TemplateCache(FileSystemBytecodeCache):
-    """Compiled templates kept between runs, under the user's cache folder: compiling them
-    took a tenth of the London report. Jinja2 checks each against its template's source, and
-    writes it whole or not at all; one that cannot be written (a full disk) is left unkept."""
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        try:
-            super().dump_bytecode(bucket)
-        except OSError:
-            pass
-
-
-def template_cache() -> TemplateCache | None:
-    """The cache of compiled templates: `LANDSCAPE_CACHE`, else the user's cache folder (XDG),
-    then `templates`; none if that folder cannot be made."""
-    try:
-        base = os.environ.get("LANDSCAPE_CACHE") or Path(
-            os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "landscape")
-        folder = Path(base).expanduser() / "templates"
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
-        return None
-    return TemplateCache(str(folder))
 
 
 @functools.cache

@@ -104,6 +104,7 @@ class MembershipGraph:
 
         adjacency = self.adjacency
         neighbours = adjacency.indices[adjacency.indptr[position]:adjacency.indptr[position + 1]]
+        neighbours = neighbours[neighbours != position]  # a loop joins nothing
         if len(neighbours) < 2:
             return False
         near = np.setdiff1d(np.concatenate([neighbours, adjacency[neighbours].indices]), [position])

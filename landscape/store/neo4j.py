@@ -124,7 +124,7 @@ READ_META = "MATCH (m:LandscapeMeta {key: $key}) RETURN m.current, m.name, m.ent
 # They come a page of entities (by `seq`) at a time, with the relationships from them: collected in one go, a
 # national landscape needed more transaction memory than a small server allows.
 READ_PAGE = 20_000  # on a 512 MB heap, pages of 25,000 read a national landscape and of 50,000 did not
-READ_SIZE = "MATCH (e:Entity {generation: $generation}) RETURN max(e.seq)"
+READ_SIZE = "MATCH (e:Entity {generation: $generation}) RETURN count(e)"
 READ_ENTITIES = ("MATCH (e:Entity {generation: $generation}) WHERE $first <= e.seq < $last "
                  "RETURN collect(properties(e))")
 # The labels and types of the Cypher below come from graph_schema's fixed lists; everything else is a parameter.
@@ -433,11 +433,14 @@ def read_current(tx: ManagedTransaction) -> Landscape | None:
 
 def read_generation(tx: ManagedTransaction, generation: int, name: str | None, entity_columns: list[str] | None,
                     relationship_columns: list[str] | None) -> Landscape:
-    """One generation's landscape, in the order it was written (`seq`), read a page at a time."""
-    last = _single(tx, READ_SIZE, generation=generation)
+    """One generation's landscape, in the order it was written (`seq`, from 0), read a page at a time."""
+    count = _single(tx, READ_SIZE, generation=generation)
     pages = [{"generation": generation, "first": first, "last": first + READ_PAGE}
-             for first in range(0, -1 if last is None else last + 1, READ_PAGE)]
+             for first in range(0, count, READ_PAGE)]
     nodes = sorted((node for page in pages for node in _single(tx, READ_ENTITIES, **page)), key=itemgetter("seq"))
+    if len(nodes) != count:  # only a store changed by hand: every load numbers its entities 0, 1, ...
+        raise LandscapeError(f"{count - len(nodes)} of the {count} stored entities have no place (seq) "
+                             f"from 0 to {count - 1}; load the landscape again")
     entities = [read_entity(properties, entity_columns or []) for properties in nodes]
     edges = sorted(((source, *edge) for page in pages for source, outgoing in tx.run(READ_RELATIONSHIPS, page)
                     for edge in outgoing), key=lambda edge: edge[3]["seq"])
