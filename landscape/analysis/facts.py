@@ -1,8 +1,8 @@
 """The facts every analysis reads, gathered once from a landscape.
 
-Every entity id is given an integer code once: its place in sorted order, so
-comparing codes compares ids. Each relationship type becomes a sparse 0/1
-matrix (source × target) built straight from the code arrays, which the
+Every entity id has an integer code, given once by the landscape's `Columns`: its
+place in sorted order, so comparing codes compares ids. Each relationship type
+becomes a sparse 0/1 matrix (source × target) built straight from the code arrays, which the
 analyses multiply to find overlapping pairs without hashing a string again.
 The same relations as sets of ids (`members`, `remit`...) are derived from the
 matrices when first asked for, to write the sentences of the findings.
@@ -22,7 +22,7 @@ from scipy import sparse
 
 from landscape.analysis.findings import listing
 from landscape.analysis.incidence import incidence_matrix
-from landscape.model import Landscape
+from landscape.model import Columns, Landscape
 
 T = TypeVar("T")
 
@@ -37,12 +37,7 @@ class Facts:
     matrices by type, with the sets and names the sentences of the findings need."""
 
     landscape: Landscape
-    ids: np.ndarray  # entity ids (and ids that relationships name without an entity), sorted
-    code: dict[str, int]
-    sources: np.ndarray  # each relationship's source, as a code
-    targets: np.ndarray
-    types: np.ndarray  # each relationship's type, as an index into `type_names`
-    type_names: list[str]
+    columns: Columns  # the landscape's relationships as codes: `ids[code]` is the id
     boards: list[str] = field(default_factory=list)  # ids of each kind, in the landscape's order
     initiatives: list[str] = field(default_factory=list)
     themes: list[str] = field(default_factory=list)
@@ -52,6 +47,15 @@ class Facts:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    @property
+    def ids(self) -> np.ndarray:
+        """Entity ids (and ids that relationships name without an entity), sorted."""
+        return self.columns.ids
+
+    @property
+    def code(self) -> dict[str, int]:
+        return self.columns.code
 
     def codes_of(self, ids: Collection[str]) -> np.ndarray:
         return np.array([self.code[entity_id] for entity_id in ids], dtype=np.int64)
@@ -65,9 +69,10 @@ class Facts:
     def relation(self, *types: str) -> sparse.csr_matrix:
         """The 0/1 source × target matrix of the relationships of `types` (computed once each)."""
         def compute() -> sparse.csr_matrix:
-            keep = np.isin(self.types, [n for n, name in enumerate(self.type_names) if name in types])
-            size = len(self.ids)
-            return incidence_matrix(self.sources[keep], self.targets[keep], (size, size))
+            columns = self.columns
+            keep = np.isin(columns.types, [n for n, name in enumerate(columns.type_names) if name in types])
+            size = len(columns.ids)
+            return incidence_matrix(columns.sources[keep], columns.targets[keep], (size, size))
 
         return self.once(("relation", *types), compute)
 
@@ -174,9 +179,7 @@ def id_sets(matrix: sparse.csr_matrix, ids: np.ndarray) -> dict[str, set[str]]:
 
 def gather(landscape: Landscape) -> Facts:
     """Code a landscape's entities and index its relationships by type."""
-    columns = landscape.columns
-    facts = Facts(landscape, columns.ids, columns.code, columns.sources, columns.targets, columns.types,
-                  list(columns.type_names))
+    facts = Facts(landscape, landscape.columns)
     by_type: dict[str, list[str]] = {"board": facts.boards, "initiative": facts.initiatives,
                                      "theme": facts.themes}
     for entity in landscape.entities.values():
