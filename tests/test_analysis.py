@@ -217,6 +217,26 @@ def test_betweenness_from_every_source_is_networkxs_exact_betweenness():
                        [expected[node] for node in sorted(graph)], atol=1e-12)
 
 
+def test_betweenness_of_a_bipartite_graph_searched_side_by_side_is_networkxs():
+    """With `side`, each level of the search covers one side (members or boards) only."""
+    import networkx as nx
+    import numpy as np
+    from scipy import sparse
+
+    from landscape.analysis.brokers import sampled_betweenness
+
+    graph = nx.bipartite.random_graph(120, 40, 0.06, seed=5)  # nodes 0-119 on one side
+    graph.add_edges_from([(160, 161), (162, 161)])  # and a piece apart from it
+    nodes = sorted(graph)
+    adjacency = sparse.csr_matrix(nx.to_scipy_sparse_array(graph, nodelist=nodes))
+    side = np.array([node < 120 or node == 161 for node in nodes])
+    expected = nx.betweenness_centrality(graph)
+    assert np.allclose(sampled_betweenness(adjacency, len(nodes), side=side),
+                       [expected[node] for node in nodes], atol=1e-12)
+    sampled = sampled_betweenness(adjacency, 50)
+    assert np.allclose(sampled_betweenness(adjacency, 50, side=side), sampled, atol=1e-12)
+
+
 @pytest.mark.parametrize("entities, seed", [(300, 1), (1500, 3)])
 def test_cut_vertices_are_networkxs_articulation_points(entities, seed):
     """Whether a member's loss would cut the membership graph, settled near the node when its
