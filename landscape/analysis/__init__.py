@@ -18,7 +18,7 @@ from landscape.analysis.brokers import brokers
 from landscape.analysis.clusters import clusters
 from landscape.analysis.coverage import coverage
 from landscape.analysis.facts import Facts, gather
-from landscape.analysis.findings import KINDS, SEVERITIES, Finding, category, rank_key
+from landscape.analysis.findings import KINDS, SEVERITIES, Finding, category
 from landscape.model import Landscape, cycle_collection_paused
 
 __all__ = ["KINDS", "Finding", "Thresholds", "analyse", "category", "findings", "findings_naming", "gather"]
@@ -37,38 +37,29 @@ def findings(facts: Facts, thresholds: Thresholds = Thresholds(), limit: int | N
     those naming one of these ids), ordered by kind, then (missing links) no channel first, then
     severity and score; and how many there are in all (of those naming `naming`) by kind and
     severity, whatever the limit.
-    Each kind is sorted on its own: kinds are produced in order. The numerous kinds are `Ranked`
-    as arrays before their sentences are written (sorting two million findings again took
-    seconds); the others are sorted here."""
+    Each kind is `Ranked` as arrays before its sentences are written, so only those kept are
+    written (a national landscape has millions, and sorting them again took seconds)."""
     named = None if naming is None else facts.mask(naming)
-    numerous = {
+    kinds = {
         "shared_membership": lambda: overlaps.shared_membership(facts, thresholds.min_shared_members, limit, named),
         "shared_remit": lambda: overlaps.shared_remit(facts, thresholds.min_remit_jaccard, limit, named),
+        "duplicate_oversight": lambda: overlaps.duplicate_oversight(facts, limit, named),
         "parallel_initiatives": lambda: overlaps.parallel_initiatives(facts, thresholds.min_parallel_jaccard, limit,
                                                                       named),
+        "unoverseen_initiative": lambda: gaps.unoverseen_initiatives(facts, limit, named),
+        "unowned_theme": lambda: gaps.unowned_themes(facts, limit, named),
+        "orphan_board": lambda: gaps.orphan_boards(facts, limit, named),
+        "missing_required_member": lambda: gaps.missing_required_members(facts, limit, named),
+        "no_lead": lambda: gaps.no_lead(facts, limit, named),
         "missing_link": lambda: links.missing_links(facts, thresholds.min_remit_jaccard,
                                                     thresholds.min_parallel_jaccard, limit, named),
     }
-    few = {
-        "duplicate_oversight": lambda: overlaps.duplicate_oversight(facts),
-        "unoverseen_initiative": lambda: gaps.unoverseen_initiatives(facts),
-        "unowned_theme": lambda: gaps.unowned_themes(facts),
-        "orphan_board": lambda: gaps.orphan_boards(facts),
-        "missing_required_member": lambda: gaps.missing_required_members(facts),
-        "no_lead": lambda: gaps.no_lead(facts),
-    }
     found: list[Finding] = []
     totals: Counter[tuple[str, str]] = Counter()
-    for kind in KINDS:
-        if kind in numerous:
-            ranked = numerous[kind]()
-            found += ranked.findings
-            totals.update({(kind, severity): count for severity, count in ranked.severities.items()})
-        else:
-            every = sorted((finding for finding in few[kind]()
-                            if naming is None or not naming.isdisjoint(finding["entities"])), key=rank_key)
-            found += every[:limit]
-            totals.update((kind, finding["severity"]) for finding in every)
+    for kind in KINDS:  # each kind is ranked on its own, and kinds come in order
+        ranked = kinds[kind]()
+        found += ranked.findings
+        totals.update({(kind, severity): count for severity, count in ranked.severities.items()})
     return found, totals
 
 

@@ -22,7 +22,7 @@ from landscape.analysis.incidence import overlaps
 def clusters(facts: Facts, min_similarity: float = 0.2) -> list[dict[str, Any]]:
     """Groups of two or more boards with similar work, largest first, with their common themes."""
     similar = overlaps(work(facts), facts.ids, min_jaccard=min_similarity,
-                       columns=np.unique(facts.codes_of(facts.boards)))
+                       columns=facts.codes_of_type("board"))
     order = np.lexsort((similar.second, similar.first))  # in id order: Louvain's result depends on it
     graph = nx.Graph()
     graph.add_weighted_edges_from((a, b, jaccard) for a, b, _, jaccard in similar.where(order))

@@ -11,7 +11,6 @@ matrices when first asked for, to write the sentences of the findings.
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -60,6 +59,11 @@ class Facts:
     def codes_of(self, ids: Collection[str]) -> np.ndarray:
         return np.array([self.code[entity_id] for entity_id in ids], dtype=np.int64)
 
+    def codes_of_type(self, kind: str) -> np.ndarray:
+        """The codes of the boards, initiatives or themes (`kind` is the type), sorted: in id order."""
+        lists = {"board": self.boards, "initiative": self.initiatives, "theme": self.themes}
+        return self.once(("codes", kind), lambda: np.unique(self.codes_of(lists[kind])))
+
     def mask(self, ids: Collection[str]) -> np.ndarray:
         """A boolean per code: whether its id is one of `ids` (ids not in the landscape are ignored)."""
         held = np.zeros(len(self.ids), dtype=bool)
@@ -76,11 +80,19 @@ class Facts:
 
         return self.once(("relation", *types), compute)
 
+    def degree(self, *types: str, by: str) -> np.ndarray:
+        """How many entities each entity (by code) is related to by relationships of `types`:
+        as their source (`by="source"`, counting its targets) or as their target."""
+        matrix = self.relation(*types)
+        if by == "source":
+            return np.diff(matrix.indptr)
+        return np.bincount(matrix.indices, minlength=matrix.shape[1])
+
     def sets(self, types: tuple[str, ...], by: str) -> dict[str, set[str]]:
         """The relation as sets of ids: targets by source (`by="source"`) or sources by target."""
         def compute() -> dict[str, set[str]]:
             matrix = self.relation(*types)
-            return id_sets(matrix if by == "source" else matrix.T.tocsr(), self.ids)
+            return RowSets(matrix if by == "source" else matrix.T.tocsr(), self.ids, self.code)
 
         return self.once(("sets", by, *types), compute)
 
@@ -166,15 +178,24 @@ class Facts:
         return covered
 
 
-def id_sets(matrix: sparse.csr_matrix, ids: np.ndarray) -> dict[str, set[str]]:
-    """Each non-empty row of a 0/1 matrix as the set of its columns' ids, by the row's id;
-    a row with nothing gives an empty set (and is remembered, as a defaultdict would)."""
-    held = ids[matrix.indices].tolist()
-    bounds = matrix.indptr.tolist()
-    found: dict[str, set[str]] = defaultdict(set)
-    for row in np.flatnonzero(np.diff(matrix.indptr)).tolist():
-        found[ids[row]] = set(held[bounds[row]:bounds[row + 1]])
-    return found
+class RowSets(dict[str, set[str]]):
+    """A 0/1 matrix as the set of its columns' ids for each row, by the row's id, each made
+    when first asked for: a national landscape has a hundred thousand rows, and a limited
+    analysis reads a few thousand. An id with nothing (or unknown) gives an empty set."""
+
+    def __init__(self, matrix: sparse.csr_matrix, ids: np.ndarray, code: dict[str, int]) -> None:
+        super().__init__()
+        self.matrix, self.ids, self.code = matrix, ids, code
+
+    def __missing__(self, key: str) -> set[str]:
+        row = self.code.get(key)
+        found = set() if row is None else set(
+            self.ids[self.matrix.indices[self.matrix.indptr[row]:self.matrix.indptr[row + 1]]].tolist())
+        self[key] = found
+        return found
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        return self[key] or default
 
 
 def gather(landscape: Landscape) -> Facts:

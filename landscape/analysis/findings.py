@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -61,6 +61,16 @@ def tally(severity: np.ndarray) -> Counter[str]:
     """How many of each severity, from codes that index `SEVERITIES`."""
     counts = np.bincount(severity, minlength=len(SEVERITIES)).tolist()
     return Counter({name: count for name, count in zip(SEVERITIES, counts) if count})
+
+
+def ranked_findings(severity: np.ndarray, score: np.ndarray, ties: Sequence[np.ndarray],
+                    write: Callable[[int], Finding], limit: int | None = None) -> Ranked:
+    """Findings of one kind given as arrays, one entry each: severity (codes indexing
+    `SEVERITIES`), score (as the finding shows it) and `ties` (most significant first: the
+    order of their entities), ranked as `rank_key` orders them. `write(k)` writes the k-th
+    finding: only the `limit` kept are written."""
+    order = np.lexsort((*reversed(ties), -np.asarray(score, dtype=np.float64), severity))[:limit]
+    return Ranked(map(write, order.tolist()), tally(np.asarray(severity, dtype=np.int64)))
 
 
 def rank_key(found: Finding) -> tuple[Any, ...]:

@@ -1,80 +1,133 @@
-"""Gaps: work nobody steers, concerns nobody owns, bodies accountable to nobody."""
+"""Gaps: work nobody steers, concerns nobody owns, bodies accountable to nobody.
+
+Each gap is found and scored as arrays over entity codes (a national landscape has
+tens of thousands of them); only the findings reported are written as sentences.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 
-from landscape.analysis.facts import Facts
-from landscape.analysis.findings import Finding, finding
+from landscape.analysis.facts import INVOLVING, PARENT, Facts
+from landscape.analysis.findings import SEVERITIES, Finding, Ranked, finding, ranked_findings
+
+HIGH, MEDIUM = SEVERITIES.index("high"), SEVERITIES.index("medium")
 
 
-def unoverseen_initiatives(facts: Facts) -> Iterator[Finding]:
+def unoverseen_initiatives(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> Ranked:
     """Initiatives no board oversees. Scored by how many organisations are involved in
-    them, since more unsteered partners is more room for drift."""
-    for initiative in facts.initiatives:
-        if not facts.overseers[initiative]:
-            involved = facts.involved[initiative]
-            who = f" although {facts.listed(involved)} " \
-                  f"{'is' if len(involved) == 1 else 'are'} involved" if involved else ""
-            yield finding(
-                "unoverseen_initiative", (initiative,), 1 + len(involved),
-                "high" if not facts.leads[initiative] else "medium",
-                f"No board oversees {facts.name(initiative)}{who}.")
+    them, since more unsteered partners is more room for drift; high when nobody leads them.
+    With `naming` (a boolean per entity code), only those it marks."""
+    initiatives = chosen(facts.codes_of_type("initiative"), naming)
+    initiatives = initiatives[facts.degree("oversees", by="target")[initiatives] == 0]
+    partners = facts.degree(*INVOLVING, by="target")[initiatives]
+    severity = np.where(facts.degree("leads", by="target")[initiatives] == 0, HIGH, MEDIUM)
+
+    def write(k: int) -> Finding:
+        initiative = facts.ids[initiatives[k]]
+        involved = facts.involved[initiative]
+        who = f" although {facts.listed(involved)} " \
+              f"{'is' if len(involved) == 1 else 'are'} involved" if involved else ""
+        return finding("unoverseen_initiative", (initiative,), 1 + len(involved), SEVERITIES[severity[k]],
+                       f"No board oversees {facts.name(initiative)}{who}.")
+
+    return ranked_findings(severity, 1 + partners, (initiatives,), write, limit)
 
 
-def unowned_themes(facts: Facts) -> Iterator[Finding]:
+def unowned_themes(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> Ranked:
     """Themes no board addresses, directly or through an initiative it oversees.
     Scored by how much work addresses the theme without a board behind it."""
     addresses = facts.relation("addresses")  # board or initiative × theme
-    boards = facts.codes_of(facts.boards)
+    boards = facts.codes_of_type("board")
     covered = np.zeros(len(facts), dtype=bool)
     covered[addresses[boards].indices] = True
     covered[(facts.relation("oversees")[boards] @ addresses).indices] = True
+    themes = chosen(facts.codes_of_type("theme"), naming)
+    themes = themes[~covered[themes]]
+    by_initiatives = addresses[facts.codes_of_type("initiative")]
+    work = np.bincount(by_initiatives.indices, minlength=len(facts))[themes]
     addressed_by, initiatives = facts.sets(("addresses",), by="target"), set(facts.initiatives)
-    for theme in facts.themes:
-        if not covered[facts.code[theme]]:
-            work = [entity for entity in addressed_by[theme] if entity in initiatives]
-            detail = (f"; {facts.listed(work)} address{'es' if len(work) == 1 else ''} "
-                      "it without board oversight") if work else "; nothing in the landscape addresses it"
-            yield finding("unowned_theme", (theme,), 1 + len(work), "high",
-                          f"No board takes responsibility for {facts.name(theme)}{detail}.")
+
+    def write(k: int) -> Finding:
+        theme = facts.ids[themes[k]]
+        work = [entity for entity in addressed_by[theme] if entity in initiatives]
+        detail = (f"; {facts.listed(work)} address{'es' if len(work) == 1 else ''} "
+                  "it without board oversight") if work else "; nothing in the landscape addresses it"
+        return finding("unowned_theme", (theme,), 1 + len(work), "high",
+                       f"No board takes responsibility for {facts.name(theme)}{detail}.")
+
+    return ranked_findings(np.full(len(themes), HIGH), 1 + work, (themes,), write, limit)
 
 
-def orphan_boards(facts: Facts) -> Iterator[Finding]:
+def orphan_boards(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> Ranked:
     """Boards that report to nothing and are part of nothing, unless marked `top` (a body
     that reports to no one by design). Scored by membership: a larger unaccountable body
     matters more."""
-    for board in facts.boards:
-        if not facts.parents[board] and not facts.landscape.entities[board].is_top:
-            members = len(facts.members[board])
-            yield finding("orphan_board", (board,), 1 + members, "medium",
-                          f"{facts.name(board)} reports to no other body and is part of none, "
-                          "so its accountability line is not recorded.")
-
-
-def missing_required_members(facts: Facts) -> Iterator[Finding]:
-    """Boards whose required sectors include one that none of its members belongs to."""
+    boards = chosen(facts.codes_of_type("board"), naming)
+    boards = boards[facts.degree(*PARENT, by="source")[boards] == 0]
     entities = facts.landscape.entities
-    for board in facts.boards:
-        required = entities[board].required_sectors
-        if not required:
-            continue
-        present = {entities[member].sector for member in facts.members[board]}
-        for sector in required:
-            if sector not in present:
-                yield finding("missing_required_member", (board,), 1.0, "high",
-                              f"{facts.name(board)} should include the {sector} sector "
-                              "but none of its members is from it.", sector=sector)
+    boards = boards[[not entities[facts.ids[board]].is_top for board in boards.tolist()]]
+    members = facts.degree("member_of", by="target")[boards]
+
+    def write(k: int) -> Finding:
+        board = facts.ids[boards[k]]
+        return finding("orphan_board", (board,), 1 + members[k], "medium",
+                       f"{facts.name(board)} reports to no other body and is part of none, "
+                       "so its accountability line is not recorded.")
+
+    return ranked_findings(np.full(len(boards), MEDIUM), 1 + members, (boards,), write, limit)
 
 
-def no_lead(facts: Facts) -> Iterator[Finding]:
+def missing_required_members(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> Ranked:
+    """Boards whose required sectors include one that none of its members belongs to: one
+    finding per such sector, in the order the board lists them."""
+    entities, ids = facts.landscape.entities, facts.ids
+    boards, sectors = [], []  # each (board, required sector), in the board's order
+    for board in chosen(facts.codes_of_type("board"), naming).tolist():
+        required = entities[ids[board]].required_sectors
+        boards += [board] * len(required)
+        sectors += required
+    board_codes = np.array(boards, dtype=np.int64)
+    memberships = facts.relation("member_of")[:, np.unique(board_codes)].tocoo()  # member × required board
+    members = np.unique(memberships.row)
+    sector_codes = {sector: code for code, sector in enumerate(dict.fromkeys(sectors))}
+    other = len(sector_codes)  # the code of any sector no board here requires
+    member_sector = np.array([sector_codes.get(entities[ids[member]].sector, other) if ids[member] in entities
+                              else other for member in members.tolist()], dtype=np.int64)
+    width = other + 1
+    present = np.unique(np.unique(board_codes)[memberships.col] * width
+                        + member_sector[np.searchsorted(members, memberships.row)])
+    wanted = board_codes * width + np.array([sector_codes[sector] for sector in sectors], dtype=np.int64)
+    missing = np.flatnonzero(~np.isin(wanted, present))
+
+    def write(k: int) -> Finding:
+        board, sector = ids[board_codes[missing[k]]], sectors[missing[k]]
+        return finding("missing_required_member", (board,), 1.0, "high",
+                       f"{facts.name(board)} should include the {sector} sector "
+                       "but none of its members is from it.", sector=sector)
+
+    # a board's sectors stay in its order: ties break on the board, then on the place in `boards`
+    return ranked_findings(np.full(len(missing), HIGH), np.ones(len(missing)), (board_codes[missing], missing),
+                           write, limit)
+
+
+def no_lead(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> Ranked:
     """Initiatives that nobody leads."""
-    for initiative in facts.initiatives:
-        if not facts.leads[initiative]:
-            boards = facts.overseers[initiative]
-            note = (f" ({facts.listed(boards)} "
-                    f"oversee{'s' if len(boards) == 1 else ''} it)") if boards else ""
-            yield finding("no_lead", (initiative,), 1.0, "medium",
-                          f"Nobody is recorded as leading {facts.name(initiative)}{note}.")
+    initiatives = chosen(facts.codes_of_type("initiative"), naming)
+    initiatives = initiatives[facts.degree("leads", by="target")[initiatives] == 0]
+
+    def write(k: int) -> Finding:
+        initiative = facts.ids[initiatives[k]]
+        boards = facts.overseers[initiative]
+        note = (f" ({facts.listed(boards)} "
+                f"oversee{'s' if len(boards) == 1 else ''} it)") if boards else ""
+        return finding("no_lead", (initiative,), 1.0, "medium",
+                       f"Nobody is recorded as leading {facts.name(initiative)}{note}.")
+
+    return ranked_findings(np.full(len(initiatives), MEDIUM), np.ones(len(initiatives)), (initiatives,), write,
+                           limit)
+
+
+def chosen(codes: np.ndarray, naming: np.ndarray | None) -> np.ndarray:
+    """The entity codes `naming` marks (all of them without it)."""
+    return codes if naming is None else codes[naming[codes]]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from landscape.analysis.facts import FORMAL, Facts
+from landscape.analysis.facts import FORMAL, Facts, RowSets
 from landscape.analysis.findings import Finding, Ranked, finding, listing, tally
 from landscape.analysis.incidence import entries
 from landscape.analysis.overlaps import parallel_pairs, remit_pairs
@@ -83,7 +83,7 @@ def overlap_candidates(facts: Facts, min_remit_jaccard: float = 0.5,
     size = len(facts)
     remit = remit_pairs(facts, min_remit_jaccard)
     oversees = facts.relation("oversees")
-    of_initiatives = oversees[:, np.unique(facts.codes_of(facts.initiatives))]
+    of_initiatives = oversees[:, facts.codes_of_type("initiative")]
     oversight = upper_pairs(of_initiatives @ of_initiatives.T)
     i, j = parallel_pairs(facts, min_parallel_jaccard).codes()
     parallel = sparse.csr_matrix((np.ones(len(i), dtype=np.int64), (i, j)), shape=(size, size))
@@ -158,13 +158,14 @@ class Explainer:
 
 
 def parallel_partners(facts: Facts, min_jaccard: float) -> dict[str, set[str]]:
-    """The initiatives each initiative runs in parallel with."""
+    """The initiatives each initiative runs in parallel with (each set made when first read)."""
     def compute() -> dict[str, set[str]]:
-        partners: dict[str, set[str]] = {}
-        for i, j, _, _ in parallel_pairs(facts, min_jaccard):
-            partners.setdefault(i, set()).add(j)
-            partners.setdefault(j, set()).add(i)
-        return partners
+        first, second = parallel_pairs(facts, min_jaccard).codes()
+        size = len(facts)
+        either_way = sparse.csr_matrix((np.ones(2 * len(first)), (np.concatenate([first, second]),
+                                                                  np.concatenate([second, first]))),
+                                       shape=(size, size))
+        return RowSets(either_way, facts.ids, facts.code)
 
     return facts.once(f"parallel partners {min_jaccard}", compute)
 

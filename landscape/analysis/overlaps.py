@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from landscape.analysis.facts import Facts
-from landscape.analysis.findings import SEVERITIES, Finding, Ranked, finding, percent, tally
+from landscape.analysis.findings import SEVERITIES, Finding, Ranked, finding, percent, ranked_findings, tally
 from landscape.analysis.incidence import Overlaps, overlaps, rounded_ratios
 
 
@@ -56,7 +56,7 @@ def remit_pairs(facts: Facts, min_jaccard: float = 0.5) -> Overlaps:
     def compute() -> Overlaps:
         themes = facts.relation("addresses").T.tocsr()  # theme × board or initiative
         return overlaps(themes, facts.ids, min_jaccard=min_jaccard,
-                        columns=np.unique(facts.codes_of(facts.boards)))
+                        columns=facts.codes_of_type("board"))
 
     return facts.once(f"remit_pairs {min_jaccard}", compute)
 
@@ -86,18 +86,31 @@ def on_the_same_themes(kind: str, facts: Facts, found: Overlaps, limit: int | No
     return Ranked(explained(), severities)
 
 
-def duplicate_oversight(facts: Facts) -> Iterator[Finding]:
-    """Initiatives overseen by two or more boards: who has the final say is unclear."""
-    overseers = facts.overseers
-    for initiative in facts.initiatives:
-        boards = overseers.get(initiative, ())
-        if len(boards) >= 2:
-            yield finding(
-                "duplicate_oversight", (initiative, *boards), len(boards),
-                "high" if len(boards) >= 3 else "medium",
-                f"{facts.name(initiative)} is overseen by {len(boards)} boards "
-                f"({facts.listed(boards)}).",
-                initiative=initiative, boards=sorted(boards))
+def duplicate_oversight(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> Ranked:
+    """Initiatives overseen by two or more boards: who has the final say is unclear. With
+    `naming` (a boolean per entity code), only those naming one of its entities."""
+    overseers = facts.relation("oversees").T.tocsr()  # initiative × board
+    initiatives = facts.codes_of_type("initiative")
+    count = np.diff(overseers.indptr)[initiatives]
+    if naming is not None:
+        count[~(naming[initiatives] | (overseers[initiatives] @ naming.astype(np.int64) > 0))] = 0
+    initiatives, count = initiatives[count >= 2], count[count >= 2]
+    # ties break on the finding's entities (the initiative and its boards, sorted): codes are in id order
+    entities = [sorted([initiative, *overseers.indices[overseers.indptr[initiative]:overseers.indptr[initiative + 1]]
+                        .tolist()]) for initiative in initiatives.tolist()]
+    tie = np.empty(len(entities), dtype=np.int64)
+    tie[sorted(range(len(entities)), key=entities.__getitem__)] = np.arange(len(entities))
+    names = facts.overseers
+
+    def write(k: int) -> Finding:
+        initiative = facts.ids[initiatives[k]]
+        boards = names[initiative]
+        return finding("duplicate_oversight", (initiative, *boards), len(boards),
+                       "high" if len(boards) >= 3 else "medium",
+                       f"{facts.name(initiative)} is overseen by {len(boards)} boards ({facts.listed(boards)}).",
+                       initiative=initiative, boards=sorted(boards))
+
+    return ranked_findings(np.where(count >= 3, 0, 1), count, (tie,), write, limit)
 
 
 def parallel_pairs(facts: Facts, min_jaccard: float = 0.5) -> Overlaps:
@@ -107,7 +120,7 @@ def parallel_pairs(facts: Facts, min_jaccard: float = 0.5) -> Overlaps:
     def compute() -> Overlaps:
         themes = facts.relation("addresses").T.tocsr()  # theme × board or initiative
         found = overlaps(themes, facts.ids, min_jaccard=min_jaccard,
-                         columns=np.unique(facts.codes_of(facts.initiatives)))
+                         columns=facts.codes_of_type("initiative"))
         leads, overseers = facts.relation("leads"), facts.relation("oversees")
         led = found.holds_any(leads)
         found = found.where(led[found.first] & led[found.second])
