@@ -304,3 +304,18 @@ def test_only_a_board_overseeing_work_takes_responsibility_for_its_themes():
         [Relationship("agency", "work", "oversees"), Relationship("work", "t", "addresses")])
     unowned = [f for f in analyse(landscape)["findings"] if f["kind"] == "unowned_theme"]
     assert [f["entities"] for f in unowned] == [["t"]]
+
+
+def test_the_first_findings_in_order_are_those_a_full_sort_puts_first():
+    """Partitioned key by key, with many ties on each key and on all of them."""
+    import numpy as np
+
+    from landscape.analysis.findings import first_in_order
+
+    rng = np.random.default_rng(11)
+    for _ in range(200):
+        size = int(rng.integers(1, 60))
+        keys = (rng.integers(0, 3, size), -rng.integers(0, 4, size) / 2, rng.integers(0, 5, size))
+        expected = np.lexsort(tuple(reversed(keys)))
+        for limit in (None, 0, 1, 2, 5, size - 1, size, size + 3):
+            assert first_in_order(keys, limit).tolist() == expected[:limit].tolist()

@@ -69,8 +69,28 @@ def ranked_findings(severity: np.ndarray, score: np.ndarray, ties: Sequence[np.n
     `SEVERITIES`), score (as the finding shows it) and `ties` (most significant first: the
     order of their entities), ranked as `rank_key` orders them. `write(k)` writes the k-th
     finding: only the `limit` kept are written."""
-    order = np.lexsort((*reversed(ties), -np.asarray(score, dtype=np.float64), severity))[:limit]
+    order = first_in_order((severity, -np.asarray(score, dtype=np.float64), *ties), limit)
     return Ranked(map(write, order.tolist()), tally(np.asarray(severity, dtype=np.int64)))
+
+
+def first_in_order(keys: Sequence[np.ndarray], limit: int | None = None) -> np.ndarray:
+    """The indices that sort the arrays `keys` (most significant first; ties in index order, as
+    `np.lexsort` breaks them), or only the first `limit` of them. Those are found by
+    partitioning, key by key, before the few are sorted: a national landscape has millions of
+    candidate findings, and a limited analysis keeps a thousand of each kind."""
+    chosen = np.arange(len(keys[0]))
+    if limit is not None and limit < len(chosen):
+        certain, need = [], limit
+        for key in keys:  # the entries before the `need`-th on this key are in; its ties go on
+            if len(chosen) <= need or need == 0:  # (only a limit of 0 gives need 0)
+                break
+            values = key[chosen]
+            cut = np.partition(values, need - 1)[need - 1]
+            certain.append(chosen[values < cut])
+            need -= len(certain[-1])
+            chosen = chosen[values == cut]
+        chosen = np.sort(np.concatenate([*certain, chosen]))
+    return chosen[np.lexsort([key[chosen] for key in reversed(keys)])][:limit]
 
 
 def rank_key(found: Finding) -> tuple[Any, ...]:

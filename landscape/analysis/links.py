@@ -16,7 +16,7 @@ import numpy as np
 from scipy import sparse
 
 from landscape.analysis.facts import FORMAL, Facts, RowSets
-from landscape.analysis.findings import Finding, Ranked, finding, listing, tally
+from landscape.analysis.findings import Finding, Ranked, finding, first_in_order, listing, tally
 from landscape.analysis.incidence import entries
 from landscape.analysis.overlaps import parallel_pairs, remit_pairs
 
@@ -117,10 +117,10 @@ def missing_links(facts: Facts, min_remit_jaccard: float = 0.5, min_parallel_jac
     channel = entries(membership.T @ membership, found.first, found.second) > 0
     score = found.score()
     # the order of findings: no channel (and so high severity) first, then the highest score
-    order = np.lexsort((found.second, found.first, -score, channel))
-    order = order[~linked[order]]
-    severities = tally(channel[order].astype(np.int64))  # high (0) with no channel, medium (1) with one
-    order = order[:limit]
+    unlinked = np.flatnonzero(~linked)
+    severities = tally(channel[unlinked].astype(np.int64))  # high (0) with no channel, medium (1) with one
+    order = unlinked[first_in_order((channel[unlinked], -score[unlinked], found.first[unlinked],
+                                     found.second[unlinked]), limit)]
 
     def explained() -> Iterator[Finding]:
         ids, members = facts.ids, facts.members

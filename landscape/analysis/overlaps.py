@@ -13,7 +13,16 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from landscape.analysis.facts import Facts
-from landscape.analysis.findings import SEVERITIES, Finding, Ranked, finding, percent, ranked_findings, tally
+from landscape.analysis.findings import (
+    SEVERITIES,
+    Finding,
+    Ranked,
+    finding,
+    first_in_order,
+    percent,
+    ranked_findings,
+    tally,
+)
 from landscape.analysis.incidence import Overlaps, overlaps, rounded_ratios
 
 
@@ -45,7 +54,7 @@ def ranked(found: Overlaps, high: float, medium: float, limit: int | None = None
         found = found.where(naming[first] | naming[second])
     severity = np.where(found.jaccard >= high, 0, np.where(found.jaccard >= medium, 1, 2))
     score = rounded_ratios(found.shared, found.union)
-    order = np.lexsort((found.second, found.first, -score, severity))[:limit]
+    order = first_in_order((severity, -score, found.first, found.second), limit)
     graded = zip(found.where(order), map(SEVERITIES.__getitem__, severity[order].tolist()))
     return ((*pair, grade) for pair, grade in graded), tally(severity)
 
