@@ -9,6 +9,7 @@ dense one would: a theme the board does not cover gives "".
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -36,16 +37,18 @@ def coverage(facts: Facts, dense_cells: int = DENSE_CELLS) -> dict[str, Any]:
     themes = sorted(facts.themes, key=facts.name)
     dense = len(boards) * len(themes) <= dense_cells
     cells: dict[str, dict[str, str]] = {}
-    covered = covered_cells(facts, boards, themes)
-    for board, row in zip(boards, covered):
-        cells[board] = dict.fromkeys(themes, "") if dense else SparseRow()
-        cells[board].update(row)
+    for board, row in zip(boards, covered_cells(facts, boards, themes)):
+        if dense:
+            cells[board] = dict.fromkeys(themes, "")
+            cells[board].update(row)
+        else:
+            cells[board] = SparseRow(row)
     return {"boards": [{"id": b, "name": facts.name(b)} for b in boards],
             "themes": [{"id": t, "name": facts.name(t)} for t in themes],
             "cells": cells} | ({} if dense else {"sparse": True})
 
 
-def covered_cells(facts: Facts, boards: list[str], themes: list[str]) -> list[list[tuple[str, str]]]:
+def covered_cells(facts: Facts, boards: list[str], themes: list[str]) -> list[Iterator[tuple[str, str]]]:
     """For each of `boards`, the (theme, how) pairs of the `themes` it covers, in the order of
     `themes`: from the sparse products of the board's remit, and of the initiatives it
     oversees with theirs."""
@@ -54,11 +57,9 @@ def covered_cells(facts: Facts, boards: list[str], themes: list[str]) -> list[li
     direct = addresses[rows][:, columns]
     through = (facts.relation("oversees")[rows] @ addresses[:, columns]).tocsr()
     cells = (direct + through).tocoo()  # the union of both patterns
-    how = np.where(entries(direct, cells.row, cells.col) > 0, DIRECT, VIA_INITIATIVE)
+    how = np.array([VIA_INITIATIVE, DIRECT], dtype=object)[(entries(direct, cells.row, cells.col) > 0).astype(int)]
     order = np.lexsort((cells.col, cells.row))
-    found: list[list[tuple[str, str]]] = [[] for _ in boards]
-    theme_ids = np.asarray(themes, dtype=object)
-    for row, theme, kind in zip(cells.row[order].tolist(), theme_ids[cells.col[order]].tolist(),
-                                how[order].tolist()):
-        found[row].append((theme, kind))
-    return found
+    theme_ids = np.asarray(themes, dtype=object)[cells.col[order]].tolist()
+    kinds = how[order].tolist()  # the two strings themselves, not a copy of each per cell
+    bounds = np.searchsorted(cells.row[order], np.arange(len(boards) + 1)).tolist()
+    return [zip(theme_ids[start:stop], kinds[start:stop]) for start, stop in zip(bounds, bounds[1:])]

@@ -57,7 +57,8 @@ class Facts:
         return self.columns.code
 
     def codes_of(self, ids: Collection[str]) -> np.ndarray:
-        return np.array([self.code[entity_id] for entity_id in ids], dtype=np.int64)
+        code = self.code
+        return np.array([code[entity_id] for entity_id in ids], dtype=np.int64)
 
     def codes_of_type(self, kind: str) -> np.ndarray:
         """The codes of the boards, initiatives or themes (`kind` is the type), sorted: in id order."""
@@ -67,7 +68,8 @@ class Facts:
     def mask(self, ids: Collection[str]) -> np.ndarray:
         """A boolean per code: whether its id is one of `ids` (ids not in the landscape are ignored)."""
         held = np.zeros(len(self.ids), dtype=bool)
-        held[[self.code[entity_id] for entity_id in ids if entity_id in self.code]] = True
+        code = self.code
+        held[[code[entity_id] for entity_id in ids if entity_id in code]] = True
         return held
 
     def relation(self, *types: str) -> sparse.csr_matrix:
