@@ -42,7 +42,8 @@ class Facts:
     themes: list[str] = field(default_factory=list)
     names_by_id: dict[str, str] = field(default_factory=dict)
     computed: dict[Any, Any] = field(default_factory=dict)
-    computing: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    locks: dict[Any, threading.Lock] = field(default_factory=dict, repr=False)  # one per key of `once`
+    locks_guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -165,9 +166,14 @@ class Facts:
 
     def once(self, key: Any, compute: Callable[[], T]) -> T:
         """`compute()`, run once per landscape: several analyses share the same pairs, and may
-        ask from two threads at once (see `analyse`)."""
+        ask from several threads at once (see `analyse`). Each key has its own lock, so one
+        thread computing some pairs does not hold up another computing others; a computation
+        may ask for other keys (they depend on each other without cycles, so none waits for
+        a lock held by a thread waiting for its own)."""
         if key not in self.computed:
-            with self.computing:
+            with self.locks_guard:
+                lock = self.locks.setdefault(key, threading.Lock())
+            with lock:
                 if key not in self.computed:
                     self.computed[key] = compute()
         return self.computed[key]  # type: ignore[no-any-return]
