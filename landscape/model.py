@@ -288,7 +288,8 @@ class Landscape:
         entities = [e for e in self.entities.values() if is_current(e.start, e.end, day)]
         columns, today = self.columns, day.toordinal()
         alive = np.zeros(len(columns.ids), dtype=bool)
-        alive[[columns.code[entity.id] for entity in entities]] = True
+        code = columns.code
+        alive[[code[entity.id] for entity in entities]] = True
         between = alive[columns.sources] & alive[columns.targets]
         undated = (columns.starts == NO_DATE) | (columns.ends == NO_DATE)
         if undated.any():  # a landscape built by hand: parse_date's ValueError names the text

@@ -13,7 +13,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any, TypeVar
 
 import numpy as np
@@ -142,27 +141,9 @@ class Facts:
         over them directly rather than through `name`)."""
         return sorted(map(self.names_by_id.get, ids, ids))
 
-    @cached_property
-    def ranked(self) -> list[str]:
-        """Entity ids in name order."""
-        return sorted(self.names_by_id, key=self.names_by_id.__getitem__)
-
-    @cached_property
-    def name_rank(self) -> dict[str, int]:
-        """Each entity's place in name order, so the first few names of a set can be picked
-        without sorting the names themselves."""
-        return {entity_id: rank for rank, entity_id in enumerate(self.ranked)}
-
     def listed(self, ids: Collection[str], limit: int = 4) -> str:
-        """`listing(self.names(ids), limit)`, cheaply: when there are more than `limit`, only
-        the first `limit - 1` names in name order are looked up."""
-        if len(ids) <= limit:
-            return listing(self.names(ids), limit)
-        ranks = [self.name_rank.get(entity_id, -1) for entity_id in ids]
-        if -1 in ranks:  # an id with no entity is named by itself
-            return listing(self.names(ids), limit)
-        first = [self.names_by_id[self.ranked[rank]] for rank in sorted(ranks)[:limit - 1]]
-        return listing(first, limit, total=len(ids))
+        """The names of `ids` as English, in name order (see `listing`)."""
+        return listing(self.names(ids), limit)
 
     def once(self, key: Any, compute: Callable[[], T]) -> T:
         """`compute()`, run once per landscape: several analyses share the same pairs, and may
