@@ -189,9 +189,10 @@ def shared_counts(matrix: sparse.csr_matrix, floor: int,
     BᵀB is symmetric and only the pairs above its diagonal are wanted, so it is computed in
     blocks of `BLOCK` groups, each against the groups from its own first one on: half the
     work of the whole product, and each block is filtered while it is small."""
-    by_group, by_item = matrix.T.tocsr(), matrix.tocsc()
+    by_group = matrix.T.tocsr()
     for start in range(0, matrix.shape[1], BLOCK):
-        block = (by_group[start:start + BLOCK] @ by_item[:, start:]).tocoo()
+        # the product takes both sides by rows: a column slice of `matrix` is already so
+        block = (by_group[start:start + BLOCK] @ matrix[:, start:]).tocoo()
         first, second, counts = block.row + start, block.col + start, block.data
         upper = first < second
         first, second, counts = first[upper], second[upper], counts[upper]
