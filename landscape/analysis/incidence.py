@@ -159,8 +159,16 @@ def overlaps(matrix: sparse.spmatrix, groups: np.ndarray, min_shared: int = 1,
     else:
         rare = np.ones(matrix.shape[0], dtype=bool)
         rare[common] = False
-        collect(shared_counts(matrix[rare], floor, lambda a, b: np.bitwise_count(bits[a] & bits[b])),
-                leave=mostly_common)
+        def with_common(first: np.ndarray, second: np.ndarray, counts: np.ndarray,
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            # J ≥ t needs s ≥ t(|a| + |b|)/(1 + t) shared items, and common ones add at most the
+            # fewer either holds: pairs short even so are dropped before their bits are counted
+            possible = counts + np.minimum(holds[first], holds[second]) + 1e-9 >= (
+                min_jaccard / (1 + min_jaccard) * (held_sizes[first] + held_sizes[second]))
+            first, second, counts = first[possible], second[possible], counts[possible]
+            return first, second, counts + np.bitwise_count(bits[first] & bits[second])
+
+        collect(shared_counts(matrix[rare], floor, with_common), leave=mostly_common)
         among = np.flatnonzero(mostly_common)
         collect(shared_counts(matrix[:, among], floor), among=among)
     first, second, counts, union, jaccard = (
@@ -180,11 +188,12 @@ def common_items(matrix: sparse.csr_matrix) -> np.ndarray:
 
 
 def shared_counts(matrix: sparse.csr_matrix, floor: int,
-                  add: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+                  more: Callable[[np.ndarray, np.ndarray, np.ndarray],
+                                 tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None,
                   ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """The pairs of columns (first < second) of the 0/1 item × group `matrix` with at least
-    `floor` items in common, and how many, a block at a time; `add(first, second)` counts
-    more items they share (held apart from `matrix`).
+    `floor` items in common, and how many, a block at a time; `more(first, second, counts)`
+    adds the items they share that are held apart from `matrix` (and may drop pairs).
 
     BᵀB is symmetric and only the pairs above its diagonal are wanted, so it is computed in
     blocks of `BLOCK` groups, each against the groups from its own first one on: half the
@@ -196,8 +205,8 @@ def shared_counts(matrix: sparse.csr_matrix, floor: int,
         first, second, counts = block.row + start, block.col + start, block.data
         upper = first < second
         first, second, counts = first[upper], second[upper], counts[upper]
-        if add is not None:
-            counts = counts + add(first, second)
+        if more is not None:
+            first, second, counts = more(first, second, counts)
         if floor > 1:  # every pair in the product shares an item
             keep = counts >= floor
             first, second, counts = first[keep], second[keep], counts[keep]
