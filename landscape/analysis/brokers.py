@@ -9,7 +9,6 @@ joins into groups with no member in common.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 from operator import itemgetter
 from typing import Any
@@ -139,10 +138,11 @@ def sampled_betweenness(adjacency: sparse.csr_matrix, k: int, seed: int = 7,
                 for held in [np.flatnonzero(np.isin(among, sources))] if len(held)
                 for batch in np.array_split(held, max(1, len(held) // BATCH))]
     total = np.zeros(n)
-    with ThreadPoolExecutor(max_workers=2) as pool:  # the products free the GIL: two batches at once
-        for found in pool.map(lambda search: parts.dependencies(*search), searches):
-            for nodes, delta in zip(parts.nodes, found):
-                total[nodes] += delta
+    # one batch at a time: `analyse` runs this beside the findings, and two batches at once
+    # there cost more CPU than they saved
+    for part, batch in searches:
+        for nodes, delta in zip(parts.nodes, parts.dependencies(part, batch)):
+            total[nodes] += delta
     k = len(sources)
     scale = np.full(n, 1 / (k * (n - 2)) if n > 2 else 0.0)
     scale[sources] = 1 / ((k - 1) * (n - 2)) if k > 1 and n > 2 else 0.0
