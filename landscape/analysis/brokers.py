@@ -64,12 +64,15 @@ class MembershipGraph:
     each board's members in id order (the sampled betweenness depends on that order)."""
 
     def __init__(self, facts: Facts) -> None:
-        members = facts.relation("member_of").tocoo()  # member × board
-        order = np.lexsort((members.row, members.col))
-        self.member, self.board = members.row[order], members.col[order]
-        flat = np.stack([self.member, self.board], axis=1).ravel()  # in the order edges were added
-        distinct, first = np.unique(flat, return_index=True)
-        self.nodes = flat[np.sort(first)]  # entity codes, in the order they were first seen
+        by_board = facts.relation("member_of").tocsc()  # member × board, each board's members in order
+        self.member = by_board.indices.astype(np.int64)
+        self.board = np.repeat(np.arange(by_board.shape[1]), np.diff(by_board.indptr))
+        # each entity's first place in the order edges were added, member then board: 2k, 2k + 1
+        first = np.full(len(facts), 2 * len(self.member), dtype=np.int64)
+        np.minimum.at(first, self.member, 2 * np.arange(len(self.member)))
+        np.minimum.at(first, self.board, 2 * np.arange(len(self.board)) + 1)
+        seen = np.flatnonzero(first < 2 * len(self.member))
+        self.nodes = seen[np.argsort(first[seen])]  # entity codes, in the order they were first seen
         self.position = np.zeros(len(facts), dtype=np.int64)
         self.position[self.nodes] = np.arange(len(self.nodes))
         self.is_member = np.isin(self.nodes, self.member)

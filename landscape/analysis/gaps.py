@@ -92,8 +92,8 @@ def missing_required_members(facts: Facts, limit: int | None = None, naming: np.
     members = np.unique(memberships.row)
     sector_codes = {sector: code for code, sector in enumerate(dict.fromkeys(sectors))}
     other = len(sector_codes)  # the code of any sector no board here requires
-    member_sector = np.array([sector_codes.get(entities[ids[member]].sector, other) if ids[member] in entities
-                              else other for member in members.tolist()], dtype=np.int64)
+    sectors_of = (entities[member].get("sector") if member in entities else "" for member in ids[members].tolist())
+    member_sector = np.array([sector_codes.get(sector, other) for sector in sectors_of], dtype=np.int64)
     width = other + 1
     present = np.unique(np.unique(board_codes)[memberships.col] * width
                         + member_sector[np.searchsorted(members, memberships.row)])
