@@ -110,9 +110,8 @@ def missing_links(facts: Facts, min_remit_jaccard: float = 0.5, min_parallel_jac
     found = overlap_candidates(facts, min_remit_jaccard, min_parallel_jaccard)
     if naming is not None:
         found = found.where(naming[found.first] | naming[found.second])
-    size = len(facts)
-    formal = facts.relation(*FORMAL).tocoo()
-    linked = np.isin(pair_keys(found.first, found.second, size), pair_keys(formal.row, formal.col, size))
+    formal = facts.relation(*FORMAL)
+    linked = entries(formal + formal.T, found.first, found.second) > 0  # either way round
     membership = facts.relation("member_of")  # member × board
     channel = entries(membership.T @ membership, found.first, found.second) > 0
     score = found.score()
