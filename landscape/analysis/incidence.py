@@ -73,7 +73,10 @@ class Overlaps:
 
 
 def entries(matrix: sparse.spmatrix, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
-    """The values of a sparse matrix at (rows[k], columns[k]), as a flat array."""
+    """The values of a sparse matrix at (rows[k], columns[k]), as a flat array. A rows' lookup
+    halves sorted rows but scans unsorted ones: a product `A.T @ B` is column-major, and made
+    row-major here its rows come out sorted (a row-major product's do not, and a million
+    lookups in it took four times as long)."""
     if not len(rows):
         return np.zeros(0, dtype=matrix.dtype)
     return np.asarray(sparse.csr_matrix(matrix)[rows, columns]).ravel()
