@@ -21,6 +21,7 @@ from landscape.analysis.facts import Facts
 
 EXACT_BETWEENNESS_LIMIT = 2000  # above this many nodes, betweenness is estimated from a sample
 SAMPLE_SOURCES = 128  # how many sources the estimate starts from
+PUSH = 16  # a level with values in fewer than 1/PUSH of its cells pushes them (see `Parts.spread`)
 BATCH = 8  # sources searched at once, as the columns of one dense matrix (8 measured fastest: cache)
 
 
@@ -171,6 +172,16 @@ class Parts:
     def next(self, part: int) -> int:
         return (part + 1) % len(self.nodes)
 
+    def spread(self, part: int, values: np.ndarray, held: np.ndarray) -> np.ndarray:
+        """`reach[part] @ values`, where only the cells `held` marks hold anything. When they
+        are few (the first levels of a search, and so the last on the way back), those rows
+        are pushed along their own edges, rather than every node pulling from its neighbours."""
+        cells = np.flatnonzero(held)
+        if len(cells) * PUSH > held.size:
+            return self.reach[part] @ values
+        rows = np.unique(cells // held.shape[1])
+        return self.reach[self.next(part)][rows].T @ values[rows]  # the same edges the other way
+
     def dependencies(self, part: int, sources: np.ndarray) -> list[np.ndarray]:
         """The sum over `sources` (positions within `part`) of each node's dependency (Brandes'
         δ), part by part, by breadth-first levels. Rows of the dense matrices are nodes and
@@ -183,7 +194,7 @@ class Parts:
         frontier = sigma[part].copy()
         levels = [(part, seen[part].copy())]  # each level's part, and the nodes first reached there
         while True:
-            reached = self.reach[part] @ frontier
+            reached = self.spread(part, frontier, levels[-1][1])
             part = self.next(part)
             new = reached > 0
             new &= ~seen[part]
@@ -198,7 +209,7 @@ class Parts:
         for (before, first_before), (part, first_here) in reversed(list(zip(levels[1:], levels[2:]))):
             weight = np.divide(1 + delta[part], sigma[part], out=np.zeros(sigma[part].shape), where=first_here)
             # edges are symmetric: the product from `part` back reaches `before`, its only neighbour
-            back = self.reach[part] @ weight
+            back = self.spread(part, weight, first_here)
             back *= sigma[before]
             np.add(delta[before], back, out=delta[before], where=first_before)
         return [found.sum(axis=1) for found in delta]
