@@ -145,7 +145,7 @@ def overlaps(matrix: sparse.spmatrix, groups: np.ndarray, min_shared: int = 1,
                 first, second = among[first], among[second]
             union = held_sizes[first] + held_sizes[second] - counts
             jaccard = counts / union
-            keep = jaccard >= min_jaccard
+            keep = (jaccard >= min_jaccard) & (counts >= floor)
             if leave is not None:
                 keep &= ~(leave[first] & leave[second])
             parts.append((held[first[keep]], held[second[keep]], counts[keep], union[keep], jaccard[keep]))
@@ -162,16 +162,21 @@ def overlaps(matrix: sparse.spmatrix, groups: np.ndarray, min_shared: int = 1,
     else:
         rare = np.ones(matrix.shape[0], dtype=bool)
         rare[common] = False
+        # J ≥ t needs (1 + t)·s ≥ t(|a| + |b|) shared items s, and common ones add at most the
+        # fewer either holds, so at most the mean of both: (1 + t)·rare ≥ short[a] + short[b].
+        # A group's pairs need that many rare items beside the least short group at best.
+        short = min_jaccard * held_sizes - (1 + min_jaccard) * holds / 2
+        best = short.min() if len(short) else 0.0
+        fewest = np.ceil((short + best) / (1 + min_jaccard) - 1e-9).clip(1).astype(np.int64)
+
         def with_common(first: np.ndarray, second: np.ndarray, counts: np.ndarray,
                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-            # J ≥ t needs s ≥ t(|a| + |b|)/(1 + t) shared items, and common ones add at most the
-            # fewer either holds: pairs short even so are dropped before their bits are counted
-            possible = counts + np.minimum(holds[first], holds[second]) + 1e-9 >= (
-                min_jaccard / (1 + min_jaccard) * (held_sizes[first] + held_sizes[second]))
+            # pairs short even so are dropped before their common items are counted
+            possible = (1 + min_jaccard) * counts + 1e-9 >= short[first] + short[second]
             first, second, counts = first[possible], second[possible], counts[possible]
             return first, second, counts + np.bitwise_count(bits[first] & bits[second])
 
-        collect(shared_counts(matrix[rare], floor, with_common), leave=mostly_common)
+        collect(shared_counts(matrix[rare], fewest, with_common), leave=mostly_common)
         among = np.flatnonzero(mostly_common)
         collect(shared_counts(matrix[:, among], floor), among=among)
     first, second, counts, union, jaccard = (
@@ -190,29 +195,30 @@ def common_items(matrix: sparse.csr_matrix) -> np.ndarray:
     return common[np.argsort(-held_by[common], kind="stable")[:MAX_COMMON]]
 
 
-def shared_counts(matrix: sparse.csr_matrix, floor: int,
+def shared_counts(matrix: sparse.csr_matrix, least: int | np.ndarray,
                   more: Callable[[np.ndarray, np.ndarray, np.ndarray],
                                  tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None,
                   ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """The pairs of columns (first < second) of the 0/1 item × group `matrix` with at least
-    `floor` items in common, and how many, a block at a time; `more(first, second, counts)`
-    adds the items they share that are held apart from `matrix` (and may drop pairs).
+    `least` items in common (a number, or one per group: the fewest for the pairs it is first
+    of), and how many, a block at a time; `more(first, second, counts)` adds the items they
+    share that are held apart from `matrix` (and may drop pairs).
 
     BᵀB is symmetric and only the pairs above its diagonal are wanted, so it is computed in
     blocks of `BLOCK` groups, each against the groups from its own first one on: half the
     work of the whole product, and each block is filtered while it is small."""
     by_group = matrix.T.tocsr()
+    fewest = np.broadcast_to(np.asarray(least), (matrix.shape[1],))
     for start in range(0, matrix.shape[1], BLOCK):
-        # the product takes both sides by rows: a column slice of `matrix` is already so
-        block = (by_group[start:start + BLOCK] @ matrix[:, start:]).tocoo()
-        first, second, counts = block.row + start, block.col + start, block.data
-        upper = first < second
-        first, second, counts = first[upper], second[upper], counts[upper]
+        # rows: the block's groups; columns: the groups from `start` on (a column slice of
+        # `matrix` is row-major, as the product takes both sides)
+        block = by_group[start:start + BLOCK] @ matrix[:, start:]
+        per_row = np.diff(block.indptr)
+        rows = np.repeat(np.arange(block.shape[0]), per_row)
+        keep = (block.indices > rows) & (block.data >= np.repeat(fewest[start:start + block.shape[0]], per_row))
+        first, second, counts = rows[keep] + start, block.indices[keep].astype(np.int64) + start, block.data[keep]
         if more is not None:
             first, second, counts = more(first, second, counts)
-        if floor > 1:  # every pair in the product shares an item
-            keep = counts >= floor
-            first, second, counts = first[keep], second[keep], counts[keep]
         yield first, second, counts
 
 
