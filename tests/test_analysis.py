@@ -319,3 +319,56 @@ def test_the_first_findings_in_order_are_those_a_full_sort_puts_first():
         expected = np.lexsort(tuple(reversed(keys)))
         for limit in (None, 0, 1, 2, 5, size - 1, size, size + 3):
             assert first_in_order(keys, limit).tolist() == expected[:limit].tolist()
+
+
+def test_brokers_of_bodies_members_of_each_other_have_networkxs_betweenness():
+    """Only a landscape built by hand has two boards members of each other: one edge, not two."""
+    import networkx as nx
+
+    from landscape.analysis.brokers import MembershipGraph, brokers
+    from landscape.analysis.facts import gather
+    from landscape.model import Entity, Landscape, Relationship
+
+    landscape = Landscape([Entity("a", "A", "agency")] + [Entity(board, board.upper(), "board") for board in "bcd"],
+                          [Relationship("a", "b", "member_of"), Relationship("a", "d", "member_of"),
+                           Relationship("c", "d", "member_of"), Relationship("b", "c", "member_of"),
+                           Relationship("c", "b", "member_of")])
+    facts = gather(landscape)
+    graph = MembershipGraph(facts)
+    expected = nx.betweenness_centrality(graph.networkx())
+    found = {row["id"]: row["betweenness"] for row in brokers(facts)}
+    assert found == {facts.ids[graph.nodes[node]]: round(value, 4) for node, value in expected.items()
+                     if facts.ids[graph.nodes[node]] in found}
+    assert found["a"] == found["c"] == 0.1667
+    assert brokers(facts, limit=0) == []
+
+
+def test_a_cut_vertex_on_a_long_chain_is_found_past_the_levels_searched(monkeypatch):
+    import importlib
+
+    import networkx as nx
+
+    from landscape.analysis.facts import gather
+    from landscape.generate import generate
+
+    broker_module = importlib.import_module("landscape.analysis.brokers")  # the module, not its function
+    monkeypatch.setattr(broker_module, "SEARCH_LEVELS", 1)
+    graph = broker_module.MembershipGraph(gather(generate(300, seed=1).as_of(date(2025, 1, 1))))
+    cuts = set(nx.articulation_points(graph.networkx()))
+    assert [graph.is_cut_vertex(node) for node in range(len(graph.nodes))] == [
+        node in cuts for node in range(len(graph.nodes))]
+
+
+def test_duplicate_oversight_ties_keep_the_landscapes_order():
+    """Two initiatives overseeing each other (a landscape built by hand) name the same bodies."""
+    from landscape.analysis import findings
+    from landscape.analysis.facts import gather
+    from landscape.model import Entity, Landscape, Relationship
+
+    landscape = Landscape([Entity("i2", "Two", "initiative"), Entity("i1", "One", "initiative"),
+                           Entity("b", "Board", "board")],
+                          [Relationship("b", "i1", "oversees"), Relationship("b", "i2", "oversees"),
+                           Relationship("i1", "i2", "oversees"), Relationship("i2", "i1", "oversees")])
+    found = [f["initiative"] for f in findings(gather(landscape))[0] if f["kind"] == "duplicate_oversight"]
+    kept = [f["initiative"] for f in findings(gather(landscape), limit=1)[0] if f["kind"] == "duplicate_oversight"]
+    assert found == ["i2", "i1"] and kept == ["i2"]

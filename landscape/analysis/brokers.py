@@ -22,6 +22,7 @@ from landscape.analysis.facts import Facts
 EXACT_BETWEENNESS_LIMIT = 2000  # above this many nodes, betweenness is estimated from a sample
 SAMPLE_SOURCES = 128  # how many sources the estimate starts from
 PUSH = 16  # a level with values in fewer than 1/PUSH of its cells pushes them (see `Parts.spread`)
+SEARCH_LEVELS = 16  # levels a cut-vertex search takes before it finds the pieces instead
 BATCH = 8  # sources searched at once, as the columns of one dense matrix (8 measured fastest: cache)
 
 
@@ -40,7 +41,7 @@ def brokers(facts: Facts, limit: int = 20) -> list[dict[str, Any]]:
     degree = np.diff(graph.adjacency.indptr)
     ids, entities = facts.ids, facts.landscape.entities
     candidates = np.flatnonzero(graph.is_member & (degree >= 2))
-    if len(candidates) > limit:  # only members on as many boards as the limit-th can be listed
+    if 0 < limit < len(candidates):  # only members on as many boards as the limit-th can be listed
         least = np.partition(degree[candidates], len(candidates) - limit)[len(candidates) - limit]
         candidates = candidates[degree[candidates] >= least]
     ranked = sorted(((-int(degree[position]), -round(float(betweenness[position]), 4),
@@ -96,7 +97,7 @@ class MembershipGraph:
         return None if np.isin(self.board, self.member).any() else self.is_member
 
     def networkx(self) -> nx.Graph:
-        """The same graph in networkx (nodes are positions), for the exact betweenness."""
+        """The same graph in networkx (nodes are positions), for its articulation points."""
         graph = nx.Graph()
         graph.add_nodes_from(range(len(self.nodes)))
         graph.add_edges_from(zip(self.position[self.member].tolist(), self.position[self.board].tolist()))
@@ -107,7 +108,8 @@ class MembershipGraph:
         networkx's articulation points are, found without walking the graph in Python): a
         breadth-first search from one of its neighbours, around it, that stops once it has
         reached them all. Each level is one product over the whole graph, which frees the GIL;
-        a broker's boards usually meet again within four."""
+        a broker's boards usually meet again within four. A search still going after
+        `SEARCH_LEVELS` (a long chain of bodies) finds the pieces without the node instead."""
         adjacency = self.adjacency
         neighbours = adjacency.indices[adjacency.indptr[position]:adjacency.indptr[position + 1]]
         neighbours = neighbours[neighbours != position]  # a loop joins nothing
@@ -117,13 +119,27 @@ class MembershipGraph:
         reached[[position, neighbours[0]]] = True
         frontier = np.zeros(adjacency.shape[0])
         frontier[neighbours[0]] = 1
-        while not reached[neighbours].all():
+        for _ in range(SEARCH_LEVELS):
+            if reached[neighbours].all():
+                return False
             new = (adjacency @ frontier > 0) & ~reached
             if not new.any():
                 return True
             reached |= new
             frontier = new.astype(np.float64)
-        return False
+        return self.parts_apart(position, neighbours)
+
+    def parts_apart(self, position: int, neighbours: np.ndarray) -> bool:
+        """Whether the node's neighbours fall into more than one connected piece without it."""
+        from scipy.sparse import csgraph  # imported here: only a long chain of bodies needs it
+
+        adjacency = self.adjacency
+        kept = adjacency.indices != position  # every edge but the node's
+        kept[adjacency.indptr[position]:adjacency.indptr[position + 1]] = False
+        indptr = np.concatenate([[0], np.cumsum(kept)])[adjacency.indptr]
+        rest = sparse.csr_matrix((adjacency.data[kept], adjacency.indices[kept], indptr), shape=adjacency.shape)
+        _, pieces = csgraph.connected_components(rest, directed=False)
+        return len(np.unique(pieces[neighbours])) > 1
 
 
 def sampled_betweenness(adjacency: sparse.csr_matrix, k: int, seed: int = 7,
@@ -206,6 +222,7 @@ class Parts:
             frontier = reached
             levels.append((part, new))
         delta = [np.zeros(paths.shape) for paths in sigma]
+        # back from the farthest level to level 1: the sources' own dependency is not counted
         for (before, first_before), (part, first_here) in reversed(list(zip(levels[1:], levels[2:]))):
             weight = np.divide(1 + delta[part], sigma[part], out=np.zeros(sigma[part].shape), where=first_here)
             # edges are symmetric: the product from `part` back reaches `before`, its only neighbour

@@ -50,8 +50,8 @@ def coverage(facts: Facts, dense_cells: int = DENSE_CELLS) -> dict[str, Any]:
 
 def covered_cells(facts: Facts, boards: list[str], themes: list[str]) -> list[Iterator[tuple[str, str]]]:
     """For each of `boards`, the (theme, how) pairs of the `themes` it covers, in the order of
-    `themes`: from the sparse products of the board's remit, and of the initiatives it
-    oversees with theirs."""
+    `themes`, as an iterator to be read once: from the sparse products of the board's remit,
+    and of the initiatives it oversees with theirs."""
     addresses = facts.relation("addresses")
     rows, columns = facts.codes_of(boards), facts.codes_of(themes)
     direct = addresses[rows][:, columns]

@@ -149,8 +149,8 @@ class Facts:
         """`compute()`, run once per landscape: several analyses share the same pairs, and may
         ask from several threads at once (see `analyse`). Each key has its own lock, so one
         thread computing some pairs does not hold up another computing others; a computation
-        may ask for other keys (they depend on each other without cycles, so none waits for
-        a lock held by a thread waiting for its own)."""
+        may ask for other keys, never its own (they depend on each other without cycles, so
+        none waits for a lock held by a thread waiting for its own)."""
         if key not in self.computed:
             with self.locks_guard:
                 lock = self.locks.setdefault(key, threading.Lock())
@@ -170,7 +170,8 @@ class Facts:
 class RowSets(dict[str, set[str]]):
     """A 0/1 matrix as the set of its columns' ids for each row, by the row's id, each made
     when first asked for: a national landscape has a hundred thousand rows, and a limited
-    analysis reads a few thousand. An id with nothing (or unknown) gives an empty set."""
+    analysis reads a few thousand. An id with nothing (or unknown) gives an empty set, and
+    `get` gives `default` for it; `in`, `len` and iteration see only the rows read so far."""
 
     def __init__(self, matrix: sparse.csr_matrix, ids: np.ndarray, code: dict[str, int]) -> None:
         super().__init__()

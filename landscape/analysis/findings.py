@@ -49,7 +49,7 @@ def finding(kind: str, entities: Iterable[str], score: float, severity: str, exp
 
 
 class Ranked(NamedTuple):
-    """The findings of a numerous kind, strongest first (with a limit, only the strongest), their
+    """The findings of a kind, strongest first (with a limit, only the strongest), their
     sentences written as they are read; and how many the kind has of each severity in all,
     counted as arrays before a sentence is written."""
 
@@ -77,12 +77,15 @@ def first_in_order(keys: Sequence[np.ndarray], limit: int | None = None) -> np.n
     """The indices that sort the arrays `keys` (most significant first; ties in index order, as
     `np.lexsort` breaks them), or only the first `limit` of them. Those are found by
     partitioning, key by key, before the few are sorted: a national landscape has millions of
-    candidate findings, and a limited analysis keeps a thousand of each kind."""
+    candidate findings, and a limited analysis keeps a thousand of each kind. Keys hold no NaN
+    (scores are counts and ratios)."""
     chosen = np.arange(len(keys[0]))
+    if limit is not None and limit <= 0:
+        return chosen[:0]
     if limit is not None and limit < len(chosen):
         certain, need = [], limit
         for key in keys:  # the entries before the `need`-th on this key are in; its ties go on
-            if len(chosen) <= need or need == 0:  # (only a limit of 0 gives need 0)
+            if len(chosen) <= need:
                 break
             values = key[chosen]
             cut = np.partition(values, need - 1)[need - 1]

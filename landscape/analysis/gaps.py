@@ -45,7 +45,7 @@ def unowned_themes(facts: Facts, limit: int | None = None, naming: np.ndarray | 
     themes = chosen(facts.codes_of_type("theme"), naming)
     themes = themes[~covered[themes]]
     by_initiatives = addresses[facts.codes_of_type("initiative")]
-    work = np.bincount(by_initiatives.indices, minlength=len(facts))[themes]
+    initiatives_on = np.bincount(by_initiatives.indices, minlength=len(facts))[themes]
     addressed_by, initiatives = facts.sets(("addresses",), by="target"), set(facts.initiatives)
 
     def write(k: int) -> Finding:
@@ -56,7 +56,7 @@ def unowned_themes(facts: Facts, limit: int | None = None, naming: np.ndarray | 
         return finding("unowned_theme", (theme,), 1 + len(work), "high",
                        f"No board takes responsibility for {facts.name(theme)}{detail}.")
 
-    return ranked_findings(np.full(len(themes), HIGH), 1 + work, (themes,), write, limit)
+    return ranked_findings(np.full(len(themes), HIGH), 1 + initiatives_on, (themes,), write, limit)
 
 
 def orphan_boards(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> Ranked:
@@ -92,7 +92,7 @@ def missing_required_members(facts: Facts, limit: int | None = None, naming: np.
     members = np.unique(memberships.row)
     sector_codes = {sector: code for code, sector in enumerate(dict.fromkeys(sectors))}
     other = len(sector_codes)  # the code of any sector no board here requires
-    sectors_of = (entities[member].get("sector") if member in entities else "" for member in ids[members].tolist())
+    sectors_of = (entities[member].sector if member in entities else "" for member in ids[members].tolist())
     member_sector = np.array([sector_codes.get(sector, other) for sector in sectors_of], dtype=np.int64)
     width = other + 1
     present = np.unique(np.unique(board_codes)[memberships.col] * width

@@ -73,10 +73,10 @@ class Overlaps:
 
 
 def entries(matrix: sparse.spmatrix, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
-    """The values of a sparse matrix at (rows[k], columns[k]), as a flat array. A rows' lookup
-    halves sorted rows but scans unsorted ones: a product `A.T @ B` is column-major, and made
-    row-major here its rows come out sorted (a row-major product's do not, and a million
-    lookups in it took four times as long)."""
+    """The values of a sparse matrix at (rows[k], columns[k]), as a flat array. Each is looked
+    up by halving its row when the rows' columns are sorted, else by scanning the row: a
+    product `A.T @ B` comes out column-major, and made row-major here its rows are sorted
+    (a row-major product's are not, and a million lookups in one took four times as long)."""
     if not len(rows):
         return np.zeros(0, dtype=matrix.dtype)
     return np.asarray(sparse.csr_matrix(matrix)[rows, columns]).ravel()
@@ -166,7 +166,7 @@ def overlaps(matrix: sparse.spmatrix, groups: np.ndarray, min_shared: int = 1,
         # fewer either holds, so at most the mean of both: (1 + t)·rare ≥ short[a] + short[b].
         # A group's pairs need that many rare items beside the least short group at best.
         short = min_jaccard * held_sizes - (1 + min_jaccard) * holds / 2
-        best = short.min() if len(short) else 0.0
+        best = short.min() if len(short) else 0.0  # no group holds anything: no pairs
         fewest = np.ceil((short + best) / (1 + min_jaccard) - 1e-9).clip(1).astype(np.int64)
 
         def with_common(first: np.ndarray, second: np.ndarray, counts: np.ndarray,

@@ -107,8 +107,10 @@ def duplicate_oversight(facts: Facts, limit: int | None = None, naming: np.ndarr
     # ties break on the finding's entities (the initiative and its boards, sorted): codes are in id order
     entities = [sorted([initiative, *overseers.indices[overseers.indptr[initiative]:overseers.indptr[initiative + 1]]
                         .tolist()]) for initiative in initiatives.tolist()]
+    place = {initiative: number for number, initiative in enumerate(facts.initiatives)}  # then landscape order
+    keys = [(listed, place[facts.ids[initiative]]) for listed, initiative in zip(entities, initiatives.tolist())]
     tie = np.empty(len(entities), dtype=np.int64)
-    tie[sorted(range(len(entities)), key=entities.__getitem__)] = np.arange(len(entities))
+    tie[sorted(range(len(entities)), key=keys.__getitem__)] = np.arange(len(entities))
     names = facts.overseers
 
     def write(k: int) -> Finding:
