@@ -82,6 +82,10 @@ class Facts:
 
         return self.once(("relation", *types), compute)
 
+    def by_target(self, *types: str) -> sparse.csr_matrix:
+        """The relation of `types` turned round: target × source (computed once each)."""
+        return self.once(("by target", *types), lambda: self.relation(*types).T.tocsr())
+
     def degree(self, *types: str, by: str) -> np.ndarray:
         """How many entities each entity (by code) is related to by relationships of `types`:
         as their source (`by="source"`, counting its targets) or as their target."""
@@ -93,8 +97,8 @@ class Facts:
     def sets(self, types: tuple[str, ...], by: str) -> dict[str, set[str]]:
         """The relation as sets of ids: targets by source (`by="source"`) or sources by target."""
         def compute() -> dict[str, set[str]]:
-            matrix = self.relation(*types)
-            return RowSets(matrix if by == "source" else matrix.T.tocsr(), self.ids, self.code)
+            matrix = self.relation(*types) if by == "source" else self.by_target(*types)
+            return RowSets(matrix, self.ids, self.code)
 
         return self.once(("sets", by, *types), compute)
 

@@ -63,7 +63,7 @@ def remit_pairs(facts: Facts, min_jaccard: float = 0.5) -> Overlaps:
     """Pairs of boards whose themes overlap with Jaccard at least `min_jaccard` (computed once:
     shared remit and missing links both ask)."""
     def compute() -> Overlaps:
-        themes = facts.relation("addresses").T.tocsr()  # theme × board or initiative
+        themes = facts.by_target("addresses")  # theme × board or initiative
         return overlaps(themes, facts.ids, min_jaccard=min_jaccard,
                         columns=facts.codes_of_type("board"))
 
@@ -98,7 +98,7 @@ def on_the_same_themes(kind: str, facts: Facts, found: Overlaps, limit: int | No
 def duplicate_oversight(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> Ranked:
     """Initiatives overseen by two or more boards: who has the final say is unclear. With
     `naming` (a boolean per entity code), only those naming one of its entities."""
-    overseers = facts.relation("oversees").T.tocsr()  # initiative × board
+    overseers = facts.by_target("oversees")  # initiative × board
     initiatives = facts.codes_of_type("initiative")
     count = np.diff(overseers.indptr)[initiatives]
     if naming is not None:
@@ -129,7 +129,7 @@ def parallel_pairs(facts: Facts, min_jaccard: float = 0.5) -> Overlaps:
     common overseeing them: the same work done twice, with nobody placed to notice.
     Every test is an array operation over the candidate pairs."""
     def compute() -> Overlaps:
-        themes = facts.relation("addresses").T.tocsr()  # theme × board or initiative
+        themes = facts.by_target("addresses")  # theme × board or initiative
         found = overlaps(themes, facts.ids, min_jaccard=min_jaccard,
                          columns=facts.codes_of_type("initiative"))
         leads, overseers = facts.relation("leads"), facts.relation("oversees")
