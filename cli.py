@@ -81,13 +81,14 @@ def open_landscape(dataset: str | None, store: str | None, neo4j_user: str | Non
                    neo4j_password: str | None, neo4j_database: str | None) -> Any:
     """The landscape of DATASET (a folder, a workbook or a shipped name), else of the store."""
     if dataset:
-        from landscape.datasets import resolve_dataset
-        from landscape.validate import load_dataset
+        from landscape.io.datasets import resolve_dataset
+        from landscape.io.validate import load_dataset
 
         return load_dataset(resolve_dataset(dataset))
+    from landscape.io.datasets import shipped_dataset
     from landscape.store import open_store
 
-    with open_store(store, user=neo4j_user, password=neo4j_password,
+    with open_store(store, default=shipped_dataset, user=neo4j_user, password=neo4j_password,
                     database=neo4j_database) as opened:
         return opened.read()
 
@@ -139,8 +140,8 @@ def main() -> None:
 @fail_clearly
 def validate(dataset: str) -> None:
     """Check DATASET and list every problem as file:line: column: what is wrong."""
-    from landscape.datasets import resolve_dataset
-    from landscape.validate import load_dataset
+    from landscape.io.datasets import resolve_dataset
+    from landscape.io.validate import load_dataset
 
     landscape = load_dataset(resolve_dataset(dataset))
     counts = landscape.counts()
@@ -159,9 +160,9 @@ def validate(dataset: str) -> None:
 def load(dataset: str, replace: bool, store: str | None, neo4j_user: str | None,
          neo4j_password: str | None, neo4j_database: str | None) -> None:
     """Validate DATASET and write it into the store, all or nothing."""
-    from landscape.datasets import resolve_dataset
+    from landscape.io.datasets import resolve_dataset
+    from landscape.io.validate import load_dataset
     from landscape.store import open_store
-    from landscape.validate import load_dataset
 
     with progress("Loading", 2, "reading") as bar:
         landscape = load_dataset(resolve_dataset(dataset))
@@ -214,8 +215,8 @@ def analyse(dataset: str | None, as_of: date | None, fmt: str | None, output: st
     """Find overlaps, gaps and missing communication links."""
     from landscape.analysis import Thresholds
     from landscape.analysis import analyse as run_analysis
-    from landscape.formats import render
-    from landscape.output import write_output
+    from landscape.files import write_output
+    from landscape.output.formats import render
 
     if fmt is None:
         fmt = "table" if output == "-" and sys.stdout.isatty() else "json"
@@ -263,7 +264,7 @@ def map_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def map_command(dataset: str | None, as_of: date | None, output: str, focus: str | None,
                 depth: int, layout: str, title: str | None, **store: Any) -> None:
     """Draw an interactive map: one self-contained HTML file that works offline."""
-    from landscape.output import write_output
+    from landscape.files import write_output
     from viz.map import MapOptions, render_map
 
     options = MapOptions(focus=focus, depth=depth, layout=layout, title=title)
@@ -290,7 +291,7 @@ def map_command(dataset: str | None, as_of: date | None, output: str, focus: str
 def report(dataset: str | None, as_of: date | None, output: str, title: str | None,
            since: date | None, **store: Any) -> None:
     """Write the executive pack: the map, the findings and the coverage matrix in one file."""
-    from landscape.output import write_output
+    from landscape.files import write_output
     from viz.report import render_report
 
     with progress("Reporting", 2, "reading") as bar:
@@ -305,8 +306,8 @@ def report(dataset: str | None, as_of: date | None, output: str, title: str | No
 @main.command(epilog=examples("landscape export london --format json -o london.json",
                               "landscape export graph_data/london --format csv -o copy/",
                               "landscape export --format gexf -o landscape.gexf",
-                              "landscape export --format cypher -o landscape.cypher  "
-                              "# then: cypher-shell -f landscape.cypher"))
+                              "landscape export --format cypher -o landscape.output.cypher  "
+                              "# then: cypher-shell -f landscape.output.cypher"))
 @dataset_argument
 @click.option("--format", "fmt", required=True,
               type=click.Choice(["json", "csv", "xlsx", "graphml", "gexf", "popolo", "cypher"]),
@@ -320,7 +321,7 @@ def report(dataset: str | None, as_of: date | None, output: str, title: str | No
 @fail_clearly
 def export(dataset: str | None, fmt: str, output: str, **store: Any) -> None:
     """Export the whole landscape, every date and source included."""
-    from landscape.export import export as run_export
+    from landscape.output.export import export as run_export
 
     if fmt in ("xlsx", "gexf", "graphml") and output == "-" and sys.stdout.isatty():
         raise click.UsageError(f"write {fmt} to a file with -o")
@@ -336,8 +337,8 @@ def export(dataset: str | None, fmt: str, output: str, **store: Any) -> None:
 def template(output: str) -> None:
     """Write a ready-to-fill workbook: column notes, drop-down lists and date formats.
     Fill it in, then `landscape validate FILE` and `landscape load FILE`."""
-    from landscape.output import write_output
-    from landscape.template import template_workbook
+    from landscape.files import write_output
+    from landscape.io.template import template_workbook
 
     if output == "-" and sys.stdout.isatty():
         raise click.UsageError("the workbook is binary: write it to a file with -o")
@@ -358,8 +359,8 @@ def generate(entities: int, relationships: int | None, seed: int, output: str) -
     """Write a synthetic landscape of any size in the interchange format, for benchmarks."""
     from pathlib import Path
 
-    from landscape.export import write_csv_folder
-    from landscape.generate import generate as make
+    from landscape.io.generate import generate as make
+    from landscape.output.export import write_csv_folder
 
     landscape = make(entities, relationships, seed)
     write_csv_folder(landscape, Path(output))
@@ -387,8 +388,8 @@ def diff_command(dataset: str | None, other: str | None, from_day: date | None, 
     datasets."""
     import json
 
-    from landscape.diff import as_markdown, as_text, diff
-    from landscape.output import write_output
+    from landscape.analysis.diff import as_markdown, as_text, diff
+    from landscape.files import write_output
 
     if other is None and (from_day is None or to_day is None):
         raise click.UsageError("give --from and --to, or two datasets to compare")

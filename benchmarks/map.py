@@ -1,6 +1,6 @@
 """Benchmark: Landscape's interactive map versus pyvis on the same synthetic landscape.
 
-Generates a landscape with `landscape.generate` (boards, agencies, VCS organisations,
+Generates a landscape with `landscape.io.generate` (boards, agencies, VCS organisations,
 initiatives, posts and themes, linked as real ones are) and times in one run (a) Landscape's
 map generation: the view model, with its layout, rendered to one HTML page and written to a
 file (and, apart, the analysis whose findings the map draws, which pyvis has no counterpart
@@ -33,7 +33,7 @@ import networkx as nx
 
 import viz.map
 from landscape.analysis import analyse
-from landscape.generate import generate
+from landscape.io.generate import generate
 from landscape.model import Landscape
 from viz.map import MapOptions, map_view
 from viz.render import render

@@ -47,8 +47,8 @@ def dataset(work: Path, entities: int) -> Path:
     """The synthetic dataset of `entities` entities, generated once into `work`."""
     folder = work / f"synthetic-{entities}"
     if not (folder / "relationships.csv").is_file():
-        from landscape.export import write_csv_folder
-        from landscape.generate import generate
+        from landscape.io.generate import generate
+        from landscape.output.export import write_csv_folder
 
         write_csv_folder(generate(entities, 10 * entities, seed=1), folder)
     return folder
@@ -67,9 +67,9 @@ def timed(action: Callable[[], Any]) -> tuple[float, str]:
 def stage_actions(folder: Path, out: Path) -> dict[str, Callable[[], Any]]:
     """Each stage as a function; later stages use what `validate` built."""
     from landscape.analysis import analyse
-    from landscape.export import export
+    from landscape.io.validate import load_dataset
+    from landscape.output.export import export
     from landscape.store.embedded import EmbeddedStore
-    from landscape.validate import load_dataset
 
     held: dict[str, Landscape] = {}
     store = EmbeddedStore(out / "store")
@@ -131,7 +131,7 @@ def stage_actions(folder: Path, out: Path) -> dict[str, Callable[[], Any]]:
         "export-csv": lambda: export(held["landscape"], "csv", str(out / "csv")),
         "export-json": lambda: export(held["landscape"], "json", str(out / "landscape.json")),
         "export-xlsx": lambda: export(held["landscape"], "xlsx", str(out / "landscape.xlsx")),
-        "export-cypher": lambda: export(held["landscape"], "cypher", str(out / "landscape.cypher")),
+        "export-cypher": lambda: export(held["landscape"], "cypher", str(out / "landscape.output.cypher")),
     }
 
 

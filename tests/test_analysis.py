@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from landscape.analysis import Thresholds, analyse
-from landscape.validate import load_dataset
+from landscape.io.validate import load_dataset
 
 
 def kinds(result, kind):
@@ -245,7 +245,7 @@ def test_cut_vertices_are_networkxs_articulation_points(entities, seed):
 
     from landscape.analysis.brokers import MembershipGraph
     from landscape.analysis.facts import gather
-    from landscape.generate import generate
+    from landscape.io.generate import generate
 
     graph = MembershipGraph(gather(generate(entities, seed=seed).as_of(date(2025, 1, 1))))
     cuts = set(nx.articulation_points(graph.networkx()))
@@ -349,7 +349,7 @@ def test_a_cut_vertex_on_a_long_chain_is_found_past_the_levels_searched(monkeypa
     import networkx as nx
 
     from landscape.analysis.facts import gather
-    from landscape.generate import generate
+    from landscape.io.generate import generate
 
     broker_module = importlib.import_module("landscape.analysis.brokers")  # the module, not its function
     monkeypatch.setattr(broker_module, "SEARCH_LEVELS", 1)

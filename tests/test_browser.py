@@ -26,9 +26,9 @@ from click.testing import CliRunner
 from cli import main
 from landscape.analysis import analyse
 from landscape.analysis.findings import GAP_KINDS
-from landscape.datasets import resolve_dataset
+from landscape.io.datasets import resolve_dataset
+from landscape.io.validate import load_dataset
 from landscape.model import EDGE_VERBS, TYPE_LABELS, Landscape
-from landscape.validate import load_dataset
 from viz.map import neighbourhood, render_map
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -4,10 +4,10 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from landscape.cypher import as_cypher, literal, name
-from landscape.datasets import resolve_dataset
+from landscape.io.datasets import resolve_dataset
+from landscape.io.validate import load_dataset
 from landscape.model import Entity, Landscape, Relationship
-from landscape.validate import load_dataset
+from landscape.output.cypher import as_cypher, literal, name
 from tests.test_store_contract import canonical
 
 TRICKY = ["it's", "back\\slash", "\\u0041 is not A", "two\nlines\r\n", "tab\there", "'}) DETACH DELETE n //",

@@ -7,13 +7,14 @@ import pytest
 from filelock import FileLock
 
 from landscape.errors import LandscapeError
+from landscape.io.datasets import shipped_dataset
+from landscape.io.validate import load_dataset
 from landscape.store import open_store
 from landscape.store.embedded import DATA_FILE, LOCK_FILE, EmbeddedStore
-from landscape.validate import load_dataset
 
 
 def test_a_store_never_loaded_holds_the_london_landscape(tmp_path):
-    assert "lasob" in open_store(str(tmp_path / "new")).read().entities
+    assert "lasob" in open_store(str(tmp_path / "new"), default=shipped_dataset).read().entities
 
 
 def test_an_empty_store_without_default_says_what_to_do(tmp_path):

@@ -8,11 +8,11 @@ import networkx as nx
 import openpyxl
 
 from landscape.analysis import analyse
-from landscape.export import as_gexf, as_graphml, as_json, as_xlsx, write_csv_folder
-from landscape.formats import as_csv
-from landscape.formats import as_xlsx as findings_xlsx
+from landscape.io.validate import load_dataset
 from landscape.model import Entity, Landscape, Relationship
-from landscape.validate import load_dataset
+from landscape.output.export import as_gexf, as_graphml, as_json, as_xlsx, write_csv_folder
+from landscape.output.formats import as_csv
+from landscape.output.formats import as_xlsx as findings_xlsx
 from tests.test_store_contract import canonical
 
 RISKY = Landscape(
@@ -86,8 +86,8 @@ def test_gexf_dates_drive_gephis_timeline(tiny):
 def test_popolo_has_the_schemas_required_fields_and_types():
     import re as regex
 
-    from landscape.datasets import shipped_dataset
-    from landscape.export import as_popolo
+    from landscape.io.datasets import shipped_dataset
+    from landscape.output.export import as_popolo
 
     data = json.loads(as_popolo(shipped_dataset()))
     organizations = {o["id"]: o for o in data["organizations"]}
@@ -114,7 +114,7 @@ def test_popolo_has_the_schemas_required_fields_and_types():
 
 
 def test_the_london_landscape_round_trips_through_csv_and_xlsx(tmp_path):
-    from landscape.datasets import shipped_dataset
+    from landscape.io.datasets import shipped_dataset
 
     london = shipped_dataset()
     write_csv_folder(london, tmp_path / "csv")

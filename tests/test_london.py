@@ -3,9 +3,8 @@
 Every fact below names the seed file and line that states it
 ("<seed file name>:<line number>", the numbering `grep -n` shows). One test checks
 the fact against the dataset; another reads the seed at that line and checks it
-still says so, so the citations cannot drift. The seeds are found through
-LANDSCAPE_SEEDS, else in `../shared/seeds` beside the repository; without them only
-the citation-text checks are skipped.
+still says so, so the citations cannot drift. The two documents ship with the dataset, in
+graph_data/london/sources/.
 
 The diff tests check that comparing 2021-03 with 2024-12 reports what the
 newsletter reports, and nothing more; the CLI tests drive `landscape diff`.
@@ -15,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -25,13 +23,13 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from landscape.datasets import shipped_path
-from landscape.diff import diff
+from landscape.analysis.diff import diff
+from landscape.io.datasets import shipped_path
+from landscape.io.validate import load_dataset
 from landscape.model import Landscape, is_current, parse_date, split_list
-from landscape.validate import load_dataset
 
 REPO = Path(__file__).resolve().parents[1]
-SEEDS = Path(os.environ.get("LANDSCAPE_SEEDS") or REPO.parent / "shared" / "seeds")
+SEEDS = REPO / "graph_data" / "london" / "sources"
 PROPOSAL = "2021-02-asob-proposal-lscp-executive.txt"
 NEWSLETTER = "2024-12-adolescent-safeguarding-newsletter.txt"
 P, N = PROPOSAL, NEWSLETTER
@@ -481,16 +479,8 @@ def test_fact_is_in_the_dataset(london, item):
 
 @pytest.fixture(scope="module")
 def seed_lines() -> dict[str, list[str]]:
-    if not SEEDS.is_dir():
-        pytest.skip(f"seed documents not found at {SEEDS} (set LANDSCAPE_SEEDS to the seeds folder); "
-                    "citation text not checked")
-    lines = {}
-    for name in (PROPOSAL, NEWSLETTER):
-        path = SEEDS / name
-        if not path.is_file():
-            pytest.skip(f"seed document {path} not found; citation text not checked")
-        lines[name] = path.read_text(encoding="utf-8").split("\n")  # numbered as grep -n does
-    return lines
+    """Each source document's lines, numbered as grep -n does (a missing document fails)."""
+    return {name: (SEEDS / name).read_text(encoding="utf-8").split("\n") for name in (PROPOSAL, NEWSLETTER)}
 
 
 @pytest.mark.parametrize("item", FACTS, ids=fact_id)

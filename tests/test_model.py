@@ -74,7 +74,7 @@ def columns_equal(first, second):
 def test_as_of_on_columns_keeps_what_the_dates_say_and_codes_it_again(day):
     """`as_of` filters the columns as arrays; the result is what testing each fact gives, and its
     columns are those made from its own objects."""
-    from landscape.generate import generate
+    from landscape.io.generate import generate
 
     landscape = generate(400, seed=9)
     current = landscape.as_of(day)

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from landscape.analysis import KINDS, analyse
-from landscape.generate import generate
+from landscape.io.generate import generate
 from landscape.model import Entity, Landscape, Relationship
 from viz import map as viz_map
 from viz import report

@@ -10,10 +10,10 @@ import pytest
 import landscape.store.neo4j as neo4j_module
 from cli import main
 from landscape.errors import LandscapeError
+from landscape.io.validate import load_dataset
 from landscape.model import Entity, Landscape, Relationship
 from landscape.store.base import merge, relationship_key
 from landscape.store.neo4j import Neo4jStore
-from landscape.validate import load_dataset
 from tests.test_store_contract import canonical
 
 pytestmark = pytest.mark.neo4j

@@ -6,8 +6,8 @@ import openpyxl
 import pytest
 
 from landscape.errors import DatasetError
-from landscape.reader import decode, parse_csv
-from landscape.validate import load_dataset
+from landscape.io.reader import decode, parse_csv
+from landscape.io.validate import load_dataset
 
 ENTITIES = "id,name,type,source\n007,Children’s Board – London,board,doc\nNA,None,agency,doc\n"
 RELATIONSHIPS = "source,target,type\nNA,007,member_of\n"

@@ -16,8 +16,8 @@ import pytest
 
 from cli import main
 from landscape.errors import LandscapeError
+from landscape.io.validate import load_dataset
 from landscape.store.embedded import DATA_FILE, EmbeddedStore
-from landscape.validate import load_dataset
 
 COMMAND = [sys.executable, "-c", "import cli; cli.main()"]
 

@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 
 from landscape.analysis import analyse
+from landscape.interchange import to_dict
+from landscape.io.validate import load_dataset
 from landscape.model import Entity, Landscape, Relationship
-from landscape.serialize import to_dict
-from landscape.validate import load_dataset
 
 
 def canonical(landscape: Landscape) -> dict:

@@ -5,7 +5,7 @@ from datetime import datetime
 import openpyxl
 
 from cli import main
-from landscape.validate import load_dataset
+from landscape.io.validate import load_dataset
 
 
 def test_template_has_notes_drop_downs_and_loads_when_filled_in(runner, tmp_path):

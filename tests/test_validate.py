@@ -3,7 +3,7 @@
 import pytest
 
 from landscape.errors import DatasetError
-from landscape.validate import load_dataset
+from landscape.io.validate import load_dataset
 
 
 def problems(path) -> list[str]:
@@ -114,10 +114,10 @@ def test_a_valid_dataset_loads_with_themes_as_addresses_edges(tiny):
 def test_a_dataset_comes_with_its_relationships_as_columns(dataset, tmp_path):
     """Validation codes the rows as it checks them, and hands those columns on (the analysis
     reads them): they are exactly the columns made from the relationships it built."""
-    from landscape.datasets import resolve_dataset
-    from landscape.export import write_csv_folder
-    from landscape.generate import generate
+    from landscape.io.datasets import resolve_dataset
+    from landscape.io.generate import generate
     from landscape.model import Columns
+    from landscape.output.export import write_csv_folder
 
     if dataset == "synthetic":
         write_csv_folder(generate(300, seed=2), tmp_path / "synthetic")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from landscape.validate import load_dataset
+from landscape.io.validate import load_dataset
 from viz.map import MapOptions, map_view, render_map
 from viz.render import script_json, to_json, vis_assets
 from viz.report import render_report, report_view
@@ -24,11 +24,13 @@ HOSTILE = [
 
 
 def check_golden(name: str, data) -> None:
-    """Compare `data` with the golden file; LANDSCAPE_UPDATE_GOLDEN=1 rewrites it."""
+    """Compare `data` with the golden file; LANDSCAPE_UPDATE_GOLDEN=1 rewrites it.
+    A missing golden file fails: it is made deliberately, never by a passing test."""
     path = GOLDEN / name
     text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-    if os.environ.get("LANDSCAPE_UPDATE_GOLDEN") or not path.exists():
+    if os.environ.get("LANDSCAPE_UPDATE_GOLDEN"):
         path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"golden file {path} is missing: run with LANDSCAPE_UPDATE_GOLDEN=1 and review it"
     assert text == path.read_text(encoding="utf-8")
 
 

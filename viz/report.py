@@ -10,9 +10,9 @@ from datetime import date
 from typing import Any
 
 from landscape.analysis import analyse
+from landscape.analysis.diff import diff
+from landscape.analysis.diff import sections as diff_sections
 from landscape.analysis.findings import KIND_TITLES, KINDS, category
-from landscape.diff import diff
-from landscape.diff import sections as diff_sections
 from landscape.model import TYPE_LABELS, Landscape
 from viz.map import DRAW_LIMIT, MapOptions, map_view
 from viz.render import render

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from landscape.errors import LandscapeError
+from landscape.model import Landscape
 from landscape.store.base import LoadSummary, Store
 
 NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
@@ -23,8 +25,12 @@ def default_store_location() -> str:
     return str(Path(data_home) / "landscape")
 
 
-def open_store(location: str | None = None, **options: str | None) -> Store:
-    """The store at `location`; an embedded store that was never loaded holds the London landscape."""
+def open_store(location: str | None = None, *, default: Callable[[], Landscape] | None = None,
+               **options: str | None) -> Store:
+    """The store at `location` (default: `default_store_location()`).
+
+    An embedded store that was never loaded reads as `default()` when given (the command line
+    gives the shipped London landscape), else refuses to be read."""
     location = location or default_store_location()
     scheme, separator, rest = location.partition("://")
     if separator and re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):  # a URI, never a folder named after one
@@ -34,7 +40,6 @@ def open_store(location: str | None = None, **options: str | None) -> Store:
         from landscape.store.neo4j import Neo4jStore  # the driver is only needed here
 
         return Neo4jStore(f"{scheme.lower()}://{rest}", **options)
-    from landscape.datasets import shipped_dataset
     from landscape.store.embedded import EmbeddedStore
 
-    return EmbeddedStore(location, default=shipped_dataset)
+    return EmbeddedStore(location, default=default)

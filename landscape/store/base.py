@@ -10,7 +10,10 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
-from landscape.model import Landscape, Relationship
+import networkx as nx
+
+from landscape.errors import LandscapeError
+from landscape.model import EDGE_ENDPOINTS, Landscape, Relationship
 
 
 @dataclass(frozen=True)
@@ -54,11 +57,30 @@ def merge(old: Landscape, new: Landscape) -> Landscape:
     """`old` updated by `new`: entities by id, relationships by `relationship_key`.
     Raises LandscapeError when the result would be inconsistent (say, a new reporting
     line that closes a cycle with an old one)."""
-    from landscape.validate import check_consistent
-
     entities = {**old.entities, **new.entities}
     relationships = {relationship_key(edge): edge for edge in old.relationships}
     relationships.update((relationship_key(edge), edge) for edge in new.relationships)
     merged = Landscape(entities.values(), relationships.values(), new.name)
     check_consistent(merged)
     return merged
+
+
+def check_consistent(landscape: Landscape) -> None:
+    """Check a landscape built by merging datasets: every relationship joins entities that
+    exist, with types it allows, and no `reports_to` or `part_of` cycle. Raises LandscapeError."""
+    messages = []
+    entities = landscape.entities
+    for edge in landscape.relationships:
+        if edge.source not in entities or edge.target not in entities:
+            messages.append(f"{edge.source} {edge.type} {edge.target}: refers to a missing entity")
+        elif (entities[edge.source].type, entities[edge.target].type) not in EDGE_ENDPOINTS[edge.type]:
+            messages.append(f"{edge.source} {edge.type} {edge.target}: not allowed between a "
+                            f"{entities[edge.source].type} and a {entities[edge.target].type}")
+    for edge_type in ("reports_to", "part_of"):
+        graph = nx.DiGraph((e.source, e.target) for e in landscape.edges(edge_type))
+        for component in nx.strongly_connected_components(graph):
+            if len(component) > 1:
+                messages.append(f"{edge_type} cycle among {', '.join(sorted(component))}")
+    if messages:
+        raise LandscapeError("merging would make the stored landscape inconsistent; nothing was "
+                             "loaded:\n" + "\n".join(messages))

@@ -15,9 +15,9 @@ import orjson  # several times faster than json at national size (a 170 MB store
 from filelock import FileLock, Timeout
 
 from landscape.errors import LandscapeError
+from landscape.files import write_file_atomically
+from landscape.interchange import FORMAT, from_dict, to_dict
 from landscape.model import Landscape, cycle_collection_paused
-from landscape.output import write_file_atomically
-from landscape.serialize import FORMAT, from_dict, to_dict
 from landscape.store.base import LoadSummary, Store, merge
 
 DATA_FILE = "landscape.json"

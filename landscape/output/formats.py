@@ -8,8 +8,8 @@ import textwrap
 from collections.abc import Callable
 from typing import Any
 
+from landscape.cells import spreadsheet_safe
 from landscape.model import TYPE_LABELS
-from landscape.output import spreadsheet_safe
 
 FORMATS = ("table", "json", "csv", "markdown", "xlsx")
 FINDING_COLUMNS = ("kind", "category", "severity", "score", "entities", "explanation",

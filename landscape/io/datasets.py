@@ -17,7 +17,7 @@ def shipped_path(name: str = DEFAULT) -> Path | None:
 
 
 def shipped_dataset(name: str = DEFAULT) -> Landscape:
-    from landscape.validate import load_dataset
+    from landscape.io.validate import load_dataset
 
     path = shipped_path(name)
     if path is None:

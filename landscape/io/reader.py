@@ -19,8 +19,8 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from landscape.cells import unneutralise
 from landscape.errors import DatasetError, LandscapeError, Problem
-from landscape.output import unneutralise
 
 TABLES = ("entities", "relationships")
 NO_VALUE_MESSAGE = "formula without a value — open and save the workbook in Excel, or paste values"

@@ -18,7 +18,8 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from landscape.errors import DatasetError, LandscapeError, Problem
+from landscape.errors import DatasetError, Problem
+from landscape.io.reader import Table, read_tables
 from landscape.model import (
     EDGE_ENDPOINTS,
     EDGE_TYPES,
@@ -34,7 +35,6 @@ from landscape.model import (
     parse_date,
     split_list,
 )
-from landscape.reader import Table, read_tables
 
 REQUIRED = {"entities": ("id", "name", "type"), "relationships": ("source", "target", "type")}
 ENTITY_FIELDS = {"id", "name", "type", "start", "end", "source"}
@@ -339,23 +339,3 @@ def cycles(table: Table, edges: list[tuple[Relationship, int]]) -> list[Problem]
             problems.append(Problem(table.where, line, "target", f"{edge_type} cycle: {path}"))
     return problems
 
-
-def check_consistent(landscape: Landscape) -> None:
-    """Check a landscape built by merging datasets: every relationship joins entities that
-    exist, with types it allows, and no `reports_to` or `part_of` cycle. Raises LandscapeError."""
-    messages = []
-    entities = landscape.entities
-    for edge in landscape.relationships:
-        if edge.source not in entities or edge.target not in entities:
-            messages.append(f"{edge.source} {edge.type} {edge.target}: refers to a missing entity")
-        elif (entities[edge.source].type, entities[edge.target].type) not in EDGE_ENDPOINTS[edge.type]:
-            messages.append(f"{edge.source} {edge.type} {edge.target}: not allowed between a "
-                            f"{entities[edge.source].type} and a {entities[edge.target].type}")
-    for edge_type in ("reports_to", "part_of"):
-        graph = nx.DiGraph((e.source, e.target) for e in landscape.edges(edge_type))
-        for component in nx.strongly_connected_components(graph):
-            if len(component) > 1:
-                messages.append(f"{edge_type} cycle among {', '.join(sorted(component))}")
-    if messages:
-        raise LandscapeError("merging would make the stored landscape inconsistent; nothing was "
-                             "loaded:\n" + "\n".join(messages))

@@ -1,4 +1,4 @@
-"""Writing results: whole files replaced atomically, `-` for standard output, spreadsheet-safe cells."""
+"""Writing results: whole files replaced atomically, and `-` for standard output."""
 
 from __future__ import annotations
 
@@ -8,22 +8,6 @@ import tempfile
 from pathlib import Path
 
 from landscape.errors import LandscapeError
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: object) -> object:
-    """Neutralise text a spreadsheet would run as a formula by prefixing a quote (OWASP advice)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def unneutralise(value: str) -> str:
-    """Undo `spreadsheet_safe` on text read back in."""
-    if value.startswith("'") and value[1:2] and value[1:].startswith(FORMULA_STARTS):
-        return value[1:]
-    return value
 
 
 def write_output(content: str | bytes, output: str) -> None:

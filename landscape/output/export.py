@@ -10,10 +10,11 @@ from pathlib import Path
 
 import networkx as nx
 
+from landscape.cells import spreadsheet_safe
 from landscape.errors import LandscapeError
+from landscape.files import write_file_atomically, write_output
+from landscape.interchange import interchange_rows, to_dict
 from landscape.model import UNDIRECTED_EDGE_TYPES, Landscape, parse_date
-from landscape.output import spreadsheet_safe, write_file_atomically, write_output
-from landscape.serialize import interchange_rows, to_dict
 
 EXPORT_FORMATS = ("json", "csv", "xlsx", "graphml", "gexf", "popolo", "cypher")
 
@@ -57,13 +58,13 @@ def as_json(landscape: Landscape) -> str:
 
 
 def as_popolo(landscape: Landscape) -> str:
-    from landscape.popolo import popolo
+    from landscape.output.popolo import popolo
 
     return json.dumps(popolo(landscape), indent=2, ensure_ascii=False) + "\n"
 
 
 def as_cypher(landscape: Landscape) -> str:
-    from landscape.cypher import as_cypher as cypher_script
+    from landscape.output.cypher import as_cypher as cypher_script
 
     return cypher_script(landscape)
 
