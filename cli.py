@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from landscape.errors import DatasetError, LandscapeError
+from landscape.model import NODE_TYPES
 
 
 def examples(*lines: str) -> str:
@@ -393,12 +394,57 @@ def diff_command(dataset: str | None, other: str | None, from_day: date | None, 
 
     if other is None and (from_day is None or to_day is None):
         raise click.UsageError("give --from and --to, or two datasets to compare")
+    if from_day and to_day and from_day > to_day:
+        raise click.UsageError(f"--from {from_day} is later than --to {to_day}: give the earlier date first")
     before = open_landscape(dataset, **store)
     after = open_landscape(other, **store) if other else before
     changes = diff(before, after, before_day=from_day, after_day=to_day)
     text = {"table": as_text, "markdown": as_markdown,
             "json": lambda c: json.dumps(c, indent=2, ensure_ascii=False) + "\n"}[fmt](changes)
     write_output(text, output)
+
+
+@main.command("list", epilog=examples("landscape list london --type board",
+                                      "landscape list partners.xlsx"))
+@dataset_argument
+@click.option("--type", "types", multiple=True, type=click.Choice(NODE_TYPES),
+              help="Only entities of this type (repeat for several).")
+@store_options
+@fail_clearly
+def list_command(dataset: str | None, types: tuple[str, ...], **store: Any) -> None:
+    """List ids, names and types (every date), to find the id to give --focus or show."""
+    landscape = open_landscape(dataset, **store)
+    chosen = landscape.of_type(*types) if types else list(landscape.entities.values())
+    chosen.sort(key=lambda entity: (NODE_TYPES.index(entity.type), entity.name.casefold(), entity.id))
+    width = max((len(entity.id) for entity in chosen), default=2)
+    for entity in chosen:
+        click.echo(f"{entity.id:<{width}}  {entity.type:<10}  {entity.name}")
+
+
+@main.command(epilog=examples("landscape show lasob", "landscape show LASOB london --as-of 2021-03",
+                              "landscape show \"Safer London\" partners.xlsx --format json"))
+@click.argument("query", metavar="ID")
+@dataset_argument
+@as_of_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+@store_options
+@fail_clearly
+def show(query: str, dataset: str | None, as_of: date | None, fmt: str, **store: Any) -> None:
+    """Show one entity (by id, alias or name): its facts, relationships, sources and the
+    findings that name it."""
+    import json
+
+    from landscape.analysis.profile import profile, profile_text
+    from landscape.find import resolve
+
+    landscape = open_landscape(dataset, **store)
+    entity = resolve(landscape, query)
+    view = profile(landscape, entity.id, day_or_today(as_of))
+    if fmt == "json":
+        click.echo(json.dumps(view, indent=2, ensure_ascii=False))
+    else:
+        click.echo(profile_text(view), nl=False)
 
 
 if __name__ == "__main__":
