@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -107,15 +108,22 @@ class Quiet:
         return None
 
 
-def progress(label: str, steps: int, first: str) -> Any:
+@contextmanager
+def progress(label: str, steps: int, first: str) -> Iterator[Any]:
     """A bar over a command's `steps` (load, analyse, render...) on standard error when it is a
-    terminal, naming the step under way (`first` to begin with); silent when piped."""
+    terminal, naming the step under way (`first` to begin with); silent when piped. The bar
+    erases itself when done, so what the command then prints starts on a clean line: commands
+    write their output after the bar, never while it is shown."""
     if not sys.stderr.isatty():
-        return Quiet()
+        yield Quiet()
+        return
     bar = click.progressbar(length=steps, label=label, file=sys.stderr, show_eta=False,
                             item_show_func=lambda step: step)
     bar.current_item = first
-    return bar
+    with bar:
+        yield bar
+    sys.stderr.write("\x1b[1A\r\x1b[2K")  # up to the finished bar's line, and clear it
+    sys.stderr.flush()
 
 
 def day_or_today(as_of: date | None) -> date:
@@ -229,9 +237,10 @@ def analyse(dataset: str | None, as_of: date | None, fmt: str | None, output: st
         bar.update(1, "analysing")
         result = run_analysis(landscape, as_of=day_or_today(as_of), thresholds=thresholds,
                               limit=limit)
-        bar.update(1, "writing")
-        write_output(render(result, fmt), output)
+        bar.update(1, "formatting")
+        text = render(result, fmt)
         bar.update(1, "done")
+    write_output(text, output)
     if output != "-":
         click.echo(f"{len(result['findings'])} findings written to {output}", err=True)
 
@@ -272,8 +281,9 @@ def map_command(dataset: str | None, as_of: date | None, output: str, focus: str
     with progress("Drawing", 2, "reading") as bar:
         landscape = open_landscape(dataset, **store)
         bar.update(1, "analysing and drawing")
-        write_output(render_map(landscape, day_or_today(as_of), options), output)
+        page = render_map(landscape, day_or_today(as_of), options)
         bar.update(1, "done")
+    write_output(page, output)
     if output != "-":
         click.echo(f"map written to {output}", err=True)
 
@@ -298,8 +308,9 @@ def report(dataset: str | None, as_of: date | None, output: str, title: str | No
     with progress("Reporting", 2, "reading") as bar:
         landscape = open_landscape(dataset, **store)
         bar.update(1, "analysing and drawing")
-        write_output(render_report(landscape, day_or_today(as_of), title=title, since=since), output)
+        page = render_report(landscape, day_or_today(as_of), title=title, since=since)
         bar.update(1, "done")
+    write_output(page, output)
     if output != "-":
         click.echo(f"report written to {output}", err=True)
 
