@@ -369,38 +369,65 @@ def generate(entities: int, relationships: int | None, seed: int, output: str) -
 
 
 @main.command("diff", epilog=examples("landscape diff london --from 2021-03 --to 2024-12",
+                                      "landscape diff london --as-of 2021-02-17 --with london-proposal-2021",
+                                      "landscape diff today.xlsx --with proposal.xlsx --format markdown",
                                       "landscape diff old-partners/ partners.xlsx --format json",
                                       "landscape diff --from 2023 --to 2024 --format markdown"))
 @click.argument("dataset", required=False, metavar="[DATASET]")
 @click.argument("other", required=False, metavar="[OTHER]")
+@click.option("--with", "changes", metavar="CHANGES",
+              help="A change set (a proposal: a folder or workbook of rows to add or replace, which "
+                   "may name entities of DATASET) merged over DATASET by id; compares DATASET "
+                   "without and with it.")
 @click.option("--from", "from_day", callback=parse_as_of, metavar="DATE",
               help="The earlier date (of DATASET).")
 @click.option("--to", "to_day", callback=parse_as_of, metavar="DATE",
-              help="The later date (of OTHER, or of DATASET again).")
+              help="The later date (of OTHER, or of DATASET again, or of DATASET with CHANGES).")
+@click.option("--as-of", "as_of", callback=parse_as_of, metavar="DATE",
+              help="One date for both sides, instead of --from and --to [with --with, default "
+                   "today; for two datasets, default every fact of each].")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table",
               show_default=True, help="Output format.")
 @click.option("-o", "--output", default="-", metavar="FILE", help="Write to FILE ('-' for standard output).")
+@threshold_options
 @store_options
 @fail_clearly
-def diff_command(dataset: str | None, other: str | None, from_day: date | None, to_day: date | None,
-                 fmt: str, output: str, **store: Any) -> None:
-    """Show what changed: bodies and initiatives that started, ended or were renamed, and
-    relationships that began or ended, between two dates of one landscape or between two
-    datasets."""
+def diff_command(dataset: str | None, other: str | None, changes: str | None, from_day: date | None,
+                 to_day: date | None, as_of: date | None, fmt: str, output: str, min_shared_members: int,
+                 min_remit_jaccard: float, min_parallel_jaccard: float, **store: Any) -> None:
+    """Show what changed, and what it does to the findings: bodies and initiatives that started,
+    ended or were renamed, relationships that began or ended, and the findings resolved, new
+    and persisting. Between two dates of one landscape, two datasets, or a landscape and a
+    proposal (a change set merged over it with --with)."""
     import json
 
-    from landscape.analysis.diff import as_markdown, as_text, diff
+    from landscape.analysis import Thresholds
+    from landscape.analysis.compare import as_markdown, as_text, compare, proposed
     from landscape.files import write_output
 
-    if other is None and (from_day is None or to_day is None):
-        raise click.UsageError("give --from and --to, or two datasets to compare")
+    if as_of and (from_day or to_day):
+        raise click.UsageError("give --as-of, or --from and --to, not both")
+    if changes and other:
+        raise click.UsageError("give OTHER or --with CHANGES, not both")
+    if other is None and not changes and (as_of or from_day is None or to_day is None):
+        raise click.UsageError("give --from and --to, two datasets to compare, or --with CHANGES")
+    if changes and not (as_of or from_day or to_day):
+        as_of = date.today()
+    from_day, to_day = from_day or as_of, to_day or as_of
     if from_day and to_day and from_day > to_day:
         raise click.UsageError(f"--from {from_day} is later than --to {to_day}: give the earlier date first")
     before = open_landscape(dataset, **store)
-    after = open_landscape(other, **store) if other else before
-    changes = diff(before, after, before_day=from_day, after_day=to_day)
+    if changes:
+        from landscape.io.changes import load_changes
+        from landscape.io.datasets import resolve_dataset
+
+        after = proposed(before, load_changes(resolve_dataset(changes), before))
+    else:
+        after = open_landscape(other, **store) if other else before
+    thresholds = Thresholds(min_shared_members, min_remit_jaccard, min_parallel_jaccard)
+    result = compare(before, after, before_day=from_day, after_day=to_day, thresholds=thresholds)
     text = {"table": as_text, "markdown": as_markdown,
-            "json": lambda c: json.dumps(c, indent=2, ensure_ascii=False) + "\n"}[fmt](changes)
+            "json": lambda c: json.dumps(c, indent=2, ensure_ascii=False) + "\n"}[fmt](result)
     write_output(text, output)
 
 
