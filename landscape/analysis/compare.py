@@ -79,6 +79,30 @@ def findings_summary(found: dict[str, list[Finding]]) -> dict[str, int]:
     return counts | {"changed": sum(1 for finding in found["persisting"] if finding["changed"])}
 
 
+def because(finding: Finding, changes: dict[str, Any]) -> list[str]:
+    """The changes (as `diff` lists them) that explain why a finding was resolved or is new:
+    its entities that started or ended, if any; else the relationships added or removed that
+    touch the most of its entities (a link agreed between both boards of a missing link, say).
+
+    >>> changes = {"started": [], "ended": [], "relationships_removed": [],
+    ...            "relationships_added": [{"source": "a", "target": "b", "sentence": "A communicates with B"},
+    ...                                    {"source": "x", "target": "b", "sentence": "X is a member of B"}]}
+    >>> because({"entities": ["a", "b"]}, changes)
+    ['A communicates with B']
+    """
+    ids = set(finding["entities"])
+    came_and_went = [f"{row['name']} started" for row in changes["started"] if row["id"] in ids]
+    came_and_went += [f"{row['name']} ended" for row in changes["ended"] if row["id"] in ids]
+    if came_and_went:
+        return came_and_went
+    touching = [(len(ids & {row["source"], row["target"]}), sentence)
+                for rows, sentence_of in ((changes["relationships_added"], "{}"),
+                                          (changes["relationships_removed"], "no longer: {}"))
+                for row in rows for sentence in [sentence_of.format(row["sentence"])]]
+    most = max((touched for touched, _ in touching), default=0)
+    return [sentence for touched, sentence in touching if most and touched == most]
+
+
 def compare(before: Landscape, after: Landscape, *, before_day: date | None = None,
             after_day: date | None = None, thresholds: Thresholds = Thresholds()) -> dict[str, Any]:
     """What changed from `before` (as of `before_day`) to `after` (as of `after_day`): the
@@ -87,6 +111,8 @@ def compare(before: Landscape, after: Landscape, *, before_day: date | None = No
     changes = diff(before, after, before_day=before_day, after_day=after_day)
     found = compare_findings(analyse(before, as_of=before_day, thresholds=thresholds)["findings"],
                              analyse(after, as_of=after_day, thresholds=thresholds)["findings"])
+    for outcome in ("resolved", "new"):
+        found[outcome] = [finding | {"because": because(finding, changes)} for finding in found[outcome]]
     return changes | {"findings_summary": findings_summary(found), "findings": found}
 
 
@@ -121,6 +147,17 @@ def how_changed(finding: Finding) -> str:
     return "; ".join(f"{field} {move['from']} → {move['to']}" for field, move in finding["changed"].items())
 
 
+def how(finding: Finding) -> str:
+    """Why a finding was resolved or is new, or how a persisting one changed, in one line.
+
+    >>> how({"because": ["A ended"]})
+    'because: A ended'
+    """
+    if finding.get("changed"):
+        return f"changed: {how_changed(finding)}"
+    return "because: " + "; ".join(finding["because"]) if finding.get("because") else ""
+
+
 FINDING_TITLES = {"resolved": "Findings resolved", "new": "New findings",
                   "persisting": "Findings persisting"}
 
@@ -145,6 +182,8 @@ def as_text(result: dict[str, Any], width: int = 100) -> str:
             lines += [label + wrapped[0], *(" " * len(label) + more for more in wrapped[1:])]
             if finding.get("changed"):
                 lines.append(" " * len(label) + f"(changed: {how_changed(finding)})")
+            for reason in finding.get("because", [])[:3]:
+                lines += [" " * len(label) + line for line in textwrap.wrap(f"because: {reason}", width - len(label))]
         lines.append("")
     for title, rows in sections(result) or [("No changes in the landscape", [])]:
         lines += [f"{title.upper()} ({len(rows)})" if rows else title, *(f"  {row}" for row in rows), ""]
@@ -156,11 +195,10 @@ def as_markdown(result: dict[str, Any]) -> str:
     of the findings, then what changed in the landscape."""
     lines = [f"# {heading(result)}", "", counts_line(result["findings_summary"]), ""]
     for title, found in finding_sections(result["findings"]):
-        lines += [f"## {title} ({len(found)})", "", "| severity | kind | explanation | changed |",
+        lines += [f"## {title} ({len(found)})", "", "| severity | kind | explanation | how |",
                   "|---|---|---|---|"]
         lines += [f"| {finding['severity']} | {finding['kind']} | {markdown_text(finding['explanation'])} | "
-                  f"{markdown_text(how_changed(finding)) if finding.get('changed') else ''} |"
-                  for finding in found]
+                  f"{markdown_text(how(finding))} |" for finding in found]
         lines.append("")
     for title, rows in sections(result) or [("No changes in the landscape", [])]:
         lines += [f"## {title} ({len(rows)})", "", *(f"- {markdown_text(row)}" for row in rows), ""]
