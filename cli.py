@@ -197,6 +197,7 @@ def threshold_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 @main.command(epilog=examples("landscape analyse london",
                               "landscape analyse graph_data/london --as-of 2021-03 --format json",
+                              "landscape analyse london --over-time --as-of 2024-12 --format csv",
                               "landscape analyse --format xlsx -o findings.xlsx"))
 @dataset_argument
 @as_of_option
@@ -208,11 +209,15 @@ def threshold_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--limit", type=click.IntRange(1), metavar="N",
               help="Keep only the strongest N findings of each kind [default: all]; a national "
                    "landscape has millions.")
+@click.option("--over-time", is_flag=True,
+              help="Count the findings of each kind on every date the landscape changed, up to "
+                   "--as-of (yearly when it changed on more than 40 dates): table, csv, json or "
+                   "markdown.")
 @store_options
 @fail_clearly
 def analyse(dataset: str | None, as_of: date | None, fmt: str | None, output: str,
             min_shared_members: int, min_remit_jaccard: float, min_parallel_jaccard: float,
-            limit: int | None, **store: Any) -> None:
+            limit: int | None, over_time: bool, **store: Any) -> None:
     """Find overlaps, gaps and missing communication links."""
     from landscape.analysis import Thresholds
     from landscape.analysis import analyse as run_analysis
@@ -223,7 +228,13 @@ def analyse(dataset: str | None, as_of: date | None, fmt: str | None, output: st
         fmt = "table" if output == "-" and sys.stdout.isatty() else "json"
     if fmt == "xlsx" and output == "-" and sys.stdout.isatty():
         raise click.UsageError("xlsx is binary: write it to a file with -o")
+    if over_time and fmt == "xlsx":
+        raise click.UsageError("--over-time writes table, csv, json or markdown")
     thresholds = Thresholds(min_shared_members, min_remit_jaccard, min_parallel_jaccard)
+    if over_time:
+        write_output(counts_over_time(open_landscape(dataset, **store), day_or_today(as_of), thresholds, fmt),
+                     output)
+        return
     with progress("Analysing", 3, "reading") as bar:
         landscape = open_landscape(dataset, **store)
         bar.update(1, "analysing")
@@ -234,6 +245,18 @@ def analyse(dataset: str | None, as_of: date | None, fmt: str | None, output: st
         bar.update(1, "done")
     if output != "-":
         click.echo(f"{len(result['findings'])} findings written to {output}", err=True)
+
+
+def counts_over_time(landscape: Any, until: date, thresholds: Any, fmt: str) -> str:
+    """`landscape analyse --over-time`: the findings counted by kind on each date, as `fmt`."""
+    import json
+
+    from landscape.analysis import over_time
+
+    series = over_time.findings_over_time(landscape, until, thresholds)
+    if fmt == "json":
+        return json.dumps(series, indent=2, ensure_ascii=False) + "\n"
+    return {"table": over_time.as_table, "csv": over_time.as_csv, "markdown": over_time.as_markdown}[fmt](series)
 
 
 def map_options(command: Callable[..., Any]) -> Callable[..., Any]:

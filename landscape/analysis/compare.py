@@ -22,6 +22,7 @@ from landscape.model import Landscape
 Finding = dict[str, Any]
 COMPARED_FIELDS = ("severity", "score", "channel")
 OUTCOMES = ("resolved", "new", "persisting")
+DEFAULT_THRESHOLDS = Thresholds()
 
 
 def finding_key(finding: Finding) -> tuple[str, tuple[str, ...], str]:
@@ -104,7 +105,7 @@ def because(finding: Finding, changes: dict[str, Any]) -> list[str]:
 
 
 def compare(before: Landscape, after: Landscape, *, before_day: date | None = None,
-            after_day: date | None = None, thresholds: Thresholds = Thresholds()) -> dict[str, Any]:
+            after_day: date | None = None, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> dict[str, Any]:
     """What changed from `before` (as of `before_day`) to `after` (as of `after_day`): the
     changes `diff` lists, and under `findings` what happened to the findings of each.
     A day of None takes every fact of that landscape, whatever its dates, as `analyse` does."""
