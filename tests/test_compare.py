@@ -237,7 +237,7 @@ def london_proposal() -> dict:
 def readme_section() -> str:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     start = text.index("### What a proposal changes")
-    return text[start:text.index("\n## ", start)]
+    return " ".join(text[start:text.index("\n## ", start)].split())
 
 
 def test_london_proposal_runs_and_closes_three_gaps(london_proposal):
@@ -276,3 +276,96 @@ def test_london_readme_paragraph_is_true_of_the_output(london_proposal):
         assert name in section and name in text, name
     # the Child Exploitation Protocol starts in March 2021: its oversight is not in the February view
     assert "london-child-exploitation-protocol" not in {r["target"] for r in london_proposal["relationships_added"]}
+    persisting = [f["kind"] for f in london_proposal["findings"]["persisting"]]
+    for kind, count in (("orphan_board", 15), ("unoverseen_initiative", 10), ("unowned_theme", 10),
+                        ("missing_link", 5)):
+        assert persisting.count(kind) == count and f"{count} " in section, kind
+    links = [f for f in london_proposal["findings"]["persisting"] if f["kind"] == "missing_link"]
+    assert all("Serious youth violence" in f["explanation"] for f in links)
+    assert all(f["channel"] == "none" for f in london_proposal["findings"]["new"] if f["kind"] == "missing_link")
+    started = london_proposal["started"]
+    assert [row["type"] for row in started].count("person") == 11 and len(started) == 13
+
+
+def test_london_2021_to_2024_paragraph_is_true_of_the_output():
+    result = run("diff", "london", "--from", "2021-02-17", "--to", "2024-12", "--format", "json")
+    assert result.exit_code == 0, result.output
+    changes = json.loads(result.output)
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    paragraph = text[text.index("Every comparison also says"):text.index("`landscape analyse --over-time` counts")]
+    paragraph = " ".join(paragraph.split())
+    summary = changes["findings_summary"]
+    assert (f"{summary['resolved']} findings resolved, {summary['new']} new and {summary['persisting']} "
+            f"persisting, {summary['changed']} of them changed") in paragraph
+    by_board = [f["entities"] for f in changes["findings"]["resolved"]
+                if any(reason.startswith("London Adolescent Safeguarding Oversight Board oversees")
+                       for reason in f["because"])]
+    assert sorted(by_board) == [["aspf"], ["lcrb-cce-syv-join-up"], ["tce"]]
+    assert "three of the resolved gaps" in paragraph
+    started = {row["id"] for row in changes["started"]}
+    new = changes["findings"]["new"]
+    assert sum(1 for f in new if set(f["entities"]) & started) == 49 and len(new) == 50
+    assert "49 of the 50 new findings" in paragraph
+    unoverseen = [f for f in new if f["kind"] == "unoverseen_initiative"]
+    assert len(unoverseen) == 19 and all(set(f["entities"]) <= started for f in unoverseen)
+    assert sum(1 for f in new if f["kind"] == "parallel_initiatives") == 19
+    assert "19 initiatives that no board oversees, every one of them started since, and 19 pairs" in paragraph
+
+
+# --- findings over time ------------------------------------------------------------------------------
+
+def history() -> Landscape:
+    """The base landscape, in which a board starts in 2022 to oversee the plan and a lonely
+    network, accountable to no one, closes in June 2023."""
+    return base(entity("hub", "board", start="2022"), edge("hub", "reports_to", "exec", start="2022"),
+                edge("hub", "oversees", "plan", start="2022"), entity("lonely", "board", end="2023-06"))
+
+
+def test_findings_are_counted_on_each_date_the_landscape_changed():
+    from landscape.analysis.over_time import findings_over_time
+
+    series = findings_over_time(history(), until=date(2030, 1, 1))
+    assert [row["date"] for row in series["dates"]] == ["2022-01-01", "2023-07-01"]
+    assert [row["counts"]["unoverseen_initiative"] for row in series["dates"]] == [0, 0]
+    assert [row["counts"]["orphan_board"] for row in series["dates"]] == [1, 0]
+    assert series["yearly"] is False and series["kinds"][0] == "shared_membership"
+    assert all(row["total"] == sum(row["counts"].values()) for row in series["dates"])
+    until_2022 = findings_over_time(history(), until=date(2022, 12, 31))
+    assert [row["date"] for row in until_2022["dates"]] == ["2022-01-01"]
+
+
+def test_findings_over_time_are_yearly_when_the_landscape_changed_often():
+    from landscape.analysis.over_time import findings_over_time
+
+    series = findings_over_time(history(), until=date(2024, 3, 1), most=1)
+    assert series["yearly"] is True
+    assert [row["date"] for row in series["dates"]] == ["2022-01-01", "2023-01-01", "2024-01-01"]
+    assert [row["counts"]["orphan_board"] for row in series["dates"]] == [1, 1, 0]
+
+
+def test_analyse_over_time_writes_csv_and_json():
+    csv_text = run("analyse", "london", "--over-time", "--as-of", "2024-12", "--format", "csv").output
+    lines = csv_text.splitlines()
+    assert lines[0].startswith("date,shared_membership,shared_remit,") and lines[0].endswith(",missing_link,total")
+    assert lines[-1].split(",")[0] == "2024-12-01"
+    assert "2021-03-01" in {line.split(",")[0] for line in lines[1:]}
+    series = json.loads(run("analyse", "london", "--over-time", "--as-of", "2024-12", "--format", "json").output)
+    last = series["dates"][-1]
+    assert last["date"] == "2024-12-01"
+    now = json.loads(run("analyse", "london", "--as-of", "2024-12-01", "--format", "json").output)
+    assert last["counts"] == now["summary"]
+    refused = run("analyse", "london", "--over-time", "--format", "xlsx", "-o", "x.xlsx")
+    assert refused.exit_code == 2
+
+
+def test_the_over_time_chart_is_an_svg_with_its_table_and_no_script():
+    from landscape.analysis.over_time import findings_over_time
+    from viz.over_time import over_time_figure
+
+    series = findings_over_time(history(), until=date(2030, 1, 1))
+    series["landscape"] = "<North & South>"
+    html = over_time_figure(series)
+    assert "<svg" in html and "<table>" in html and "<script" not in html.lower()
+    assert "&lt;North &amp; South&gt;" in html and "<North" not in html
+    assert html.count("<path ") == 3  # overlaps, gaps, missing links
+    assert html.count('<tr><th scope="row">') == len(series["dates"]) == 2
