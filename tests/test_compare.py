@@ -369,3 +369,15 @@ def test_the_over_time_chart_is_an_svg_with_its_table_and_no_script():
     assert "&lt;North &amp; South&gt;" in html and "<North" not in html
     assert html.count("<path ") == 3  # overlaps, gaps, missing links
     assert html.count('<tr><th scope="row">') == len(series["dates"]) == 2
+
+
+def test_the_change_section_lists_what_the_proposal_resolves_and_raises(london_proposal):
+    from viz.compare import change_section
+
+    html = change_section(london_proposal)
+    assert html.startswith('<section id="change">') and "<h2>What the change does</h2>" in html
+    assert "Findings: 3 resolved, 6 new, 51 persisting (0 of them changed)" in html
+    assert "<h3>Findings resolved (3)</h3>" in html and "<h3>New findings (6)</h3>" in html
+    assert "Persisting findings that changed" not in html
+    assert html.count("<li ") == 9 and "<script" not in html
+    assert "because Adolescent Safeguarding Oversight Board (ASOB) oversees Tackling Child Exploitation" in html
