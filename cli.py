@@ -434,8 +434,8 @@ def diff_command(dataset: str | None, other: str | None, changes: str | None, fr
         raise click.UsageError("give OTHER or --with CHANGES, not both")
     if other is None and not changes and (as_of or from_day is None or to_day is None):
         raise click.UsageError("give --from and --to, two datasets to compare, or --with CHANGES")
-    if changes and not (as_of or from_day or to_day):
-        as_of = date.today()
+    if changes and as_of is None:  # a proposal is compared with the landscape of today by default
+        as_of = date.today() if from_day is None or to_day is None else None
     from_day, to_day = from_day or as_of, to_day or as_of
     if from_day and to_day and from_day > to_day:
         raise click.UsageError(f"--from {from_day} is later than --to {to_day}: give the earlier date first")
