@@ -301,7 +301,7 @@ def test_london_2021_to_2024_paragraph_is_true_of_the_output():
                 if any(reason.startswith("London Adolescent Safeguarding Oversight Board oversees")
                        for reason in f["because"])]
     assert sorted(by_board) == [["aspf"], ["lcrb-cce-syv-join-up"], ["tce"]]
-    assert "three of the resolved gaps" in paragraph
+    assert "oversight resolved three of those seven" in paragraph
     started = {row["id"] for row in changes["started"]}
     new = changes["findings"]["new"]
     assert sum(1 for f in new if set(f["entities"]) & started) == 49 and len(new) == 50
