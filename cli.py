@@ -205,6 +205,7 @@ def threshold_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 @main.command(epilog=examples("landscape analyse london",
                               "landscape analyse graph_data/london --as-of 2021-03 --format json",
+                              "landscape analyse london --over-time --as-of 2024-12 --format csv",
                               "landscape analyse --format xlsx -o findings.xlsx"))
 @dataset_argument
 @as_of_option
@@ -216,11 +217,15 @@ def threshold_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--limit", type=click.IntRange(1), metavar="N",
               help="Keep only the strongest N findings of each kind [default: all]; a national "
                    "landscape has millions.")
+@click.option("--over-time", is_flag=True,
+              help="Count the findings of each kind on every date the landscape changed, up to "
+                   "--as-of (yearly when it changed on more than 40 dates): table, csv, json or "
+                   "markdown.")
 @store_options
 @fail_clearly
 def analyse(dataset: str | None, as_of: date | None, fmt: str | None, output: str,
             min_shared_members: int, min_remit_jaccard: float, min_parallel_jaccard: float,
-            limit: int | None, **store: Any) -> None:
+            limit: int | None, over_time: bool, **store: Any) -> None:
     """Find overlaps, gaps and missing communication links."""
     from landscape.analysis import Thresholds
     from landscape.analysis import analyse as run_analysis
@@ -231,7 +236,13 @@ def analyse(dataset: str | None, as_of: date | None, fmt: str | None, output: st
         fmt = "table" if output == "-" and sys.stdout.isatty() else "json"
     if fmt == "xlsx" and output == "-" and sys.stdout.isatty():
         raise click.UsageError("xlsx is binary: write it to a file with -o")
+    if over_time and fmt == "xlsx":
+        raise click.UsageError("--over-time writes table, csv, json or markdown")
     thresholds = Thresholds(min_shared_members, min_remit_jaccard, min_parallel_jaccard)
+    if over_time:
+        write_output(counts_over_time(open_landscape(dataset, **store), day_or_today(as_of), thresholds, fmt),
+                     output)
+        return
     with progress("Analysing", 3, "reading") as bar:
         landscape = open_landscape(dataset, **store)
         bar.update(1, "analysing")
@@ -243,6 +254,18 @@ def analyse(dataset: str | None, as_of: date | None, fmt: str | None, output: st
     write_output(text, output)
     if output != "-":
         click.echo(f"{len(result['findings'])} findings written to {output}", err=True)
+
+
+def counts_over_time(landscape: Any, until: date, thresholds: Any, fmt: str) -> str:
+    """`landscape analyse --over-time`: the findings counted by kind on each date, as `fmt`."""
+    import json
+
+    from landscape.analysis import over_time
+
+    series = over_time.findings_over_time(landscape, until, thresholds)
+    if fmt == "json":
+        return json.dumps(series, indent=2, ensure_ascii=False) + "\n"
+    return {"table": over_time.as_table, "csv": over_time.as_csv, "markdown": over_time.as_markdown}[fmt](series)
 
 
 def map_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -380,38 +403,65 @@ def generate(entities: int, relationships: int | None, seed: int, output: str) -
 
 
 @main.command("diff", epilog=examples("landscape diff london --from 2021-03 --to 2024-12",
+                                      "landscape diff london --as-of 2021-02-17 --with london-proposal-2021",
+                                      "landscape diff today.xlsx --with proposal.xlsx --format markdown",
                                       "landscape diff old-partners/ partners.xlsx --format json",
                                       "landscape diff --from 2023 --to 2024 --format markdown"))
 @click.argument("dataset", required=False, metavar="[DATASET]")
 @click.argument("other", required=False, metavar="[OTHER]")
+@click.option("--with", "changes", metavar="CHANGES",
+              help="A change set (a proposal: a folder or workbook of rows to add or replace, which "
+                   "may name entities of DATASET) merged over DATASET by id; compares DATASET "
+                   "without and with it.")
 @click.option("--from", "from_day", callback=parse_as_of, metavar="DATE",
               help="The earlier date (of DATASET).")
 @click.option("--to", "to_day", callback=parse_as_of, metavar="DATE",
-              help="The later date (of OTHER, or of DATASET again).")
+              help="The later date (of OTHER, or of DATASET again, or of DATASET with CHANGES).")
+@click.option("--as-of", "as_of", callback=parse_as_of, metavar="DATE",
+              help="One date for both sides, instead of --from and --to [with --with, default "
+                   "today; for two datasets, default every fact of each].")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table",
               show_default=True, help="Output format.")
 @click.option("-o", "--output", default="-", metavar="FILE", help="Write to FILE ('-' for standard output).")
+@threshold_options
 @store_options
 @fail_clearly
-def diff_command(dataset: str | None, other: str | None, from_day: date | None, to_day: date | None,
-                 fmt: str, output: str, **store: Any) -> None:
-    """Show what changed: bodies and initiatives that started, ended or were renamed, and
-    relationships that began or ended, between two dates of one landscape or between two
-    datasets."""
+def diff_command(dataset: str | None, other: str | None, changes: str | None, from_day: date | None,
+                 to_day: date | None, as_of: date | None, fmt: str, output: str, min_shared_members: int,
+                 min_remit_jaccard: float, min_parallel_jaccard: float, **store: Any) -> None:
+    """Show what changed, and what it does to the findings: bodies and initiatives that started,
+    ended or were renamed, relationships that began or ended, and the findings resolved, new
+    and persisting. Between two dates of one landscape, two datasets, or a landscape and a
+    proposal (a change set merged over it with --with)."""
     import json
 
-    from landscape.analysis.diff import as_markdown, as_text, diff
+    from landscape.analysis import Thresholds
+    from landscape.analysis.compare import as_markdown, as_text, compare, proposed
     from landscape.files import write_output
 
-    if other is None and (from_day is None or to_day is None):
-        raise click.UsageError("give --from and --to, or two datasets to compare")
+    if as_of and (from_day or to_day):
+        raise click.UsageError("give --as-of, or --from and --to, not both")
+    if changes and other:
+        raise click.UsageError("give OTHER or --with CHANGES, not both")
+    if other is None and not changes and (as_of or from_day is None or to_day is None):
+        raise click.UsageError("give --from and --to, two datasets to compare, or --with CHANGES")
+    if changes and as_of is None:  # a proposal is compared with the landscape of today by default
+        as_of = date.today() if from_day is None or to_day is None else None
+    from_day, to_day = from_day or as_of, to_day or as_of
     if from_day and to_day and from_day > to_day:
         raise click.UsageError(f"--from {from_day} is later than --to {to_day}: give the earlier date first")
     before = open_landscape(dataset, **store)
-    after = open_landscape(other, **store) if other else before
-    changes = diff(before, after, before_day=from_day, after_day=to_day)
+    if changes:
+        from landscape.io.changes import load_changes
+        from landscape.io.datasets import resolve_dataset
+
+        after = proposed(before, load_changes(resolve_dataset(changes), before))
+    else:
+        after = open_landscape(other, **store) if other else before
+    thresholds = Thresholds(min_shared_members, min_remit_jaccard, min_parallel_jaccard)
+    result = compare(before, after, before_day=from_day, after_day=to_day, thresholds=thresholds)
     text = {"table": as_text, "markdown": as_markdown,
-            "json": lambda c: json.dumps(c, indent=2, ensure_ascii=False) + "\n"}[fmt](changes)
+            "json": lambda c: json.dumps(c, indent=2, ensure_ascii=False) + "\n"}[fmt](result)
     write_output(text, output)
 
 
