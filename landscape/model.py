@@ -8,6 +8,7 @@ dates, and `Landscape.as_of(day)` gives the landscape as it stood on that day.
 from __future__ import annotations
 
 import calendar
+import difflib
 import functools
 import gc
 import re
@@ -392,6 +393,7 @@ class Landscape:
         self._citations: dict[str, tuple[Citation, ...]] = {}  # by cell text: cells repeat
         self._attested: dict[str, Attested] = {}
         self._attested_starts: np.ndarray | None = None
+        self._attested_entity_starts: dict[str, int] | None = None
 
     @property
     def columns(self) -> Columns:
@@ -421,8 +423,10 @@ class Landscape:
         if day is None:
             return self
         today = day.toordinal()
-        entities = [e for e in self.entities.values()
-                    if is_current(e.start, e.end, day) and (e.start or self.attested_start(e) <= today)]
+        entities = [e for e in self.entities.values() if is_current(e.start, e.end, day)]
+        if self.source_table:
+            first_days = self.attested_entity_starts()
+            entities = [e for e in entities if first_days.get(e.id, OPEN_START) <= today]
         columns = self.columns
         alive = np.zeros(len(columns.ids), dtype=bool)
         code = columns.code
@@ -501,6 +505,15 @@ class Landscape:
         first = self.first_attested(fact)
         return first.toordinal() if first else OPEN_START
 
+    def attested_entity_starts(self) -> dict[str, int]:
+        """`attested_start` of each entity with no `start` that cites a dated source, by id: made
+        once, so that each `as_of` looks each entity up once."""
+        if self._attested_entity_starts is None:
+            self._attested_entity_starts = {
+                entity.id: self.attested_start(entity) for entity in self.entities.values()
+                if not entity.start and self.attested(entity).first is not None}
+        return self._attested_entity_starts
+
     def attested_starts(self) -> np.ndarray:
         """`attested_start` of every relationship, as an array in order (OPEN_START for one with a
         `start`): made once, so that each `as_of` costs one comparison per relationship."""
@@ -531,6 +544,16 @@ class Landscape:
             if wanted in (entity.id.casefold(), entity.name.casefold(), *map(str.casefold, entity.aliases)):
                 return entity
         return None
+
+    def close_matches(self, text: str, limit: int = 3) -> list[str]:
+        """The ids of the entities whose id, name or an alias is close to `text` ("did you mean"),
+        closest first."""
+        names: dict[str, str] = {}
+        for entity in self.entities.values():
+            for name in (entity.id, entity.name, *entity.aliases):
+                names.setdefault(name.casefold(), entity.id)
+        close = difflib.get_close_matches(text.casefold(), list(names), n=limit * 3)
+        return list(dict.fromkeys(names[name] for name in close))[:limit]
 
     def sources(self) -> list[str]:
         """Every distinct source cited (the cells as written), in first-seen order."""

@@ -260,3 +260,37 @@ def test_diff_between_2021_and_2024_leaves_2024_mentions_out_of_2021(tmp_path):
     landscape = evidenced_landscape(tmp_path)
     changes = diff(landscape, landscape, before_day=date(2021, 3, 1), after_day=date(2024, 12, 31))
     assert {row["id"] for row in changes["started"]} == {"contest", "prevent", "theme-lines", "theme-online"}
+
+
+def test_did_you_mean_suggestions_match_aliases(tmp_path):
+    landscape = evidenced_landscape(tmp_path)
+    assert landscape.close_matches("LASOB")[0] == "lasob"
+    assert landscape.close_matches("VES")[:1] == ["vess"]
+    assert landscape.close_matches("zzzzzz") == []
+
+
+def test_the_template_has_the_new_columns_and_a_sources_sheet_and_loads_when_filled_in(runner, tmp_path):
+    path = tmp_path / "partnership.xlsx"
+    assert runner.invoke(main, ["template", "-o", str(path)]).exit_code == 0
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames[:3] == ["entities", "relationships", "sources"]
+    headers = {name: [cell.value for cell in book[name][1]] for name in ("entities", "relationships", "sources")}
+    assert {"aliases", "kind", "evidence", "not_recorded"} <= set(headers["entities"])
+    assert "evidence" in headers["relationships"]
+    assert headers["sources"] == ["id", "title", "date", "url", "publisher"]
+    assert len(book["entities"].data_validations.dataValidation) == 6  # type, sector, level, top, kind, evidence
+
+    def row(sheet: str, **values: str) -> list[str | None]:
+        return [values.get(header) for header in headers[sheet]]
+
+    book["entities"].append(row("entities", id="b", name="Board", type="board", source="paper, p. 2",
+                                not_recorded="reporting"))
+    book["entities"].append(row("entities", id="i", name="Plan", type="initiative", kind="plan",
+                                evidence="proposed", source="paper"))
+    book["relationships"].append(row("relationships", source="i", target="b", type="reports_to",
+                                     source_doc="paper", evidence="inferred"))
+    book["sources"].append(row("sources", id="paper", title="The paper", date="2024-12"))
+    book.save(path)
+    landscape = load_dataset(path)
+    assert landscape.first_attested(landscape.entities["b"]) == date(2024, 12, 1)
+    assert landscape.entities["i"].kind == "plan" and landscape.relationships[0].evidence == "inferred"
