@@ -269,10 +269,13 @@ def citation_parts(text: str) -> list[tuple[str, str, str]]:
     return parts
 
 
+_ONE_WORD = re.compile(r"\S+")
+
+
 def is_source_id(text: str) -> bool:
     """Whether a citation's first part names a source by id: one word without spaces. Longer text
     is a citation in words."""
-    return bool(text) and not any(character.isspace() for character in text)
+    return _ONE_WORD.fullmatch(text) is not None
 
 
 def parse_citations(text: str, known: Collection[str]) -> tuple[Citation, ...]:
@@ -475,10 +478,14 @@ class Landscape:
 
     def attested(self, fact: Fact) -> Attested:
         """The earliest and the latest dated source a fact cites (None when it cites none)."""
-        text = fact.source if isinstance(fact, Entity) else fact.source_doc
+        return self.attested_in(fact.source if isinstance(fact, Entity) else fact.source_doc)
+
+    def attested_in(self, text: str) -> Attested:
+        """The earliest and the latest dated source a `source` or `source_doc` cell cites."""
         found = self._attested.get(text)
         if found is None:
-            dated = [source for source in self.cited_sources(fact) if source.date]
+            ids = dict.fromkeys(citation.source_id for citation in self.citations_in(text) if citation.source_id)
+            dated = [self.source_table[source_id] for source_id in ids if self.source_table[source_id].date]
             found = Attested(min(dated, key=lambda source: source.first_day or date.min),
                              max(dated, key=lambda source: source.last_day or date.min)) if dated else Attested()
             self._attested[text] = found
@@ -502,30 +509,34 @@ class Landscape:
     def attested_start(self, fact: Fact) -> int:
         """The day number from which a fact with no `start` is part of the landscape: its first
         attested day, or OPEN_START when it cites no dated source."""
-        first = self.first_attested(fact)
-        return first.toordinal() if first else OPEN_START
+        return self.first_day_in(fact.source if isinstance(fact, Entity) else fact.source_doc)
 
     def attested_entity_starts(self) -> dict[str, int]:
         """`attested_start` of each entity with no `start` that cites a dated source, by id: made
         once, so that each `as_of` looks each entity up once."""
         if self._attested_entity_starts is None:
-            self._attested_entity_starts = {
-                entity.id: self.attested_start(entity) for entity in self.entities.values()
-                if not entity.start and self.attested(entity).first is not None}
+            texts = {entity.id: entity.source for entity in self.entities.values() if not entity.start}
+            day_of = {text: self.first_day_in(text) for text in set(texts.values())}
+            self._attested_entity_starts = {entity_id: day_of[text] for entity_id, text in texts.items()
+                                            if day_of[text] != OPEN_START}
         return self._attested_entity_starts
 
     def attested_starts(self) -> np.ndarray:
         """`attested_start` of every relationship, as an array in order (OPEN_START for one with a
-        `start`): made once, so that each `as_of` costs one comparison per relationship."""
+        `start`): made once, so that each `as_of` costs one comparison per relationship. Each
+        distinct `source_doc` is looked up once (a national landscape repeats a few thousand)."""
         if self._attested_starts is None or len(self._attested_starts) != len(self.relationships):
-            by_text: dict[str, int] = {}
-            for edge in self.relationships:
-                if not edge.start and edge.source_doc not in by_text:
-                    by_text[edge.source_doc] = self.attested_start(edge)
-            self._attested_starts = np.fromiter(
-                (OPEN_START if edge.start else by_text[edge.source_doc] for edge in self.relationships),
-                dtype=np.int64, count=len(self.relationships))
+            texts = [edge.source_doc for edge in self.relationships]
+            day_of = {text: self.first_day_in(text) for text in set(texts)}
+            attested = np.fromiter(map(day_of.__getitem__, texts), dtype=np.int64, count=len(texts))
+            self._attested_starts = np.where(self.columns.starts == OPEN_START, attested, OPEN_START)
         return self._attested_starts
+
+    def first_day_in(self, text: str) -> int:
+        """The day number of the first day of the earliest dated source a cell cites, or OPEN_START."""
+        first = self.attested_in(text).first
+        day = first.first_day if first else None
+        return day.toordinal() if day else OPEN_START
 
     def counts(self) -> dict[str, int]:
         """How many entities of each type, and how many relationships."""

@@ -294,3 +294,18 @@ def test_the_template_has_the_new_columns_and_a_sources_sheet_and_loads_when_fil
     landscape = load_dataset(path)
     assert landscape.first_attested(landscape.entities["b"]) == date(2024, 12, 1)
     assert landscape.entities["i"].kind == "plan" and landscape.relationships[0].evidence == "inferred"
+
+
+def test_a_synthetic_landscape_with_evidence_is_a_valid_dataset_and_its_views_follow_its_sources(tmp_path):
+    from landscape.io.generate import generate, with_evidence
+    from landscape.output.export import write_csv_folder
+
+    landscape = with_evidence(generate(300, seed=3), seed=3)
+    write_csv_folder(landscape, tmp_path / "synthetic")
+    read = load_dataset(tmp_path / "synthetic")
+    assert len(read.source_table) == 40 and len(read.entities) == len(landscape.entities)
+    assert {entity.evidence for entity in read.entities.values()} == {"stated", "inferred", "proposed"}
+    early = read.as_of(date(2006, 1, 1))
+    assert all(entity.start or read.first_attested(entity) <= date(2006, 1, 1) for entity in early.entities.values())
+    assert all(edge.start or read.first_attested(edge) <= date(2006, 1, 1) for edge in early.relationships)
+    assert len(early.entities) < len(read.as_of(date(2025, 1, 1)).entities)
