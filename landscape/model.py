@@ -3,6 +3,14 @@
 A `Landscape` is an immutable-by-convention collection of entities and
 relationships. Time is first-class: every fact carries optional `start`/`end`
 dates, and `Landscape.as_of(day)` gives the landscape as it stood on that day.
+
+What is known, and how well: each fact has an `evidence` level (`stated`,
+`inferred`, `proposed`), an entity lists the aspects its sources do not cover
+(`not_recorded`, `is_recorded`), its `aliases` and, for an initiative, its `kind`
+(`is_governed`). A landscape's `source_table` holds the dated sources its facts
+cite; `citations`, `cited_sources`, `attested`, `first_attested` and
+`last_attested` answer for any fact. A fact with no `start` joins the landscape
+on the day it was first attested.
 """
 
 from __future__ import annotations

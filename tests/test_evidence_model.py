@@ -309,3 +309,11 @@ def test_a_synthetic_landscape_with_evidence_is_a_valid_dataset_and_its_views_fo
     assert all(entity.start or read.first_attested(entity) <= date(2006, 1, 1) for entity in early.entities.values())
     assert all(edge.start or read.first_attested(edge) <= date(2006, 1, 1) for edge in early.relationships)
     assert len(early.entities) < len(read.as_of(date(2025, 1, 1)).entities)
+
+
+def test_diff_of_two_datasets_reports_a_change_of_evidence_or_kind(tmp_path):
+    before = evidenced_landscape(tmp_path)
+    after = load_dataset(write(tmp_path / "after", ENTITIES.replace("service,proposed,lead", "service,,lead")
+                               .replace("initiative,strategy,", "initiative,plan,")))
+    changes = {(c["id"], c["attribute"]): (c["from"], c["to"]) for c in diff(before, after)["changed"]}
+    assert changes == {("vess", "evidence"): ("proposed", "stated"), ("contest", "kind"): ("strategy", "plan")}

@@ -13,9 +13,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from landscape.model import EDGE_VERBS, TYPE_LABELS, Fact, Landscape, Relationship
+from landscape.model import EDGE_VERBS, TYPE_LABELS, Entity, Fact, Landscape, Relationship
 
-COMPARED_ATTRIBUTES = ("sector", "level", "required_sectors", "top")
+COMPARED_ATTRIBUTES = ("sector", "level", "required_sectors", "top", "kind", "evidence", "not_recorded")
 
 
 def diff(before: Landscape, after: Landscape, *, before_day: date | None = None,
@@ -33,9 +33,9 @@ def diff(before: Landscape, after: Landscape, *, before_day: date | None = None,
     started = [e for e in started if e.get("replaces") not in replaced]
     ended = [e for e in ended if e.id not in replaced]
     changed = [
-        {"id": i, "name": e.name, "attribute": key, "from": old.entities[i].get(key), "to": e.get(key)}
+        {"id": i, "name": e.name, "attribute": key, "from": attribute(old.entities[i], key), "to": attribute(e, key)}
         for i, e in new.entities.items() if i in old.entities
-        for key in COMPARED_ATTRIBUTES if old.entities[i].get(key) != e.get(key)
+        for key in COMPARED_ATTRIBUTES if attribute(old.entities[i], key) != attribute(e, key)
     ]
     old_edges = {edge_key(e): e for e in old.relationships}
     new_edges = {edge_key(e): e for e in new.relationships}
@@ -54,6 +54,12 @@ def diff(before: Landscape, after: Landscape, *, before_day: date | None = None,
         "relationships_added": sorted(added, key=lambda row: (row["type"], row["sentence"])),
         "relationships_removed": sorted(removed, key=lambda row: (row["type"], row["sentence"])),
     }
+
+
+def attribute(entity: Entity, key: str) -> str:
+    """An attribute as compared: `evidence` as its level, so that empty and `stated` are the same
+    (a proposed board that came into force changes from `proposed` to `stated`)."""
+    return entity.evidence if key == "evidence" else entity.get(key)
 
 
 def edge_key(edge: Relationship) -> tuple[str, str, str, str]:
