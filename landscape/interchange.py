@@ -7,9 +7,11 @@ from typing import Any
 from landscape.model import (
     ENTITY_COLUMNS,
     RELATIONSHIP_COLUMNS,
+    SOURCE_COLUMNS,
     Entity,
     Landscape,
     Relationship,
+    Source,
     split_list,
 )
 
@@ -42,6 +44,25 @@ def relationship_from_row(row: dict[str, str]) -> Relationship:
     attrs = {k: v for k, v in row.items() if k not in RELATIONSHIP_FIELDS}
     return Relationship(row["source"], row["target"], row["type"], row.get("start", ""),
                         row.get("end", ""), row.get("source_doc", ""), row.get("role", ""), attrs)
+
+
+def source_row(source: Source) -> dict[str, str]:
+    row = {"id": source.id, "title": source.title, "date": source.date, "url": source.url,
+           "publisher": source.publisher}
+    row.update(source.attrs)
+    return row
+
+
+def source_from_row(row: dict[str, str]) -> Source:
+    attrs = {k: v for k, v in row.items() if k not in SOURCE_COLUMNS}
+    return Source(row["id"], row.get("title", ""), row.get("date", ""), row.get("url", ""),
+                  row.get("publisher", ""), attrs)
+
+
+def source_rows(landscape: Landscape) -> tuple[list[str], list[dict[str, str]]]:
+    """The sources table's rows in the interchange format, with its column order."""
+    rows = [source_row(source) for source in landscape.source_table.values()]
+    return _columns(SOURCE_COLUMNS, rows), rows
 
 
 def interchange_rows(landscape: Landscape) -> tuple[list[str], list[dict[str, str]],
@@ -81,17 +102,23 @@ def _columns(fixed: tuple[str, ...], rows: list[dict[str, str]]) -> list[str]:
 
 
 def to_dict(landscape: Landscape) -> dict[str, Any]:
+    """The landscape as JSON-ready rows: entities, relationships and (when it has one) sources."""
     _, entities, _, relationships = interchange_rows(landscape)
-    return {"format": FORMAT, "name": landscape.name, "entities": entities,
+    data = {"format": FORMAT, "name": landscape.name, "entities": entities,
             "relationships": relationships}
+    if landscape.source_table:  # left out when there is none, as a dataset without sources.csv
+        data["sources"] = source_rows(landscape)[1]
+    return data
 
 
 def from_dict(data: dict[str, Any]) -> Landscape:
-    """Rebuild a landscape from `to_dict` output, expanding the `themes` column again."""
+    """Rebuild a landscape from `to_dict` output, expanding the `themes` column again (a missing
+    `sources` key means no sources table)."""
     entities = [entity_from_row(row) for row in data["entities"]]
     relationships = [relationship_from_row(row) for row in data["relationships"]]
     for entity in entities:
         for theme in split_list(entity.get("themes")):
             relationships.append(Relationship(entity.id, theme, "addresses", entity.start,
                                               entity.end, entity.source))
-    return Landscape(entities, relationships, data.get("name", "landscape"))
+    return Landscape(entities, relationships, data.get("name", "landscape"),
+                     source_table=[source_from_row(row) for row in data.get("sources", [])])

@@ -3,11 +3,20 @@
 A `Landscape` is an immutable-by-convention collection of entities and
 relationships. Time is first-class: every fact carries optional `start`/`end`
 dates, and `Landscape.as_of(day)` gives the landscape as it stood on that day.
+
+What is known, and how well: each fact has an `evidence` level (`stated`,
+`inferred`, `proposed`), an entity lists the aspects its sources do not cover
+(`not_recorded`, `is_recorded`), its `aliases` and, for an initiative, its `kind`
+(`is_governed`). A landscape's `source_table` holds the dated sources its facts
+cite; `citations`, `cited_sources`, `attested`, `first_attested` and
+`last_attested` answer for any fact. A fact with no `start` joins the landscape
+on the day it was first attested.
 """
 
 from __future__ import annotations
 
 import calendar
+import difflib
 import functools
 import gc
 import re
@@ -24,8 +33,9 @@ NODE_TYPES = ("board", "agency", "vcs", "initiative", "person", "theme")
 
 # Which (from type, to type) pairs each relationship type allows.
 EDGE_ENDPOINTS: dict[str, frozenset[tuple[str, str]]] = {
-    "reports_to": frozenset({("board", "board"), ("board", "agency")}),
-    "part_of": frozenset({("board", "board"), ("agency", "agency")}),
+    "reports_to": frozenset({("board", "board"), ("board", "agency"), ("initiative", "board")}),
+    "part_of": frozenset({("board", "board"), ("agency", "agency"), ("initiative", "initiative"),
+                          ("theme", "theme")}),
     "member_of": frozenset({("agency", "board"), ("vcs", "board"), ("person", "board")}),
     "oversees": frozenset({("board", "initiative")}),
     "leads": frozenset({("agency", "initiative"), ("vcs", "initiative"), ("board", "initiative")}),
@@ -55,9 +65,21 @@ TYPE_LABELS = {
 MEMBER_ROLES = ("chair", "vice-chair", "member", "secretariat", "attendee")
 ORGANISATION_TYPES = frozenset({"agency", "vcs", "person"})
 
+# How well a fact is known, strongest first: a source says so, implies it, or only proposes it.
+EVIDENCE_LEVELS = ("stated", "inferred", "proposed")
+DEFAULT_EVIDENCE = "stated"
+# Aspects of an entity its sources may not cover (`not_recorded`): silence about them means "unknown".
+ASPECTS = ("reporting", "members", "links", "oversight", "lead")
+# Initiative kinds: governed work a partnership is expected to oversee and lead, and context
+# (national strategies, plans, inspections, studies and calls no local board is expected to oversee).
+GOVERNED_KINDS = ("programme", "project", "service", "protocol", "framework", "guidance", "dataset", "event")
+CONTEXT_KINDS = ("strategy", "plan", "inspection", "research", "statement")
+INITIATIVE_KINDS = GOVERNED_KINDS + CONTEXT_KINDS
+
 ENTITY_COLUMNS = ("id", "name", "type", "sector", "level", "description", "url", "top",
                   "required_sectors", "start", "end", "source", "themes")
 RELATIONSHIP_COLUMNS = ("source", "target", "type", "role", "start", "end", "source_doc", "note")
+SOURCE_COLUMNS = ("id", "title", "date", "url", "publisher")
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -151,6 +173,36 @@ class Entity:
     def required_sectors(self) -> list[str]:
         return split_list(self.get("required_sectors"))
 
+    @property
+    def evidence(self) -> str:
+        """How well the entity is known: `stated` (the default), `inferred` or `proposed`."""
+        return self.get("evidence") or DEFAULT_EVIDENCE
+
+    @property
+    def aliases(self) -> list[str]:
+        """Other names the entity goes by (`aliases`, `;`-separated)."""
+        return split_list(self.get("aliases"))
+
+    @property
+    def kind(self) -> str:
+        """An initiative's kind (`programme`, `strategy`, ...); empty when not given."""
+        return self.get("kind")
+
+    @property
+    def is_governed(self) -> bool:
+        """Whether this is an initiative a partnership is expected to oversee and lead: any
+        initiative whose kind is not a context kind (an empty kind means governed)."""
+        return self.type == "initiative" and self.kind not in CONTEXT_KINDS
+
+    @property
+    def not_recorded(self) -> frozenset[str]:
+        """The aspects (`reporting`, `members`, ...) the sources do not cover for this entity."""
+        return frozenset(split_list(self.get("not_recorded")))
+
+    def is_recorded(self, aspect: str) -> bool:
+        """Whether the sources cover `aspect`: if so, silence about it means "none", else "unknown"."""
+        return aspect not in self.not_recorded
+
 
 @dataclass(slots=True)
 class Relationship:
@@ -162,6 +214,91 @@ class Relationship:
     source_doc: str = ""
     role: str = ""
     attrs: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def evidence(self) -> str:
+        """How well the relationship is known: `stated` (the default), `inferred` or `proposed`."""
+        return self.attrs.get("evidence") or DEFAULT_EVIDENCE
+
+    @property
+    def note(self) -> str:
+        return self.attrs.get("note", "")
+
+
+Fact = Entity | Relationship
+
+
+def evidence_rank(level: str) -> int:
+    """A level's place in EVIDENCE_LEVELS (0 is strongest); an unknown level ranks weakest."""
+    return EVIDENCE_LEVELS.index(level) if level in EVIDENCE_LEVELS else len(EVIDENCE_LEVELS)
+
+
+Day = date  # `date`, by a name the field `Source.date` does not hide
+
+
+@dataclass(frozen=True)
+class Source:
+    """One document (or person) of the sources table that facts cite by id."""
+
+    id: str
+    title: str
+    date: str = ""  # ISO 8601, may be partial (`2024-12`); empty when undated
+    url: str = ""
+    publisher: str = ""
+    attrs: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def first_day(self) -> Day | None:
+        """The first day the source's date may mean (`2024-12` → 1 December 2024), or None."""
+        return cached_parse_date(self.date) if self.date else None
+
+    @property
+    def last_day(self) -> Day | None:
+        """The last day the source's date may mean (`2024-12` → 31 December 2024), or None."""
+        return cached_parse_date(self.date, True) if self.date else None
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One citation of a fact's `source` (or `source_doc`) cell, as written and as parsed."""
+
+    text: str  # as written: `asob-2021, Appendix 3`, or a citation in words
+    source_id: str = ""  # the id of the source in the sources table it cites; empty for one in words
+    locator: str = ""  # where in that source (`Appendix 3`)
+
+
+def citation_parts(text: str) -> list[tuple[str, str, str]]:
+    """Each `;`-separated citation of a cell as (as written, first part, locator): the first part
+    is what comes before the first comma."""
+    parts = []
+    for cited in split_list(text):
+        head, _, locator = cited.partition(",")
+        parts.append((cited, head.strip(), locator.strip()))
+    return parts
+
+
+_ONE_WORD = re.compile(r"\S+")
+
+
+def is_source_id(text: str) -> bool:
+    """Whether a citation's first part names a source by id: one word without spaces. Longer text
+    is a citation in words."""
+    return _ONE_WORD.fullmatch(text) is not None
+
+
+def parse_citations(text: str, known: Collection[str]) -> tuple[Citation, ...]:
+    """The citations of a cell: one that starts with the id of a `known` source cites it (with
+    the rest as locator); anything else is kept whole as an undated citation in words."""
+    return tuple(Citation(cited, head, locator) if head in known and is_source_id(head) else Citation(cited)
+                 for cited, head, locator in citation_parts(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Attested:
+    """When a fact's sources date it: the earliest and the latest dated source it cites."""
+
+    first: Source | None = None
+    last: Source | None = None
 
 
 def split_list(text: str) -> list[str]:
@@ -256,11 +393,18 @@ class Landscape:
     arrays too, when the landscape was built from them (else they are made when first asked for)."""
 
     def __init__(self, entities: Iterable[Entity], relationships: Iterable[Relationship],
-                 name: str = "landscape", columns: Columns | None = None) -> None:
+                 name: str = "landscape", columns: Columns | None = None,
+                 source_table: Iterable[Source] = ()) -> None:
         self.entities: dict[str, Entity] = {entity.id: entity for entity in entities}
         self.relationships: list[Relationship] = list(relationships)
         self.name = name
         self._columns = columns
+        # The sources table (`sources.csv`) by id, in its order; empty when the dataset has none.
+        self.source_table: dict[str, Source] = {source.id: source for source in source_table}
+        self._citations: dict[str, tuple[Citation, ...]] = {}  # by cell text: cells repeat
+        self._attested: dict[str, Attested] = {}
+        self._attested_starts: np.ndarray | None = None
+        self._attested_entity_starts: dict[str, int] | None = None
 
     @property
     def columns(self) -> Columns:
@@ -282,11 +426,19 @@ class Landscape:
         return entity.name if entity else entity_id
 
     def as_of(self, day: date | None) -> Landscape:
-        """The landscape as it stood on `day`: facts current then, between entities current then."""
+        """The landscape as it stood on `day`: facts current then, between entities current then.
+
+        A fact with no `start` is not part of the landscape before it was first attested (the
+        earliest date of the sources it cites); one with no `end` stays in force after it was
+        last attested."""
         if day is None:
             return self
+        today = day.toordinal()
         entities = [e for e in self.entities.values() if is_current(e.start, e.end, day)]
-        columns, today = self.columns, day.toordinal()
+        if self.source_table:
+            first_days = self.attested_entity_starts()
+            entities = [e for e in entities if first_days.get(e.id, OPEN_START) <= today]
+        columns = self.columns
         alive = np.zeros(len(columns.ids), dtype=bool)
         code = columns.code
         alive[[code[entity.id] for entity in entities]] = True
@@ -296,8 +448,103 @@ class Landscape:
             for edge in compress(self.relationships, (undated & between).tolist()):
                 is_current(edge.start, edge.end, day)
         keep = between & (columns.starts <= today) & (columns.ends >= today)
+        if self.source_table:
+            keep &= self.attested_starts() <= today
         return Landscape(entities, compress(self.relationships, keep.tolist()), self.name,
-                         columns.where(keep, alive))
+                         columns.where(keep, alive), self.source_table.values())
+
+    def at_evidence(self, weakest: str) -> Landscape:
+        """The facts known at least as well as `weakest` (`stated`, `inferred` or `proposed`),
+        between entities known that well: `inferred` keeps stated and inferred facts."""
+        rank = evidence_rank(weakest)
+        entities = [entity for entity in self.entities.values() if evidence_rank(entity.evidence) <= rank]
+        if len(entities) == len(self.entities) and all(evidence_rank(edge.evidence) <= rank
+                                                       for edge in self.relationships):
+            return self
+        held = {entity.id for entity in entities}
+        return Landscape(entities, [edge for edge in self.relationships
+                                    if edge.source in held and edge.target in held
+                                    and evidence_rank(edge.evidence) <= rank],
+                         self.name, source_table=self.source_table.values())
+
+    def citations(self, fact: Fact) -> tuple[Citation, ...]:
+        """The citations of an entity's `source` or a relationship's `source_doc`, parsed against
+        the sources table."""
+        return self.citations_in(fact.source if isinstance(fact, Entity) else fact.source_doc)
+
+    def citations_in(self, text: str) -> tuple[Citation, ...]:
+        """The citations of a `source` or `source_doc` cell, parsed against the sources table."""
+        cited = self._citations.get(text)
+        if cited is None:
+            cited = self._citations[text] = parse_citations(text, self.source_table)
+        return cited
+
+    def cited_sources(self, fact: Fact) -> list[Source]:
+        """The sources of the sources table a fact cites, in the order cited, each once."""
+        ids = dict.fromkeys(citation.source_id for citation in self.citations(fact) if citation.source_id)
+        return [self.source_table[source_id] for source_id in ids]
+
+    def attested(self, fact: Fact) -> Attested:
+        """The earliest and the latest dated source a fact cites (None when it cites none)."""
+        return self.attested_in(fact.source if isinstance(fact, Entity) else fact.source_doc)
+
+    def attested_in(self, text: str) -> Attested:
+        """The earliest and the latest dated source a `source` or `source_doc` cell cites."""
+        found = self._attested.get(text)
+        if found is None:
+            ids = dict.fromkeys(citation.source_id for citation in self.citations_in(text) if citation.source_id)
+            dated = [self.source_table[source_id] for source_id in ids if self.source_table[source_id].date]
+            found = Attested(min(dated, key=lambda source: source.first_day or date.min),
+                             max(dated, key=lambda source: source.last_day or date.min)) if dated else Attested()
+            self._attested[text] = found
+        return found
+
+    def first_attested(self, fact: Fact) -> date | None:
+        """The first day of the earliest dated source a fact cites, or None."""
+        first = self.attested(fact).first
+        return first.first_day if first else None
+
+    def last_attested(self, fact: Fact) -> date | None:
+        """The last day of the latest dated source a fact cites (a source dated `2024-12` attests
+        to the end of December 2024), or None. `attested(fact).last.date` is the date as written."""
+        last = self.attested(fact).last
+        return last.last_day if last else None
+
+    def is_first_mention(self, fact: Fact) -> bool:
+        """Whether a fact's start is only its first mention: it has no `start`, but a dated source."""
+        return not fact.start and self.attested(fact).first is not None
+
+    def attested_start(self, fact: Fact) -> int:
+        """The day number from which a fact with no `start` is part of the landscape: its first
+        attested day, or OPEN_START when it cites no dated source."""
+        return self.first_day_in(fact.source if isinstance(fact, Entity) else fact.source_doc)
+
+    def attested_entity_starts(self) -> dict[str, int]:
+        """`attested_start` of each entity with no `start` that cites a dated source, by id: made
+        once, so that each `as_of` looks each entity up once."""
+        if self._attested_entity_starts is None:
+            texts = {entity.id: entity.source for entity in self.entities.values() if not entity.start}
+            day_of = {text: self.first_day_in(text) for text in set(texts.values())}
+            self._attested_entity_starts = {entity_id: day_of[text] for entity_id, text in texts.items()
+                                            if day_of[text] != OPEN_START}
+        return self._attested_entity_starts
+
+    def attested_starts(self) -> np.ndarray:
+        """`attested_start` of every relationship, as an array in order (OPEN_START for one with a
+        `start`): made once, so that each `as_of` costs one comparison per relationship. Each
+        distinct `source_doc` is looked up once (a national landscape repeats a few thousand)."""
+        if self._attested_starts is None or len(self._attested_starts) != len(self.relationships):
+            texts = [edge.source_doc for edge in self.relationships]
+            day_of = {text: self.first_day_in(text) for text in set(texts)}
+            attested = np.fromiter(map(day_of.__getitem__, texts), dtype=np.int64, count=len(texts))
+            self._attested_starts = np.where(self.columns.starts == OPEN_START, attested, OPEN_START)
+        return self._attested_starts
+
+    def first_day_in(self, text: str) -> int:
+        """The day number of the first day of the earliest dated source a cell cites, or OPEN_START."""
+        first = self.attested_in(text).first
+        day = first.first_day if first else None
+        return day.toordinal() if day else OPEN_START
 
     def counts(self) -> dict[str, int]:
         """How many entities of each type, and how many relationships."""
@@ -307,8 +554,28 @@ class Landscape:
         counts["relationships"] = len(self.relationships)
         return counts
 
+    def find(self, text: str) -> Entity | None:
+        """The entity whose id, name or one of whose aliases is `text` (ignoring case), if any."""
+        if text in self.entities:
+            return self.entities[text]
+        wanted = text.strip().casefold()
+        for entity in self.entities.values():
+            if wanted in (entity.id.casefold(), entity.name.casefold(), *map(str.casefold, entity.aliases)):
+                return entity
+        return None
+
+    def close_matches(self, text: str, limit: int = 3) -> list[str]:
+        """The ids of the entities whose id, name or an alias is close to `text` ("did you mean"),
+        closest first."""
+        names: dict[str, str] = {}
+        for entity in self.entities.values():
+            for name in (entity.id, entity.name, *entity.aliases):
+                names.setdefault(name.casefold(), entity.id)
+        close = difflib.get_close_matches(text.casefold(), list(names), n=limit * 3)
+        return list(dict.fromkeys(names[name] for name in close))[:limit]
+
     def sources(self) -> list[str]:
-        """Every distinct source cited, in first-seen order."""
+        """Every distinct source cited (the cells as written), in first-seen order."""
         seen: dict[str, None] = {}
         for entity in self.entities.values():
             if entity.source:

@@ -61,14 +61,18 @@ def run_script(driver, database, script):
 
 
 @pytest.mark.neo4j
-@pytest.mark.parametrize("which", ["tiny", "london", "hostile"])
-def test_the_script_recreates_the_landscape_in_an_empty_neo4j(neo4j_store, neo4j_driver, neo4j_server, tiny, which):
+@pytest.mark.parametrize("which", ["tiny", "london", "hostile", "evidenced"])
+def test_the_script_recreates_the_landscape_in_an_empty_neo4j(neo4j_store, neo4j_driver, neo4j_server, tiny, which,
+                                                              tmp_path):
+    from tests.test_evidence_model import evidenced_landscape
+
     landscape = {"tiny": lambda: load_dataset(tiny), "london": lambda: load_dataset(resolve_dataset("london")),
-                 "hostile": hostile_landscape}[which]()
+                 "hostile": hostile_landscape, "evidenced": lambda: evidenced_landscape(tmp_path)}[which]()
     run_script(neo4j_driver, neo4j_server["database"], as_cypher(landscape))
     read_back = neo4j_store.read()
     assert canonical(read_back) == canonical(landscape)
     assert read_back.name == landscape.name
+    assert read_back.source_table == landscape.source_table
     assert [list(entity.attrs) for entity in read_back.entities.values()] == [
         list(entity.attrs) for entity in landscape.entities.values()]
 

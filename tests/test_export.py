@@ -122,3 +122,62 @@ def test_the_london_landscape_round_trips_through_csv_and_xlsx(tmp_path):
     for copy in (tmp_path / "csv", tmp_path / "london.xlsx"):
         assert canonical(load_dataset(copy)) == canonical(london)
     assert any(entity.get("aliases") for entity in load_dataset(tmp_path / "csv").entities.values())
+
+
+def test_evidence_and_sources_round_trip_through_csv_xlsx_and_json(tmp_path):
+    from landscape.interchange import from_dict
+    from tests.test_evidence_model import evidenced_landscape
+
+    landscape = evidenced_landscape(tmp_path)
+    write_csv_folder(landscape, tmp_path / "csv")
+    assert (tmp_path / "csv" / "sources.csv").read_text(encoding="utf-8").startswith("id,title,date,url,publisher\n")
+    (tmp_path / "book.xlsx").write_bytes(as_xlsx(landscape))
+    assert "sources" in openpyxl.load_workbook(tmp_path / "book.xlsx").sheetnames
+    for copy in (load_dataset(tmp_path / "csv"), load_dataset(tmp_path / "book.xlsx"),
+                 from_dict(json.loads(as_json(landscape)))):
+        assert canonical(copy) == canonical(landscape)
+        assert copy.source_table == landscape.source_table
+        assert copy.entities["lasob"].not_recorded == {"members", "links"}
+
+
+def test_a_landscape_without_sources_exports_no_sources_table(tmp_path, tiny):
+    folder = tmp_path / "copy"
+    folder.mkdir()
+    (folder / "sources.csv").write_text("id,title,date\nold,Old,2020\n", encoding="utf-8")  # an earlier export's
+    write_csv_folder(load_dataset(tiny), folder)
+    assert not (folder / "sources.csv").exists()
+    assert "sources" not in json.loads(as_json(load_dataset(tiny)))
+    assert "sources" not in openpyxl.load_workbook(io.BytesIO(as_xlsx(load_dataset(tiny)))).sheetnames
+
+
+def test_graphml_and_gexf_carry_evidence_and_the_sources_as_source_nodes(tmp_path):
+    from landscape.model import Source
+    from tests.test_evidence_model import evidenced_landscape
+
+    landscape = evidenced_landscape(tmp_path)
+    for data, reader in ((as_graphml(landscape), nx.read_graphml), (as_gexf(landscape), nx.read_gexf)):
+        graph = reader(io.BytesIO(data))
+        sources = [Source(node[len("source:"):], attrs["label"], attrs["date"], attrs.get("url", ""),
+                          attrs.get("publisher", ""))
+                   for node, attrs in graph.nodes(data=True) if attrs["type"] == "source"]
+        assert sources == list(landscape.source_table.values())
+        entity_ids = [node for node, attrs in graph.nodes(data=True) if attrs["type"] != "source"]
+        assert entity_ids == list(landscape.entities)
+        lasob = graph.nodes["lasob"]
+        assert (lasob["not_recorded"], lasob["aliases"], lasob["source"]) == (
+            "members;links", "ASOB;LASOB", "asob-2021, Main paper; news-2024")
+        assert graph.nodes["contest"]["kind"] == "strategy" and graph.nodes["vess"]["evidence"] == "proposed"
+        assert {d["evidence"] for _, _, d in graph.edges(data=True) if d.get("evidence")} == {"inferred", "proposed"}
+
+
+def test_popolo_sources_get_their_dates_urls_and_locators(tmp_path):
+    from landscape.output.export import as_popolo
+    from tests.test_evidence_model import evidenced_landscape
+
+    data = json.loads(as_popolo(evidenced_landscape(tmp_path)))
+    lasob = next(o for o in data["organizations"] if o["id"] == "lasob")
+    assert lasob["sources"] == [
+        {"url": "urn:landscape:source:asob-2021", "note": "ASOB proposal to the LSCP Executive, Main paper",
+         "date": "2021-02-18"},
+        {"url": "https://example.org/lasob-news", "note": "LASOB newsletter", "date": "2024-12"}]
+    assert lasob["other_names"] == [{"name": "ASOB"}, {"name": "LASOB"}]

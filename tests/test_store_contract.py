@@ -11,12 +11,14 @@ from landscape.model import Entity, Landscape, Relationship
 
 
 def canonical(landscape: Landscape) -> dict:
-    """The landscape's facts in a comparable order; an empty cell and a missing one are the same."""
+    """The landscape's facts (and its sources table) in a comparable order; an empty cell and a
+    missing one are the same."""
     data = to_dict(landscape)
     rows = {key: [{k: v for k, v in row.items() if v} for row in data[key]]
             for key in ("entities", "relationships")}
     return {"entities": sorted(rows["entities"], key=lambda row: row["id"]),
-            "relationships": sorted(rows["relationships"], key=lambda row: sorted(row.items()))}
+            "relationships": sorted(rows["relationships"], key=lambda row: sorted(row.items())),
+            "sources": [{k: v for k, v in row.items() if v} for row in data.get("sources", [])]}
 
 
 def test_write_then_read_gives_the_same_landscape(store, tiny):
@@ -76,3 +78,33 @@ def test_a_merge_that_would_close_a_cycle_is_refused_and_changes_nothing(store):
         store.write(Landscape([Entity("a", "A", "board"), Entity("b", "B", "board")],
                               [Relationship("b", "a", "reports_to")]))
     assert [(e.source, e.target) for e in store.read().relationships] == [("a", "b")]
+
+
+def test_evidence_and_the_sources_table_round_trip(store, tmp_path):
+    from tests.test_evidence_model import evidenced_landscape
+
+    landscape = evidenced_landscape(tmp_path)
+    store.write(landscape, replace=True)
+    read_back = store.read()
+    assert canonical(read_back) == canonical(landscape)
+    assert read_back.source_table == landscape.source_table
+    lasob = read_back.entities["lasob"]
+    assert (lasob.not_recorded, lasob.aliases, read_back.last_attested(lasob)) == (
+        {"members", "links"}, ["ASOB", "LASOB"], date(2024, 12, 31))
+    assert read_back.entities["contest"].kind == "strategy" and read_back.entities["vess"].evidence == "proposed"
+    assert {edge.evidence for edge in read_back.relationships} == {"stated", "inferred", "proposed"}
+    for day in (date(2021, 3, 1), date(2025, 1, 1)):
+        assert canonical(read_back.as_of(day)) == canonical(landscape.as_of(day))
+
+
+def test_a_merge_keeps_both_sources_tables(store, tmp_path):
+    from landscape.model import Source
+
+    store.write(Landscape([Entity("a", "A", "board", source="s1")], [], source_table=[Source("s1", "One", "2020")]),
+                replace=True)
+    store.write(Landscape([Entity("b", "B", "board", source="s2, p. 3")], [],
+                          source_table=[Source("s2", "Two", "2023-05", "https://example.org/two")]))
+    merged = store.read()
+    assert list(merged.source_table) == ["s1", "s2"]
+    assert merged.source_table["s2"].url == "https://example.org/two"
+    assert set(merged.as_of(date(2022, 1, 1)).entities) == {"a"}

@@ -45,7 +45,8 @@ def test_every_planted_problem_is_listed_with_its_line(write_dataset):
         f"{e}:9: themes: unknown theme 'nope'",
         f"{e}:9: top: 'maybe' is not true or false",
         f"{r}:2: target: unknown entity 'zz'",
-        f"{r}:3: type: reports_to cannot go from a board to a theme (allowed: board → agency, board → board)",
+        f"{r}:3: type: reports_to cannot go from a board to a theme (allowed: board → agency, board → board, "
+        "initiative → board)",
         f"{r}:4: target: reports_to cycle: a → c → a",
         f"{r}:6: type: unknown relationship type 'knows' (expected one of reports_to, part_of, member_of, "
         "oversees, leads, delivers, funds, supports, communicates_with, addresses)",

@@ -3,7 +3,9 @@
 Entities are matched by id: one present only in the later state started, one
 present only in the earlier state ended, and one whose name differs was renamed
 (or, within one dataset, a started entity whose `replaces` column names an
-ended one). Relationships are matched by source, target, type and role.
+ended one). Relationships are matched by source, target, type and role. A started fact
+whose start is not stated but is only its first mention in the sources says so: "first
+recorded in <source title> (<date>)".
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from landscape.model import EDGE_VERBS, TYPE_LABELS, Landscape, Relationship
+from landscape.model import EDGE_VERBS, TYPE_LABELS, Entity, Fact, Landscape, Relationship
 
-COMPARED_ATTRIBUTES = ("sector", "level", "required_sectors", "top")
+COMPARED_ATTRIBUTES = ("sector", "level", "required_sectors", "top", "kind", "evidence", "not_recorded")
 
 
 def diff(before: Landscape, after: Landscape, *, before_day: date | None = None,
@@ -31,13 +33,13 @@ def diff(before: Landscape, after: Landscape, *, before_day: date | None = None,
     started = [e for e in started if e.get("replaces") not in replaced]
     ended = [e for e in ended if e.id not in replaced]
     changed = [
-        {"id": i, "name": e.name, "attribute": key, "from": old.entities[i].get(key), "to": e.get(key)}
+        {"id": i, "name": e.name, "attribute": key, "from": attribute(old.entities[i], key), "to": attribute(e, key)}
         for i, e in new.entities.items() if i in old.entities
-        for key in COMPARED_ATTRIBUTES if old.entities[i].get(key) != e.get(key)
+        for key in COMPARED_ATTRIBUTES if attribute(old.entities[i], key) != attribute(e, key)
     ]
     old_edges = {edge_key(e): e for e in old.relationships}
     new_edges = {edge_key(e): e for e in new.relationships}
-    added = [sentence(e, new) for k, e in new_edges.items() if k not in old_edges]
+    added = [first_recorded(sentence(e, new), e, new) for k, e in new_edges.items() if k not in old_edges]
     removed = [sentence(e, old) for k, e in old_edges.items() if k not in new_edges]
     return {
         "from": {"landscape": before.name, "as_of": before_day.isoformat() if before_day else None},
@@ -45,13 +47,19 @@ def diff(before: Landscape, after: Landscape, *, before_day: date | None = None,
         "summary": {"started": len(started), "ended": len(ended), "renamed": len(renamed),
                     "changed": len(changed), "relationships_added": len(added),
                     "relationships_removed": len(removed)},
-        "started": [entity_row(e) for e in sorted(started, key=type_then_name)],
+        "started": [first_recorded(entity_row(e), e, new) for e in sorted(started, key=type_then_name)],
         "ended": [entity_row(e) for e in sorted(ended, key=type_then_name)],
         "renamed": renamed,
         "changed": changed,
         "relationships_added": sorted(added, key=lambda row: (row["type"], row["sentence"])),
         "relationships_removed": sorted(removed, key=lambda row: (row["type"], row["sentence"])),
     }
+
+
+def attribute(entity: Entity, key: str) -> str:
+    """An attribute as compared: `evidence` as its level, so that empty and `stated` are the same
+    (a proposed board that came into force changes from `proposed` to `stated`)."""
+    return entity.evidence if key == "evidence" else entity.get(key)
 
 
 def edge_key(edge: Relationship) -> tuple[str, str, str, str]:
@@ -67,12 +75,30 @@ def entity_row(entity: Any) -> dict[str, str]:
             "end": entity.end, "source": entity.source}
 
 
+def first_recorded(row: dict[str, Any], fact: Fact, landscape: Landscape) -> dict[str, Any]:
+    """`row` with `first_recorded` (the earliest dated source it cites: id, title, date) when the
+    fact has no stated `start`, so that its start is only its first mention in the sources."""
+    if landscape.is_first_mention(fact):
+        first = landscape.attested(fact).first
+        assert first is not None
+        row["first_recorded"] = {"source": first.id, "title": first.title, "date": first.date}
+    return row
+
+
+def since(row: dict[str, Any]) -> str:
+    """"first recorded in <source title> (<date>)" for a started fact whose start is only its first
+    mention; empty for one with a stated start, which its section ("Started") already says."""
+    if "first_recorded" in row:
+        return f"first recorded in {row['first_recorded']['title']} ({row['first_recorded']['date']})"
+    return ""
+
+
 def sentence(edge: Relationship, landscape: Landscape) -> dict[str, str]:
     role = f" (as {edge.role})" if edge.role and edge.role != "member" else ""
     return {"source": edge.source, "target": edge.target, "type": edge.type, "role": edge.role,
             "sentence": f"{landscape.name_of(edge.source)} {EDGE_VERBS[edge.type]} "
                         f"{landscape.name_of(edge.target)}{role}",
-            "source_doc": edge.source_doc}
+            "start": edge.start, "source_doc": edge.source_doc}
 
 
 def sections(changes: dict[str, Any]) -> list[tuple[str, list[str]]]:
@@ -80,13 +106,16 @@ def sections(changes: dict[str, Any]) -> list[tuple[str, list[str]]]:
     def entity_line(row: dict[str, str]) -> str:
         return f"{row['name']} ({TYPE_LABELS[row['type']][0]})"
 
+    def dated(line: str, row: dict[str, Any]) -> str:
+        return f"{line}: {since(row)}" if since(row) else line
+
     found = [
-        ("Started", [entity_line(e) for e in changes["started"]]),
+        ("Started", [dated(entity_line(e), e) for e in changes["started"]]),
         ("Ended", [entity_line(e) for e in changes["ended"]]),
         ("Renamed", [f"{r['from']} → {r['to']}" for r in changes["renamed"]]),
         ("Changed", [f"{c['name']}: {c['attribute']} {c['from'] or '(none)'} → {c['to'] or '(none)'}"
                      for c in changes["changed"]]),
-        ("New relationships", [r["sentence"] for r in changes["relationships_added"]]),
+        ("New relationships", [dated(r["sentence"], r) for r in changes["relationships_added"]]),
         ("Relationships ended", [r["sentence"] for r in changes["relationships_removed"]]),
     ]
     return [(title, rows) for title, rows in found if rows]

@@ -23,6 +23,7 @@ from landscape.cells import unneutralise
 from landscape.errors import DatasetError, LandscapeError, Problem
 
 TABLES = ("entities", "relationships")
+OPTIONAL_TABLES = ("sources",)  # read when present: `sources.csv`, or a `sources` sheet
 NO_VALUE_MESSAGE = "formula without a value — open and save the workbook in Excel, or paste values"
 FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")  # a formula element in a worksheet's XML
 
@@ -90,7 +91,8 @@ class Table:
 
 
 def read_tables(path: str | Path) -> dict[str, Table]:
-    """Read the entities and relationships tables of the dataset at `path`.
+    """Read the entities and relationships tables of the dataset at `path`, and its sources
+    table when it has one.
 
     Problems with the files' shape (encoding, duplicated headers, ragged rows)
     are collected on each table; a missing file raises DatasetError at once.
@@ -101,7 +103,8 @@ def read_tables(path: str | Path) -> dict[str, Table]:
         if missing:
             raise DatasetError([Problem(str(path / f"{name}.csv"), 0, "", "file not found")
                                 for name in missing])
-        return {name: read_csv(path / f"{name}.csv") for name in TABLES}
+        return {name: read_csv(path / f"{name}.csv") for name in TABLES + OPTIONAL_TABLES
+                if name in TABLES or (path / f"{name}.csv").is_file()}
     if path.suffix.lower() == ".xlsx" and path.is_file():
         return read_workbook(path)
     if not path.exists():
@@ -216,7 +219,7 @@ def read_workbook(path: Path) -> dict[str, Table]:
     if missing:
         raise DatasetError([Problem(f"{path}[{name}]", 0, "", "sheet not found") for name in missing])
     tables = {}
-    for name in TABLES:
+    for name in TABLES + tuple(name for name in OPTIONAL_TABLES if name in sheets):
         table = Table(f"{path}[{name}]", [])
         rows = [(number, [cell_text(value) for value in values])
                 for number, values in enumerate(sheets[name], 1)]
@@ -272,7 +275,8 @@ def visible_sheets(path: Path) -> dict[str, list[list[Any]]]:
         try:
             return {meta.name.strip().lower(): book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
                     for meta in book.sheets_metadata
-                    if meta.visible == SheetVisibleEnum.Visible and meta.name.strip().lower() in TABLES}
+                    if meta.visible == SheetVisibleEnum.Visible
+                    and meta.name.strip().lower() in TABLES + OPTIONAL_TABLES}
         finally:
             book.close()
     except Exception as error:  # calamine raises many kinds for a damaged file
@@ -309,7 +313,7 @@ def openpyxl_sheets(path: Path, data_only: bool) -> dict[str, list[list[Any]]]:
     try:
         return {name.strip().lower(): [list(row) for row in book[name].iter_rows(values_only=True)]
                 for name in book.sheetnames
-                if book[name].sheet_state == "visible" and name.strip().lower() in TABLES}
+                if book[name].sheet_state == "visible" and name.strip().lower() in TABLES + OPTIONAL_TABLES}
     finally:
         book.close()
 

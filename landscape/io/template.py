@@ -1,8 +1,8 @@
 """A ready-to-fill Excel workbook in the interchange format.
 
-The `entities` and `relationships` sheets carry a note on every column header,
-drop-down lists for types, sectors, levels and roles, and date-formatted date
-columns, so a council officer can record a landscape without reading the docs.
+The `entities`, `relationships` and `sources` sheets carry a note on every column
+header, drop-down lists for types, sectors, levels, roles, initiative kinds and evidence
+levels, and date-formatted date columns, so a council officer can record a landscape without reading the docs.
 What they fill in loads with `landscape validate` and `landscape load` unchanged.
 """
 
@@ -10,7 +10,15 @@ from __future__ import annotations
 
 import io
 
-from landscape.model import EDGE_ENDPOINTS, EDGE_TYPES, MEMBER_ROLES, NODE_TYPES
+from landscape.model import (
+    ASPECTS,
+    EDGE_ENDPOINTS,
+    EDGE_TYPES,
+    EVIDENCE_LEVELS,
+    INITIATIVE_KINDS,
+    MEMBER_ROLES,
+    NODE_TYPES,
+)
 
 SECTORS = ("local-government", "police", "health", "justice", "central-government", "mayoral",
            "education", "vcs", "research", "multi-agency")
@@ -30,8 +38,17 @@ ENTITY_NOTES = {
                         "e.g. local-government;police;health",
     "start": "When it began (a date; a year or year-month is fine, typed as text: 2021-03).",
     "end": "When it ended; leave empty while it continues.",
-    "source": "Which document or person says so, and where.",
+    "source": "Which document says so, and where: a source id from the sources sheet and a locator, "
+              "e.g. asob-2021, Appendix 3 (several separated by ;), or a citation in words.",
     "themes": "For a board or initiative: ids of the themes it addresses, separated by ;",
+    "aliases": "Other names it goes by, separated by ; e.g. ASOB;LASOB",
+    "kind": "For an initiative: programme, project, service, protocol, framework, guidance, dataset or event "
+            "(work a partnership should oversee and lead), or strategy, plan, inspection, research or statement "
+            "(context no local board is expected to oversee). Empty means governed work.",
+    "evidence": "stated (a source says so; the default), inferred (a source implies it: say how in a note) "
+                "or proposed (a source only proposes or drafts it).",
+    "not_recorded": "What the sources do not cover for it, separated by ;: reporting, members, links, oversight, "
+                    "lead. Left out, silence means none; listed, it means unknown.",
 }
 RELATIONSHIP_NOTES = {
     "source": "Required. The id of the entity the relationship goes from.",
@@ -42,22 +59,34 @@ RELATIONSHIP_NOTES = {
     "role": "For member_of: chair, vice-chair, member, secretariat or attendee.",
     "start": "When it began.",
     "end": "When it ended; leave empty while it continues.",
-    "source_doc": "Which document or person says so, and where.",
-    "note": "Anything else worth knowing.",
+    "source_doc": "Which document says so, and where: a source id and a locator (asob-2021, Appendix 3), "
+                  "or a citation in words.",
+    "note": "Anything else worth knowing (for inferred evidence: what it is inferred from).",
+    "evidence": "stated (the default), inferred or proposed.",
+}
+SOURCE_NOTES = {
+    "id": "Required. A one-word id the other sheets cite, e.g. asob-2021.",
+    "title": "Required. The document's title.",
+    "date": "When it was written or published: a date, year-month (2024-12) or year, typed as text.",
+    "url": "Where it can be read (https://...).",
+    "publisher": "Who published it.",
 }
 LISTS = {"type": NODE_TYPES, "sector": SECTORS, "level": LEVELS, "top": ("true", "false"),
-         "relationship type": EDGE_TYPES, "role": MEMBER_ROLES}
+         "relationship type": EDGE_TYPES, "role": MEMBER_ROLES, "kind": INITIATIVE_KINDS,
+         "evidence": EVIDENCE_LEVELS, "aspect": ASPECTS}
 GUIDE = [
     "How to fill in this workbook",
     "",
     "1. List every body, organisation, post, initiative and theme on the entities sheet, one a row.",
     "2. List how they relate on the relationships sheet: who reports to whom, who sits where, "
     "who leads, delivers, funds and oversees what.",
-    "3. Give every row a source: the document (and section) or the person that says so.",
+    "3. List the documents on the sources sheet, each with a one-word id and its date; give every row a "
+    "source: the id and where in it (asob-2021, Appendix 3). A fact with no start counts from its earliest source.",
     "4. Dates may be a full date, a year-month (2021-03) or a year (2021).",
+    "   Say how well each fact is known (evidence) and what the sources do not cover (not_recorded).",
     "5. Check it with:  landscape validate this-file.xlsx   then load it with:  landscape load this-file.xlsx",
     "",
-    "Columns you add are kept. Only the entities and relationships sheets are read.",
+    "Columns you add are kept. Only the entities, relationships and sources sheets are read.",
 ]
 
 
@@ -76,14 +105,16 @@ def template_workbook() -> bytes:
                   for column, (name, values) in enumerate(LISTS.items())}
         for sheet_name, notes, drop_downs in (
                 ("entities", ENTITY_NOTES, {"type": "type", "sector": "sector", "level": "level",
-                                            "top": "top"}),
-                ("relationships", RELATIONSHIP_NOTES, {"type": "relationship type", "role": "role"})):
+                                            "top": "top", "kind": "kind", "evidence": "evidence"}),
+                ("relationships", RELATIONSHIP_NOTES, {"type": "relationship type", "role": "role",
+                                                       "evidence": "evidence"}),
+                ("sources", SOURCE_NOTES, {})):
             sheet = book.add_worksheet(sheet_name)
             for column, (name, note) in enumerate(notes.items()):
                 sheet.write_string(0, column, name, header)
                 sheet.write_comment(0, column, note, {"x_scale": 2.5, "y_scale": 1.6})
-                width = 40 if name in ("name", "description", "source", "source_doc", "note") else 16
-                sheet.set_column(column, column, width, dates if name in ("start", "end") else text)
+                width = 40 if name in ("name", "description", "source", "source_doc", "note", "title") else 16
+                sheet.set_column(column, column, width, dates if name in ("start", "end", "date") else text)
                 if name in drop_downs:
                     # Sectors are suggestions (other values allowed); the rest must come from the list.
                     strict = name != "sector"

@@ -3,7 +3,9 @@
 Each problem is located as `file:line: column: what is wrong`. Checks: required
 columns, known types, unique ids, references that resolve, relationship types
 allowed between their endpoints' types, real dates with `end` not before
-`start`, membership roles, and no cycle of `reports_to` or `part_of`.
+`start`, membership roles, and no cycle of `reports_to` or `part_of`; and (in
+landscape.io.evidence) the sources table, citations, evidence levels, `not_recorded`
+aspects and initiative kinds.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import networkx as nx
 import numpy as np
 
 from landscape.errors import DatasetError, Problem
+from landscape.io import evidence
 from landscape.io.reader import Table, read_tables
 from landscape.model import (
     EDGE_ENDPOINTS,
@@ -47,20 +50,29 @@ def load_dataset(path: str | Path) -> Landscape:
     with cycle_collection_paused():
         tables = read_tables(path)
         name = Path(path).stem if Path(path).suffix else Path(path).resolve().name
-        return build_landscape(tables["entities"], tables["relationships"], name)
+        return build_landscape(tables["entities"], tables["relationships"], name, tables.get("sources"))
 
 
-def build_landscape(entities: Table, relationships: Table, name: str) -> Landscape:
+def build_landscape(entities: Table, relationships: Table, name: str, sources: Table | None = None) -> Landscape:
+    """The landscape of these tables (and sources table, if any), or DatasetError with every problem."""
     problems = entities.problems + relationships.problems
     for table, key in ((entities, "entities"), (relationships, "relationships")):
         for column in REQUIRED[key]:
             if table.header and column not in table.header:
                 problems.append(Problem(table.where, 1, column, "required column is missing"))
+    if sources is not None:
+        problems += sources.problems + evidence.source_header_problems(sources)
     if any(p.line <= 1 for p in problems):
         raise DatasetError(problems)  # rows cannot be read against a broken header
 
     if not entities.rows and not problems:
         problems.append(Problem(entities.where, 1, "-", "no entities: the file has a header but no rows"))
+    source_table = evidence.read_sources(sources, problems) if sources is not None else []
+    # With a sources table, a citation that starts with one word must name one of its sources. A
+    # table with no rows (the template's sheet, left empty) is no table: citations stay words.
+    source_ids = {source.id for source in source_table} if sources is not None and sources.lines else None
+    evidence.check_entities(entities, source_ids, problems)
+    evidence.check_relationships(relationships, source_ids, problems)
     nodes, lines = read_entities(entities, problems)
     problems += look_alikes(entities, lines)
     edges, columns = read_relationships(relationships, nodes, problems)
@@ -71,7 +83,8 @@ def build_landscape(entities: Table, relationships: Table, name: str) -> Landsca
     themes = [edge for edge, _ in addressed]
     # with no problem every row made a relationship, in order: the rows' columns are theirs
     assert len(edges) == len(relationships.lines)
-    return Landscape(nodes.values(), [edge for edge, _ in edges] + themes, name, columns.extended(themes))
+    return Landscape(nodes.values(), [edge for edge, _ in edges] + themes, name, columns.extended(themes),
+                     source_table)
 
 
 def read_entities(table: Table, problems: list[Problem]) -> tuple[dict[str, Entity], dict[str, int]]:

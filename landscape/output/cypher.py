@@ -77,7 +77,7 @@ def script_lines(landscape: Landscape) -> Iterator[str]:
            f"AND COUNT {{ (:Entity {{generation: {generation}}})-[]->() }} = {summary.relationships} "
            f"SET m.current = {generation}, m.name = {literal(rows.name)}, "
            f"m.entity_columns = {literal(rows.entity_columns)}, "
-           f"m.relationship_columns = {literal(rows.relationship_columns)};")
+           f"m.relationship_columns = {literal(rows.relationship_columns)}, m.sources = {literal(rows.sources)};")
     yield (f"MATCH (:LandscapeMeta {{key: {literal(META)}, current: {generation}}}) "
            f"MATCH (e:Entity) WHERE e.generation <> {generation} CALL (e) {{ DETACH DELETE e }} IN TRANSACTIONS;")
 
@@ -86,7 +86,7 @@ def script_generation(rows: Rows) -> int:
     """The generation the script writes: a positive 63-bit number from a hash of the landscape, the same for
     the same landscape and, in practice, different for any other."""
     content = orjson.dumps([rows.name, rows.entities, rows.relationships, rows.entity_columns,
-                            rows.relationship_columns])
+                            rows.relationship_columns, rows.sources])
     return int.from_bytes(hashlib.sha256(content).digest()[:8], "big") >> 1
 
 

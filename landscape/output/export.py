@@ -13,7 +13,7 @@ import networkx as nx
 from landscape.cells import spreadsheet_safe
 from landscape.errors import LandscapeError
 from landscape.files import write_file_atomically, write_output
-from landscape.interchange import interchange_rows, to_dict
+from landscape.interchange import interchange_rows, source_rows, to_dict
 from landscape.model import UNDIRECTED_EDGE_TYPES, Landscape, parse_date
 
 EXPORT_FORMATS = ("json", "csv", "xlsx", "graphml", "gexf", "popolo", "cypher")
@@ -42,6 +42,19 @@ def write_csv_folder(landscape: Landscape, folder: Path) -> None:
                                 ("relationships", relationship_columns, relationships)):
         write_file_atomically(folder / f"{name}.csv",
                               csv_text(columns, rows).encode("utf-8"))
+    write_sources_csv(landscape, folder / "sources.csv")
+
+
+def write_sources_csv(landscape: Landscape, path: Path) -> None:
+    """`sources.csv` when the landscape has a sources table; else none, and an old one removed:
+    its presence alone makes one-word citations source ids when the folder is read again."""
+    if landscape.source_table:
+        write_file_atomically(path, csv_text(*source_rows(landscape)).encode("utf-8"))
+        return
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as error:
+        raise LandscapeError(f"{path}: cannot remove: {error.strerror}") from None
 
 
 def csv_text(columns: list[str], rows: list[dict[str, str]]) -> str:
@@ -77,10 +90,12 @@ def as_xlsx(landscape: Landscape) -> bytes:
     buffer = io.BytesIO()
     options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                "strings_to_numbers": False}
+    sheets = [("entities", entity_columns, entities), ("relationships", relationship_columns, relationships)]
+    if landscape.source_table:  # a sheet only when there is a table: an empty one would still be one
+        sheets.append(("sources", *source_rows(landscape)))
     with xlsxwriter.Workbook(buffer, options) as book:
         bold = book.add_format({"bold": True})
-        for name, columns, rows in (("entities", entity_columns, entities),
-                                    ("relationships", relationship_columns, relationships)):
+        for name, columns, rows in sheets:
             sheet = book.add_worksheet(name)
             sheet.write_row(0, 0, columns, bold)
             for number, row in enumerate(rows, 1):
@@ -90,14 +105,23 @@ def as_xlsx(landscape: Landscape) -> bytes:
     return buffer.getvalue()
 
 
+SOURCE_NODE = "source:"  # the prefix of a source's node id, apart from every entity's id
+
+
 def to_networkx(landscape: Landscape) -> nx.MultiDiGraph:
-    """A directed multigraph: nodes with their attributes, one edge per relationship."""
+    """A directed multigraph: nodes with their attributes, one edge per relationship; and each
+    source of the sources table as a node of type `source` (id `source:` + its id) with its
+    title as label, its date, url and publisher."""
     graph = nx.MultiDiGraph(name=landscape.name)
     for entity in landscape.entities.values():
         attributes = {key: value for key, value in entity.attrs.items() if key != "themes"}
         attributes.update(label=entity.name, type=entity.type, start=entity.start,
                           end=entity.end, source=entity.source)
         graph.add_node(entity.id, **attributes)
+    for cited in landscape.source_table.values():
+        graph.add_node(SOURCE_NODE + cited.id, **{**cited.attrs, "label": cited.title, "type": "source",
+                                                  "date": cited.date, "url": cited.url,
+                                                  "publisher": cited.publisher})
     for edge in landscape.relationships:
         graph.add_edge(edge.source, edge.target, **{
             **edge.attrs, "type": edge.type, "role": edge.role, "start": edge.start,

@@ -54,13 +54,14 @@ def relationship_key(edge: Relationship) -> tuple[str, ...]:
 
 
 def merge(old: Landscape, new: Landscape) -> Landscape:
-    """`old` updated by `new`: entities by id, relationships by `relationship_key`.
+    """`old` updated by `new`: entities and sources by id, relationships by `relationship_key`.
     Raises LandscapeError when the result would be inconsistent (say, a new reporting
     line that closes a cycle with an old one)."""
     entities = {**old.entities, **new.entities}
     relationships = {relationship_key(edge): edge for edge in old.relationships}
     relationships.update((relationship_key(edge), edge) for edge in new.relationships)
-    merged = Landscape(entities.values(), relationships.values(), new.name)
+    sources = {**old.source_table, **new.source_table}
+    merged = Landscape(entities.values(), relationships.values(), new.name, source_table=sources.values())
     check_consistent(merged)
     return merged
 

@@ -11,11 +11,13 @@ of the same name, extra columns are properties prefixed `attr_`, and `seq` keeps
 landscape's order; empty fields are left out (a missing property reads back as empty),
 which spares the server a third of the properties it would write. Each load is a
 *generation*: its nodes carry `generation` (their relationships belong to them), and the
-`:LandscapeMeta {key: 'landscape'}` node names the current one.
+`:LandscapeMeta {key: 'landscape'}` node names the current one and holds its sources table
+(`sources`, the JSON text of its rows), switched in with it.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,7 +25,8 @@ from functools import cached_property
 from typing import Any
 
 from landscape.errors import LandscapeError
-from landscape.model import EDGE_TYPES, NODE_TYPES, Entity, Landscape, Relationship
+from landscape.interchange import source_from_row, source_rows
+from landscape.model import EDGE_TYPES, NODE_TYPES, Entity, Landscape, Relationship, Source
 from landscape.store.base import LoadSummary, relationship_key
 
 LABELS = {node_type: node_type.capitalize() for node_type in NODE_TYPES}
@@ -83,6 +86,7 @@ class Rows:
     entities: dict[str, list[list[Any]]]
     entity_columns: list[str]
     landscape_edges: list[Relationship]
+    sources: str | None = None  # the sources table as JSON rows (`sources_json`), or None without one
 
     @cached_property
     def distinct_edges(self) -> list[Relationship]:
@@ -114,7 +118,20 @@ def to_rows(landscape: Landscape) -> Rows:
     check_types(landscape)
     entities = landscape.entities.values()
     return Rows(landscape.name, entity_rows(entities), columns(entity.attrs for entity in entities),
-                landscape.relationships)
+                landscape.relationships, sources_json(landscape))
+
+
+def sources_json(landscape: Landscape) -> str | None:
+    """The sources table as the JSON text of its rows, kept on the `:LandscapeMeta` node with the
+    generation it belongs to (a property holds no maps: one text holds the table); None without one."""
+    if not landscape.source_table:
+        return None
+    return json.dumps(source_rows(landscape)[1], ensure_ascii=False)
+
+
+def read_sources(text: str | None) -> list[Source]:
+    """The sources table from `sources_json`'s text (none for None)."""
+    return [source_from_row(row) for row in json.loads(text)] if text else []
 
 
 def check_types(landscape: Landscape) -> None:

@@ -84,6 +84,7 @@ from landscape.store.graph_schema import (
     graph_relationship_row,
     read_entity,
     read_relationship,
+    read_sources,
     to_rows,
 )
 
@@ -109,7 +110,7 @@ LOCK_HELD = ("Neo.ClientError.Transaction.LockClientStopped", "Neo.ClientError.T
 SWITCH = """
 MATCH (m:LandscapeMeta {key: $key})
 SET m.current = $generation, m.name = $name, m.entity_columns = $entity_columns,
-    m.relationship_columns = $relationship_columns
+    m.relationship_columns = $relationship_columns, m.sources = $sources
 RETURN count(m)
 """
 # Every generation but $current (all of them when it is null), with their relationships; needs an auto-commit query.
@@ -119,7 +120,8 @@ CALL (e) { DETACH DELETE e } IN TRANSACTIONS OF $batch ROWS
 """
 
 CURRENT = "OPTIONAL MATCH (m:LandscapeMeta {key: $key}) RETURN m.current"
-READ_META = "MATCH (m:LandscapeMeta {key: $key}) RETURN m.current, m.name, m.entity_columns, m.relationship_columns"
+READ_META = ("MATCH (m:LandscapeMeta {key: $key}) "
+             "RETURN m.current, m.name, m.entity_columns, m.relationship_columns, m.sources")
 # Reads return few, large records: the driver's cost is per record (a million records took 20 s, mostly in recv).
 # They come a page of entities (by `seq`) at a time, with the relationships from them: collected in one go, a
 # national landscape needed more transaction memory than a small server allows.
@@ -396,7 +398,7 @@ def create_relationships(tx: ManagedTransaction, rel_type: str, rows: list[list[
 def switch(tx: Transaction, generation: int, rows: Rows) -> None:
     """Make `generation` the one readers read, in the lock's transaction: it holds only if the lock still does."""
     if not _single(tx, SWITCH, key=META, generation=generation, name=rows.name, entity_columns=rows.entity_columns,
-                   relationship_columns=rows.relationship_columns):
+                   relationship_columns=rows.relationship_columns, sources=rows.sources):
         raise LandscapeError("the store's :LandscapeMeta node was deleted while loading")
 
 
@@ -432,7 +434,7 @@ def read_current(tx: ManagedTransaction) -> Landscape | None:
 
 
 def read_generation(tx: ManagedTransaction, generation: int, name: str | None, entity_columns: list[str] | None,
-                    relationship_columns: list[str] | None) -> Landscape:
+                    relationship_columns: list[str] | None, sources: str | None = None) -> Landscape:
     """One generation's landscape, in the order it was written (`seq`, from 0), read a page at a time."""
     count = _single(tx, READ_SIZE, generation=generation)
     pages = [{"generation": generation, "first": first, "last": first + READ_PAGE}
@@ -446,4 +448,4 @@ def read_generation(tx: ManagedTransaction, generation: int, name: str | None, e
                     for edge in outgoing), key=lambda edge: edge[3]["seq"])
     relationships = [read_relationship(source, target, rel_type, properties, relationship_columns or [])
                      for source, target, rel_type, properties in edges]
-    return Landscape(entities, relationships, name or "landscape")
+    return Landscape(entities, relationships, name or "landscape", source_table=read_sources(sources))
