@@ -18,7 +18,7 @@ import difflib
 import unicodedata
 
 from landscape.errors import LandscapeError
-from landscape.model import Entity, Landscape, split_list
+from landscape.model import Entity, Landscape
 
 # How well a query matches, best first: the rank of each kind of match.
 EXACT_ID, EXACT_ALIAS, EXACT_NAME, FOLDED_ID, CONTAINS = range(5)
@@ -30,10 +30,6 @@ def folded(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def aliases(entity: Entity) -> list[str]:
-    return split_list(entity.get("aliases"))
-
-
 def match_rank(entity: Entity, query: str) -> int | None:
     """How well `query` names `entity` (a rank above, lower is better), or None."""
     if query == entity.id:
@@ -41,13 +37,13 @@ def match_rank(entity: Entity, query: str) -> int | None:
     wanted = folded(query)
     if not wanted:
         return None
-    if any(folded(alias) == wanted for alias in aliases(entity)):
+    if any(folded(alias) == wanted for alias in entity.aliases):
         return EXACT_ALIAS
     if folded(entity.name) == wanted:
         return EXACT_NAME
     if folded(entity.id) == wanted:
         return FOLDED_ID
-    if any(wanted in folded(text) for text in (entity.name, entity.id, *aliases(entity))):
+    if any(wanted in folded(text) for text in (entity.name, entity.id, *entity.aliases)):
         return CONTAINS
     return None
 
@@ -81,7 +77,7 @@ def did_you_mean(landscape: Landscape, query: str) -> str:
     """'; did you mean ...?' naming the ids whose id, name or alias is close to `query`, or ''."""
     by_text: dict[str, str] = {}
     for entity in landscape.entities.values():
-        for text in (entity.id, entity.name, *aliases(entity)):
+        for text in (entity.id, entity.name, *entity.aliases):
             by_text.setdefault(folded(text), entity.id)
     close = difflib.get_close_matches(folded(query), list(by_text), n=3, cutoff=0.6)
     ids = list(dict.fromkeys(by_text[text] for text in close))

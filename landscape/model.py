@@ -16,7 +16,6 @@ on the day it was first attested.
 from __future__ import annotations
 
 import calendar
-import difflib
 import functools
 import gc
 import re
@@ -553,26 +552,6 @@ class Landscape:
             counts[entity.type] = counts.get(entity.type, 0) + 1
         counts["relationships"] = len(self.relationships)
         return counts
-
-    def find(self, text: str) -> Entity | None:
-        """The entity whose id, name or one of whose aliases is `text` (ignoring case), if any."""
-        if text in self.entities:
-            return self.entities[text]
-        wanted = text.strip().casefold()
-        for entity in self.entities.values():
-            if wanted in (entity.id.casefold(), entity.name.casefold(), *map(str.casefold, entity.aliases)):
-                return entity
-        return None
-
-    def close_matches(self, text: str, limit: int = 3) -> list[str]:
-        """The ids of the entities whose id, name or an alias is close to `text` ("did you mean"),
-        closest first."""
-        names: dict[str, str] = {}
-        for entity in self.entities.values():
-            for name in (entity.id, entity.name, *entity.aliases):
-                names.setdefault(name.casefold(), entity.id)
-        close = difflib.get_close_matches(text.casefold(), list(names), n=limit * 3)
-        return list(dict.fromkeys(names[name] for name in close))[:limit]
 
     def sources(self) -> list[str]:
         """Every distinct source cited (the cells as written), in first-seen order."""

@@ -10,6 +10,7 @@ import pytest
 from cli import main
 from landscape.analysis.diff import as_text, diff
 from landscape.errors import DatasetError
+from landscape.find import did_you_mean, resolve
 from landscape.io.validate import load_dataset
 from landscape.model import Citation, Entity, Landscape, Relationship, Source
 
@@ -107,7 +108,7 @@ def test_evidence_aspects_aliases_and_kinds_read_from_the_model(tmp_path):
     assert entities["lasob"].not_recorded == {"members", "links"}
     assert not entities["lasob"].is_recorded("members") and entities["lasob"].is_recorded("reporting")
     assert entities["lasob"].aliases == ["ASOB", "LASOB"]
-    assert landscape.find("asob") is entities["lasob"] and landscape.find("County lines") is entities["theme-lines"]
+    assert resolve(landscape, "asob") is entities["lasob"] and resolve(landscape, "County lines") is entities["theme-lines"]
     assert landscape.find("nothing") is None
     assert entities["contest"].kind == "strategy" and not entities["contest"].is_governed
     assert entities["prevent"].is_governed and entities["vess"].is_governed
@@ -264,9 +265,9 @@ def test_diff_between_2021_and_2024_leaves_2024_mentions_out_of_2021(tmp_path):
 
 def test_did_you_mean_suggestions_match_aliases(tmp_path):
     landscape = evidenced_landscape(tmp_path)
-    assert landscape.close_matches("LASOB")[0] == "lasob"
-    assert landscape.close_matches("VES")[:1] == ["vess"]
-    assert landscape.close_matches("zzzzzz") == []
+    assert resolve(landscape, "LASOB").id == "lasob"
+    assert did_you_mean(landscape, "VES").startswith("; did you mean vess")
+    assert did_you_mean(landscape, "zzzzzz") == ""
 
 
 def test_the_template_has_the_new_columns_and_a_sources_sheet_and_loads_when_filled_in(runner, tmp_path):
