@@ -73,6 +73,20 @@ def as_of_option(command: Callable[..., Any]) -> Callable[..., Any]:
                              "YYYY-MM-DD; default today).")(command)
 
 
+def force_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--force", is_flag=True,
+                        help="Write over an existing workbook or dataset folder (other files are "
+                             "always replaced, atomically).")(command)
+
+
+def say(text: str) -> None:
+    """Print a command's result on standard output; a failed write (a full disk, a closed pipe)
+    is one clear error, not a traceback."""
+    from landscape.files import write_output
+
+    write_output(text + "\n", "-")
+
+
 def dataset_argument(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("dataset", required=False, metavar="[DATASET]")(command)
 
@@ -145,8 +159,7 @@ def validate(dataset: str) -> None:
 
     landscape = load_dataset(resolve_dataset(dataset))
     counts = landscape.counts()
-    click.echo(f"{dataset}: valid: {len(landscape)} entities, "
-               f"{counts['relationships']} relationships")
+    say(f"{dataset}: valid: {len(landscape)} entities, {counts['relationships']} relationships")
 
 
 @main.command(epilog=examples("landscape load graph_data/london --replace",
@@ -173,8 +186,8 @@ def load(dataset: str, replace: bool, store: str | None, neo4j_user: str | None,
             where = opened.describe()
         bar.update(1, "done")
     verb = "replaced" if summary.replaced else "merged"
-    click.echo(f"{where}: {verb}; the store now holds {summary.entities} entities and "
-               f"{summary.relationships} relationships")
+    say(f"{where}: {verb}; the store now holds {summary.entities} entities and "
+        f"{summary.relationships} relationships")
 
 
 THRESHOLD_OPTIONS = [
@@ -203,13 +216,14 @@ def threshold_options(command: Callable[..., Any]) -> Callable[..., Any]:
               help="Output format [default: table on a terminal, json otherwise].")
 @click.option("-o", "--output", default="-", metavar="FILE",
               help="Write to FILE ('-' for standard output, the default).")
+@force_option
 @threshold_options
 @click.option("--limit", type=click.IntRange(1), metavar="N",
               help="Keep only the strongest N findings of each kind [default: all]; a national "
                    "landscape has millions.")
 @store_options
 @fail_clearly
-def analyse(dataset: str | None, as_of: date | None, fmt: str | None, output: str,
+def analyse(dataset: str | None, as_of: date | None, fmt: str | None, output: str, force: bool,
             min_shared_members: int, min_remit_jaccard: float, min_parallel_jaccard: float,
             limit: int | None, **store: Any) -> None:
     """Find overlaps, gaps and missing communication links."""
@@ -229,7 +243,7 @@ def analyse(dataset: str | None, as_of: date | None, fmt: str | None, output: st
         result = run_analysis(landscape, as_of=day_or_today(as_of), thresholds=thresholds,
                               limit=limit)
         bar.update(1, "writing")
-        write_output(render(result, fmt), output)
+        write_output(render(result, fmt), output, force=force, workbook=fmt == "xlsx")
         bar.update(1, "done")
     if output != "-":
         click.echo(f"{len(result['findings'])} findings written to {output}", err=True)
@@ -258,10 +272,11 @@ def map_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @as_of_option
 @click.option("-o", "--output", default="landscape-map.html", show_default=True,
               metavar="FILE", help="HTML file to write ('-' for standard output).")
+@force_option
 @map_options
 @store_options
 @fail_clearly
-def map_command(dataset: str | None, as_of: date | None, output: str, focus: str | None,
+def map_command(dataset: str | None, as_of: date | None, output: str, force: bool, focus: str | None,
                 depth: int, layout: str, title: str | None, **store: Any) -> None:
     """Draw an interactive map: one self-contained HTML file that works offline."""
     from landscape.files import write_output
@@ -271,7 +286,7 @@ def map_command(dataset: str | None, as_of: date | None, output: str, focus: str
     with progress("Drawing", 2, "reading") as bar:
         landscape = open_landscape(dataset, **store)
         bar.update(1, "analysing and drawing")
-        write_output(render_map(landscape, day_or_today(as_of), options), output)
+        write_output(render_map(landscape, day_or_today(as_of), options), output, force=force)
         bar.update(1, "done")
     if output != "-":
         click.echo(f"map written to {output}", err=True)
@@ -283,12 +298,13 @@ def map_command(dataset: str | None, as_of: date | None, output: str, focus: str
 @as_of_option
 @click.option("-o", "--output", default="landscape-report.html", show_default=True,
               metavar="FILE", help="HTML file to write ('-' for standard output).")
+@force_option
 @click.option("--title", help="Title of the report [default: from the dataset].")
 @click.option("--since", callback=parse_as_of, metavar="DATE",
               help="Add a section on what changed from DATE to the report's date.")
 @store_options
 @fail_clearly
-def report(dataset: str | None, as_of: date | None, output: str, title: str | None,
+def report(dataset: str | None, as_of: date | None, output: str, force: bool, title: str | None,
            since: date | None, **store: Any) -> None:
     """Write the executive pack: the map, the findings and the coverage matrix in one file."""
     from landscape.files import write_output
@@ -297,7 +313,8 @@ def report(dataset: str | None, as_of: date | None, output: str, title: str | No
     with progress("Reporting", 2, "reading") as bar:
         landscape = open_landscape(dataset, **store)
         bar.update(1, "analysing and drawing")
-        write_output(render_report(landscape, day_or_today(as_of), title=title, since=since), output)
+        write_output(render_report(landscape, day_or_today(as_of), title=title, since=since), output,
+                     force=force)
         bar.update(1, "done")
     if output != "-":
         click.echo(f"report written to {output}", err=True)
@@ -317,15 +334,16 @@ def report(dataset: str | None, as_of: date | None, output: str, title: str | No
                    "recreates the landscape in an empty Neo4j database).")
 @click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
               help="File (for csv: folder) to write; '-' for standard output.")
+@force_option
 @store_options
 @fail_clearly
-def export(dataset: str | None, fmt: str, output: str, **store: Any) -> None:
+def export(dataset: str | None, fmt: str, output: str, force: bool, **store: Any) -> None:
     """Export the whole landscape, every date and source included."""
     from landscape.output.export import export as run_export
 
     if fmt in ("xlsx", "gexf", "graphml") and output == "-" and sys.stdout.isatty():
         raise click.UsageError(f"write {fmt} to a file with -o")
-    run_export(open_landscape(dataset, **store), fmt, output)
+    run_export(open_landscape(dataset, **store), fmt, output, force=force)
     if output != "-":
         click.echo(f"{fmt} written to {output}", err=True)
 
@@ -333,8 +351,9 @@ def export(dataset: str | None, fmt: str, output: str, **store: Any) -> None:
 @main.command(epilog=examples("landscape template -o partnership.xlsx"))
 @click.option("-o", "--output", default="landscape.xlsx", show_default=True, metavar="FILE",
               help="Workbook to write.")
+@force_option
 @fail_clearly
-def template(output: str) -> None:
+def template(output: str, force: bool) -> None:
     """Write a ready-to-fill workbook: column notes, drop-down lists and date formats.
     Fill it in, then `landscape validate FILE` and `landscape load FILE`."""
     from landscape.files import write_output
@@ -342,7 +361,7 @@ def template(output: str) -> None:
 
     if output == "-" and sys.stdout.isatty():
         raise click.UsageError("the workbook is binary: write it to a file with -o")
-    write_output(template_workbook(), output)
+    write_output(template_workbook(), output, force=force, workbook=True)
     if output != "-":
         click.echo(f"template written to {output}", err=True)
 
@@ -354,8 +373,9 @@ def template(output: str) -> None:
               help="How many relationships to aim for [default: 10 per entity].")
 @click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same landscape.")
 @click.option("-o", "--output", required=True, metavar="FOLDER", help="Folder to write the dataset into.")
+@force_option
 @fail_clearly
-def generate(entities: int, relationships: int | None, seed: int, output: str) -> None:
+def generate(entities: int, relationships: int | None, seed: int, output: str, force: bool) -> None:
     """Write a synthetic landscape of any size in the interchange format, for benchmarks."""
     from pathlib import Path
 
@@ -363,7 +383,7 @@ def generate(entities: int, relationships: int | None, seed: int, output: str) -
     from landscape.output.export import write_csv_folder
 
     landscape = make(entities, relationships, seed)
-    write_csv_folder(landscape, Path(output))
+    write_csv_folder(landscape, Path(output), force=force)
     click.echo(f"{output}: {len(landscape)} entities, {len(landscape.relationships)} relationships", err=True)
 
 
@@ -379,10 +399,11 @@ def generate(entities: int, relationships: int | None, seed: int, output: str) -
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table",
               show_default=True, help="Output format.")
 @click.option("-o", "--output", default="-", metavar="FILE", help="Write to FILE ('-' for standard output).")
+@force_option
 @store_options
 @fail_clearly
 def diff_command(dataset: str | None, other: str | None, from_day: date | None, to_day: date | None,
-                 fmt: str, output: str, **store: Any) -> None:
+                 fmt: str, output: str, force: bool, **store: Any) -> None:
     """Show what changed: bodies and initiatives that started, ended or were renamed, and
     relationships that began or ended, between two dates of one landscape or between two
     datasets."""
@@ -398,7 +419,7 @@ def diff_command(dataset: str | None, other: str | None, from_day: date | None, 
     changes = diff(before, after, before_day=from_day, after_day=to_day)
     text = {"table": as_text, "markdown": as_markdown,
             "json": lambda c: json.dumps(c, indent=2, ensure_ascii=False) + "\n"}[fmt](changes)
-    write_output(text, output)
+    write_output(text, output, force=force)
 
 
 if __name__ == "__main__":

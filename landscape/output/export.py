@@ -12,36 +12,33 @@ import networkx as nx
 
 from landscape.cells import spreadsheet_safe
 from landscape.errors import LandscapeError
-from landscape.files import write_file_atomically, write_output
+from landscape.files import write_dataset_folder, write_output
 from landscape.interchange import interchange_rows, to_dict
 from landscape.model import UNDIRECTED_EDGE_TYPES, Landscape, parse_date
 
 EXPORT_FORMATS = ("json", "csv", "xlsx", "graphml", "gexf", "popolo", "cypher")
 
 
-def export(landscape: Landscape, fmt: str, output: str) -> None:
-    """Write `landscape` as `fmt` to `output` (a file, `-`, or for csv a folder)."""
+def export(landscape: Landscape, fmt: str, output: str, *, force: bool = False) -> None:
+    """Write `landscape` as `fmt` to `output` (a file, `-`, or for csv a folder). An existing
+    workbook or dataset folder is only written over with `force`."""
     if fmt == "csv":
         if output == "-":
             raise LandscapeError("csv export writes two files: give a folder with -o")
-        write_csv_folder(landscape, Path(output))
+        write_csv_folder(landscape, Path(output), force=force)
         return
     writers: dict[str, Callable[[Landscape], str | bytes]] = {
         "json": as_json, "xlsx": as_xlsx, "graphml": as_graphml, "gexf": as_gexf, "popolo": as_popolo,
         "cypher": as_cypher}
-    write_output(writers[fmt](landscape), output)
+    write_output(writers[fmt](landscape), output, force=force, workbook=fmt == "xlsx")
 
 
-def write_csv_folder(landscape: Landscape, folder: Path) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise LandscapeError(f"{folder}: cannot create folder: {error.strerror}") from None
+def write_csv_folder(landscape: Landscape, folder: Path, *, force: bool = False) -> None:
+    """The landscape as a dataset folder, written all or nothing (see write_dataset_folder)."""
     entity_columns, entities, relationship_columns, relationships = interchange_rows(landscape)
-    for name, columns, rows in (("entities", entity_columns, entities),
-                                ("relationships", relationship_columns, relationships)):
-        write_file_atomically(folder / f"{name}.csv",
-                              csv_text(columns, rows).encode("utf-8"))
+    write_dataset_folder(folder, {"entities.csv": csv_text(entity_columns, entities).encode("utf-8"),
+                                  "relationships.csv": csv_text(relationship_columns, relationships).encode("utf-8")},
+                         force=force)
 
 
 def csv_text(columns: list[str], rows: list[dict[str, str]]) -> str:
