@@ -88,6 +88,19 @@ def test_a_symbolic_link_given_as_output_is_written_through(runner, tiny, tmp_pa
     assert link.is_symlink() and target.read_text().startswith("{")
 
 
+def test_a_link_to_a_pipe_like_dev_stdout_receives_the_output(tmp_path):
+    """A link of our own to /proc/self/fd/1, as /dev/stdout is: never the real /dev/stdout, which
+    a faulty writer would replace for the whole machine."""
+    if not Path("/proc/self/fd/1").exists():
+        pytest.skip("no /proc")
+    link = tmp_path / "stdout"
+    link.symlink_to("/proc/self/fd/1")
+    result = subprocess.run([*COMMAND, "export", "london", "--format", "json", "-o", str(link)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("{") and link.is_symlink()
+
+
 def test_a_full_device_is_one_clear_error(runner, tiny, tmp_path):
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full")
