@@ -53,8 +53,8 @@ def open_store(location: str | None = None, *, default: Callable[[], Landscape] 
 def looks_like_a_uri(location: str) -> bool:
     """A Neo4j scheme without its `//` (`bolt:/host`, `neo4j:host`), or a `user:password@` anywhere
     (`bolt:/u:secret@host`): a mistyped URI, which must not become a folder of that name."""
-    scheme = location.partition(":")[0].lower()
-    if f"{scheme}://" in NEO4J_SCHEMES and ":" in location:
+    scheme, colon, _ = location.partition(":")
+    if colon and f"{scheme.lower()}://" in NEO4J_SCHEMES:
         return True
     colon, at = location.find(":"), location.rfind("@")
     return 0 <= colon < at
