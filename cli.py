@@ -135,7 +135,23 @@ def day_or_today(as_of: date | None) -> date:
     return as_of or date.today()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class Commands(click.Group):
+    """The command group, for what fails outside any command: --help or --version written to a
+    full disk (click itself handles a closed pipe)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        except OSError as error:
+            from landscape.files import discard_standard_output
+
+            discard_standard_output()
+            click.echo(f"Error: cannot write: {error.strerror or error}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=Commands,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="landscape")
 def main() -> None:
     """Landscape maps a governance and stakeholder landscape: who the boards, agencies,

@@ -127,6 +127,16 @@ def test_a_full_standard_output_is_one_clear_line(command):
     assert result.stderr == "Error: standard output: cannot write: No space left on device\n"
 
 
+@pytest.mark.parametrize("option", ["--help", "--version"])
+def test_help_on_a_full_disk_is_one_clear_line(option):
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full")
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run([*COMMAND, option], stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr == "Error: cannot write: No space left on device\n"
+
+
 def test_a_closed_pipe_is_one_clear_line():
     process = subprocess.Popen([*COMMAND, "export", "london", "--format", "json"], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)

@@ -56,5 +56,4 @@ def looks_like_a_uri(location: str) -> bool:
     scheme, colon, _ = location.partition(":")
     if colon and f"{scheme.lower()}://" in NEO4J_SCHEMES:
         return True
-    colon, at = location.find(":"), location.rfind("@")
-    return 0 <= colon < at
+    return 0 <= location.find(":") < location.rfind("@")
