@@ -75,6 +75,20 @@ def as_of_option(command: Callable[..., Any]) -> Callable[..., Any]:
                              "YYYY-MM-DD; default today).")(command)
 
 
+def force_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--force", is_flag=True,
+                        help="Write over an existing workbook or dataset folder (other files are "
+                             "always replaced, atomically).")(command)
+
+
+def say(text: str) -> None:
+    """Print a command's result on standard output; a failed write (a full disk, a closed pipe)
+    is one clear error, not a traceback."""
+    from landscape.files import write_output
+
+    write_output(text + "\n", "-")
+
+
 def dataset_argument(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("dataset", required=False, metavar="[DATASET]")(command)
 
@@ -130,7 +144,23 @@ def day_or_today(as_of: date | None) -> date:
     return as_of or date.today()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class Commands(click.Group):
+    """The command group, for what fails outside any command: --help or --version written to a
+    full disk (click itself handles a closed pipe)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        except OSError as error:
+            from landscape.files import discard_standard_output
+
+            discard_standard_output()
+            click.echo(f"Error: cannot write: {error.strerror or error}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=Commands,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="landscape")
 def main() -> None:
     """Landscape maps a governance and stakeholder landscape: who the boards, agencies,
@@ -154,8 +184,7 @@ def validate(dataset: str) -> None:
 
     landscape = load_dataset(resolve_dataset(dataset))
     counts = landscape.counts()
-    click.echo(f"{dataset}: valid: {len(landscape)} entities, "
-               f"{counts['relationships']} relationships")
+    say(f"{dataset}: valid: {len(landscape)} entities, {counts['relationships']} relationships")
 
 
 @main.command(epilog=examples("landscape load graph_data/london --replace",
@@ -182,8 +211,8 @@ def load(dataset: str, replace: bool, store: str | None, neo4j_user: str | None,
             where = opened.describe()
         bar.update(1, "done")
     verb = "replaced" if summary.replaced else "merged"
-    click.echo(f"{where}: {verb}; the store now holds {summary.entities} entities and "
-               f"{summary.relationships} relationships")
+    say(f"{where}: {verb}; the store now holds {summary.entities} entities and "
+        f"{summary.relationships} relationships")
 
 
 THRESHOLD_OPTIONS = [
@@ -213,6 +242,7 @@ def threshold_options(command: Callable[..., Any]) -> Callable[..., Any]:
               help="Output format [default: table on a terminal, json otherwise].")
 @click.option("-o", "--output", default="-", metavar="FILE",
               help="Write to FILE ('-' for standard output, the default).")
+@force_option
 @threshold_options
 @click.option("--limit", type=click.IntRange(1), metavar="N",
               help="Keep only the strongest N findings of each kind [default: all]; a national "
@@ -223,7 +253,7 @@ def threshold_options(command: Callable[..., Any]) -> Callable[..., Any]:
                    "markdown.")
 @store_options
 @fail_clearly
-def analyse(dataset: str | None, as_of: date | None, fmt: str | None, output: str,
+def analyse(dataset: str | None, as_of: date | None, fmt: str | None, output: str, force: bool,
             min_shared_members: int, min_remit_jaccard: float, min_parallel_jaccard: float,
             limit: int | None, over_time: bool, **store: Any) -> None:
     """Find overlaps, gaps and missing communication links."""
@@ -241,7 +271,7 @@ def analyse(dataset: str | None, as_of: date | None, fmt: str | None, output: st
     thresholds = Thresholds(min_shared_members, min_remit_jaccard, min_parallel_jaccard)
     if over_time:
         write_output(counts_over_time(open_landscape(dataset, **store), day_or_today(as_of), thresholds, fmt),
-                     output)
+                     output, force=force)
         return
     with progress("Analysing", 3, "reading") as bar:
         landscape = open_landscape(dataset, **store)
@@ -251,7 +281,7 @@ def analyse(dataset: str | None, as_of: date | None, fmt: str | None, output: st
         bar.update(1, "formatting")
         text = render(result, fmt)
         bar.update(1, "done")
-    write_output(text, output)
+    write_output(text, output, force=force, workbook=fmt == "xlsx")
     if output != "-":
         click.echo(f"{len(result['findings'])} findings written to {output}", err=True)
 
@@ -291,10 +321,11 @@ def map_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @as_of_option
 @click.option("-o", "--output", default="landscape-map.html", show_default=True,
               metavar="FILE", help="HTML file to write ('-' for standard output).")
+@force_option
 @map_options
 @store_options
 @fail_clearly
-def map_command(dataset: str | None, as_of: date | None, output: str, focus: str | None,
+def map_command(dataset: str | None, as_of: date | None, output: str, force: bool, focus: str | None,
                 depth: int, layout: str, title: str | None, **store: Any) -> None:
     """Draw an interactive map: one self-contained HTML file that works offline."""
     from landscape.files import write_output
@@ -306,7 +337,7 @@ def map_command(dataset: str | None, as_of: date | None, output: str, focus: str
         bar.update(1, "analysing and drawing")
         page = render_map(landscape, day_or_today(as_of), options)
         bar.update(1, "done")
-    write_output(page, output)
+    write_output(page, output, force=force)
     if output != "-":
         click.echo(f"map written to {output}", err=True)
 
@@ -317,12 +348,13 @@ def map_command(dataset: str | None, as_of: date | None, output: str, focus: str
 @as_of_option
 @click.option("-o", "--output", default="landscape-report.html", show_default=True,
               metavar="FILE", help="HTML file to write ('-' for standard output).")
+@force_option
 @click.option("--title", help="Title of the report [default: from the dataset].")
 @click.option("--since", callback=parse_as_of, metavar="DATE",
               help="Add a section on what changed from DATE to the report's date.")
 @store_options
 @fail_clearly
-def report(dataset: str | None, as_of: date | None, output: str, title: str | None,
+def report(dataset: str | None, as_of: date | None, output: str, force: bool, title: str | None,
            since: date | None, **store: Any) -> None:
     """Write the executive pack: the map, the findings and the coverage matrix in one file."""
     from landscape.files import write_output
@@ -333,7 +365,7 @@ def report(dataset: str | None, as_of: date | None, output: str, title: str | No
         bar.update(1, "analysing and drawing")
         page = render_report(landscape, day_or_today(as_of), title=title, since=since)
         bar.update(1, "done")
-    write_output(page, output)
+    write_output(page, output, force=force)
     if output != "-":
         click.echo(f"report written to {output}", err=True)
 
@@ -352,15 +384,16 @@ def report(dataset: str | None, as_of: date | None, output: str, title: str | No
                    "recreates the landscape in an empty Neo4j database).")
 @click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
               help="File (for csv: folder) to write; '-' for standard output.")
+@force_option
 @store_options
 @fail_clearly
-def export(dataset: str | None, fmt: str, output: str, **store: Any) -> None:
+def export(dataset: str | None, fmt: str, output: str, force: bool, **store: Any) -> None:
     """Export the whole landscape, every date and source included."""
     from landscape.output.export import export as run_export
 
     if fmt in ("xlsx", "gexf", "graphml") and output == "-" and sys.stdout.isatty():
         raise click.UsageError(f"write {fmt} to a file with -o")
-    run_export(open_landscape(dataset, **store), fmt, output)
+    run_export(open_landscape(dataset, **store), fmt, output, force=force)
     if output != "-":
         click.echo(f"{fmt} written to {output}", err=True)
 
@@ -368,8 +401,9 @@ def export(dataset: str | None, fmt: str, output: str, **store: Any) -> None:
 @main.command(epilog=examples("landscape template -o partnership.xlsx"))
 @click.option("-o", "--output", default="landscape.xlsx", show_default=True, metavar="FILE",
               help="Workbook to write.")
+@force_option
 @fail_clearly
-def template(output: str) -> None:
+def template(output: str, force: bool) -> None:
     """Write a ready-to-fill workbook: column notes, drop-down lists and date formats.
     Fill it in, then `landscape validate FILE` and `landscape load FILE`."""
     from landscape.files import write_output
@@ -377,7 +411,7 @@ def template(output: str) -> None:
 
     if output == "-" and sys.stdout.isatty():
         raise click.UsageError("the workbook is binary: write it to a file with -o")
-    write_output(template_workbook(), output)
+    write_output(template_workbook(), output, force=force, workbook=True)
     if output != "-":
         click.echo(f"template written to {output}", err=True)
 
@@ -389,8 +423,9 @@ def template(output: str) -> None:
               help="How many relationships to aim for [default: 10 per entity].")
 @click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same landscape.")
 @click.option("-o", "--output", required=True, metavar="FOLDER", help="Folder to write the dataset into.")
+@force_option
 @fail_clearly
-def generate(entities: int, relationships: int | None, seed: int, output: str) -> None:
+def generate(entities: int, relationships: int | None, seed: int, output: str, force: bool) -> None:
     """Write a synthetic landscape of any size in the interchange format, for benchmarks."""
     from pathlib import Path
 
@@ -398,7 +433,7 @@ def generate(entities: int, relationships: int | None, seed: int, output: str) -
     from landscape.output.export import write_csv_folder
 
     landscape = make(entities, relationships, seed)
-    write_csv_folder(landscape, Path(output))
+    write_csv_folder(landscape, Path(output), force=force)
     click.echo(f"{output}: {len(landscape)} entities, {len(landscape.relationships)} relationships", err=True)
 
 
@@ -424,11 +459,12 @@ def generate(entities: int, relationships: int | None, seed: int, output: str) -
               show_default=True, help="Output format.")
 @click.option("-o", "--output", default="-", metavar="FILE", help="Write to FILE ('-' for standard output).")
 @threshold_options
+@force_option
 @store_options
 @fail_clearly
 def diff_command(dataset: str | None, other: str | None, changes: str | None, from_day: date | None,
                  to_day: date | None, as_of: date | None, fmt: str, output: str, min_shared_members: int,
-                 min_remit_jaccard: float, min_parallel_jaccard: float, **store: Any) -> None:
+                 min_remit_jaccard: float, min_parallel_jaccard: float, force: bool, **store: Any) -> None:
     """Show what changed, and what it does to the findings: bodies and initiatives that started,
     ended or were renamed, relationships that began or ended, and the findings resolved, new
     and persisting. Between two dates of one landscape, two datasets, or a landscape and a
@@ -462,7 +498,7 @@ def diff_command(dataset: str | None, other: str | None, changes: str | None, fr
     result = compare(before, after, before_day=from_day, after_day=to_day, thresholds=thresholds)
     text = {"table": as_text, "markdown": as_markdown,
             "json": lambda c: json.dumps(c, indent=2, ensure_ascii=False) + "\n"}[fmt](result)
-    write_output(text, output)
+    write_output(text, output, force=force)
 
 
 @main.command("list", epilog=examples("landscape list london --type board",

@@ -50,7 +50,8 @@ def dataset(work: Path, entities: int) -> Path:
         from landscape.io.generate import generate
         from landscape.output.export import write_csv_folder
 
-        write_csv_folder(generate(entities, 10 * entities, seed=1), folder)
+        # force: over a half-made folder that an older Landscape left when a run was killed
+        write_csv_folder(generate(entities, 10 * entities, seed=1), folder, force=True)
     return folder
 
 

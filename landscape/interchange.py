@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Any
 
 from landscape.model import (
@@ -111,11 +112,34 @@ def to_dict(landscape: Landscape) -> dict[str, Any]:
     return data
 
 
+def check_rows(data: dict[str, Any], table: str) -> None:
+    """`data[table]` is a list of rows mapping column to text (keys read from JSON always are)."""
+    rows = data.get(table)
+    if not isinstance(rows, list) or not set(map(type, rows)) <= {dict}:
+        raise ValueError(f"{table!r} is not a list of rows")
+    # In one pass at C speed, as a national store has millions of values; the loop below only
+    # runs to name the row.
+    if not set(map(type, chain.from_iterable(map(dict.values, rows)))) <= {str}:
+        number, row = next((number, row) for number, row in enumerate(rows, 1)
+                           if not all(isinstance(value, str) for value in row.values()))
+        raise ValueError(f"{table} row {number} holds a value that is not text: {str(row)[:100]}")
+
+
 def from_dict(data: dict[str, Any]) -> Landscape:
     """Rebuild a landscape from `to_dict` output, expanding the `themes` column again (a missing
-    `sources` key means no sources table)."""
-    entities = [entity_from_row(row) for row in data["entities"]]
-    relationships = [relationship_from_row(row) for row in data["relationships"]]
+    `sources` key means no sources table). Raises ValueError, naming the first bad row, when
+    `data` does not have that shape."""
+    check_rows(data, "entities")
+    check_rows(data, "relationships")
+    if "sources" in data:
+        check_rows(data, "sources")
+    if not isinstance(data.get("name", ""), str):
+        raise ValueError("the name is not text")
+    try:
+        entities = [entity_from_row(row) for row in data["entities"]]
+        relationships = [relationship_from_row(row) for row in data["relationships"]]
+    except KeyError as error:
+        raise ValueError(f"a row lacks the column {error}") from None
     for entity in entities:
         for theme in split_list(entity.get("themes")):
             relationships.append(Relationship(entity.id, theme, "addresses", entity.start,

@@ -10,7 +10,7 @@ import pytest
 from cli import main
 from landscape.analysis.diff import as_text, diff
 from landscape.errors import DatasetError
-from landscape.find import did_you_mean, resolve
+from landscape.find import did_you_mean, find, resolve
 from landscape.io.validate import load_dataset
 from landscape.model import Citation, Entity, Landscape, Relationship, Source
 
@@ -108,8 +108,9 @@ def test_evidence_aspects_aliases_and_kinds_read_from_the_model(tmp_path):
     assert entities["lasob"].not_recorded == {"members", "links"}
     assert not entities["lasob"].is_recorded("members") and entities["lasob"].is_recorded("reporting")
     assert entities["lasob"].aliases == ["ASOB", "LASOB"]
-    assert resolve(landscape, "asob") is entities["lasob"] and resolve(landscape, "County lines") is entities["theme-lines"]
-    assert landscape.find("nothing") is None
+    assert resolve(landscape, "asob") is entities["lasob"]
+    assert resolve(landscape, "County lines") is entities["theme-lines"]
+    assert find(landscape, "nothing") == []
     assert entities["contest"].kind == "strategy" and not entities["contest"].is_governed
     assert entities["prevent"].is_governed and entities["vess"].is_governed
     assert not entities["lasob"].is_governed  # only initiatives are governed work

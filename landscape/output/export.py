@@ -12,49 +12,37 @@ import networkx as nx
 
 from landscape.cells import spreadsheet_safe
 from landscape.errors import LandscapeError
-from landscape.files import write_file_atomically, write_output
+from landscape.files import write_dataset_folder, write_output
 from landscape.interchange import interchange_rows, source_rows, to_dict
 from landscape.model import UNDIRECTED_EDGE_TYPES, Landscape, parse_date
 
 EXPORT_FORMATS = ("json", "csv", "xlsx", "graphml", "gexf", "popolo", "cypher")
 
 
-def export(landscape: Landscape, fmt: str, output: str) -> None:
-    """Write `landscape` as `fmt` to `output` (a file, `-`, or for csv a folder)."""
+def export(landscape: Landscape, fmt: str, output: str, *, force: bool = False) -> None:
+    """Write `landscape` as `fmt` to `output` (a file, `-`, or for csv a folder). An existing
+    workbook or dataset folder is only written over with `force`."""
     if fmt == "csv":
         if output == "-":
             raise LandscapeError("csv export writes two files: give a folder with -o")
-        write_csv_folder(landscape, Path(output))
+        write_csv_folder(landscape, Path(output), force=force)
         return
     writers: dict[str, Callable[[Landscape], str | bytes]] = {
         "json": as_json, "xlsx": as_xlsx, "graphml": as_graphml, "gexf": as_gexf, "popolo": as_popolo,
         "cypher": as_cypher}
-    write_output(writers[fmt](landscape), output)
+    write_output(writers[fmt](landscape), output, force=force, workbook=fmt == "xlsx")
 
 
-def write_csv_folder(landscape: Landscape, folder: Path) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise LandscapeError(f"{folder}: cannot create folder: {error.strerror}") from None
+def write_csv_folder(landscape: Landscape, folder: Path, *, force: bool = False) -> None:
+    """The landscape as a dataset folder, written all or nothing (see write_dataset_folder)."""
     entity_columns, entities, relationship_columns, relationships = interchange_rows(landscape)
-    for name, columns, rows in (("entities", entity_columns, entities),
-                                ("relationships", relationship_columns, relationships)):
-        write_file_atomically(folder / f"{name}.csv",
-                              csv_text(columns, rows).encode("utf-8"))
-    write_sources_csv(landscape, folder / "sources.csv")
-
-
-def write_sources_csv(landscape: Landscape, path: Path) -> None:
-    """`sources.csv` when the landscape has a sources table; else none, and an old one removed:
-    its presence alone makes one-word citations source ids when the folder is read again."""
+    files = {"entities.csv": csv_text(entity_columns, entities).encode("utf-8"),
+             "relationships.csv": csv_text(relationship_columns, relationships).encode("utf-8")}
+    # A sources.csv the new set lacks is removed in the same switch: its presence alone makes
+    # one-word citations source ids when the folder is read again.
     if landscape.source_table:
-        write_file_atomically(path, csv_text(*source_rows(landscape)).encode("utf-8"))
-        return
-    try:
-        path.unlink(missing_ok=True)
-    except OSError as error:
-        raise LandscapeError(f"{path}: cannot remove: {error.strerror}") from None
+        files["sources.csv"] = csv_text(*source_rows(landscape)).encode("utf-8")
+    write_dataset_folder(folder, files, force=force)
 
 
 def csv_text(columns: list[str], rows: list[dict[str, str]]) -> str:

@@ -40,6 +40,20 @@ def open_store(location: str | None = None, *, default: Callable[[], Landscape] 
         from landscape.store.neo4j import Neo4jStore  # the driver is only needed here
 
         return Neo4jStore(f"{scheme.lower()}://{rest}", **options)
+    if looks_like_a_uri(location):
+        # Never echoed: it may hold a password. Made a folder, it would be printed as one.
+        raise LandscapeError("--store: this looks like a URI but is not one Landscape can use (a slash "
+                             f"missing?); write it as one of {', '.join(NEO4J_SCHEMES)}, followed by "
+                             "HOST:PORT, and give the password in NEO4J_PASSWORD")
     from landscape.store.embedded import EmbeddedStore
 
     return EmbeddedStore(location, default=default)
+
+
+def looks_like_a_uri(location: str) -> bool:
+    """A Neo4j scheme without its `//` (`bolt:/host`, `neo4j:host`), or a `user:password@` anywhere
+    (`bolt:/u:secret@host`): a mistyped URI, which must not become a folder of that name."""
+    scheme, colon, _ = location.partition(":")
+    if colon and f"{scheme.lower()}://" in NEO4J_SCHEMES:
+        return True
+    return 0 <= location.find(":") < location.rfind("@")

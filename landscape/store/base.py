@@ -66,6 +66,16 @@ def merge(old: Landscape, new: Landscape) -> Landscape:
     return merged
 
 
+def check_endpoints(landscape: Landscape, context: str = "") -> None:
+    """Every relationship joins entities of the landscape (the first three unknown ones are named)."""
+    ends = {edge.source for edge in landscape.relationships} | {edge.target for edge in landscape.relationships}
+    if not ends <= landscape.entities.keys():  # sets first: quick when, as almost always, every end is known
+        unknown = dict.fromkeys(end for edge in landscape.relationships for end in (edge.source, edge.target)
+                                if end not in landscape.entities)
+        raise LandscapeError(f"{context}relationships refer to unknown entities "
+                             f"{', '.join(map(repr, list(unknown)[:3]))}")
+
+
 def check_consistent(landscape: Landscape) -> None:
     """Check a landscape built by merging datasets: every relationship joins entities that
     exist, with types it allows, and no `reports_to` or `part_of` cycle. Raises LandscapeError."""

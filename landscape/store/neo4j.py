@@ -69,7 +69,7 @@ from neo4j.exceptions import AuthError, DriverError, IncompleteCommit, Neo4jErro
 from landscape.errors import LandscapeError
 from landscape.model import Landscape, Relationship, cycle_collection_paused
 from landscape.store import NEO4J_SCHEMES
-from landscape.store.base import LoadSummary, Store, merge
+from landscape.store.base import LoadSummary, Store, check_endpoints, merge
 from landscape.store.graph_schema import (
     ANY_REL_TYPE,
     CONSTRAINTS,
@@ -352,15 +352,6 @@ def connect_reason(error: ServiceUnavailable) -> str:
 
 def first_line(error: object) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-
-
-def check_endpoints(landscape: Landscape) -> None:
-    """Every relationship joins entities of the landscape (the first three unknown ones are named)."""
-    ends = {edge.source for edge in landscape.relationships} | {edge.target for edge in landscape.relationships}
-    if not ends <= landscape.entities.keys():  # sets first: quick when, as almost always, every end is known
-        unknown = dict.fromkeys(end for edge in landscape.relationships for end in (edge.source, edge.target)
-                                if end not in landscape.entities)
-        raise LandscapeError(f"relationships refer to unknown entities {', '.join(map(repr, list(unknown)[:3]))}")
 
 
 class Batch(list[Any]):
