@@ -144,7 +144,7 @@ def test_a_landscape_without_sources_exports_no_sources_table(tmp_path, tiny):
     folder = tmp_path / "copy"
     folder.mkdir()
     (folder / "sources.csv").write_text("id,title,date\nold,Old,2020\n", encoding="utf-8")  # an earlier export's
-    write_csv_folder(load_dataset(tiny), folder)
+    write_csv_folder(load_dataset(tiny), folder, force=True)
     assert not (folder / "sources.csv").exists()
     assert "sources" not in json.loads(as_json(load_dataset(tiny)))
     assert "sources" not in openpyxl.load_workbook(io.BytesIO(as_xlsx(load_dataset(tiny)))).sheetnames
