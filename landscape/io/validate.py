@@ -18,7 +18,7 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from landscape.errors import DatasetError, Problem
+from landscape.errors import DatasetError, Problem, Problems, is_invisible, shown
 from landscape.io.reader import Table, read_tables
 from landscape.model import (
     EDGE_ENDPOINTS,
@@ -51,7 +51,8 @@ def load_dataset(path: str | Path) -> Landscape:
 
 
 def build_landscape(entities: Table, relationships: Table, name: str) -> Landscape:
-    problems = entities.problems + relationships.problems
+    problems = Problems(entities.problems)
+    problems += relationships.problems
     for table, key in ((entities, "entities"), (relationships, "relationships")):
         for column in REQUIRED[key]:
             if table.header and column not in table.header:
@@ -63,7 +64,7 @@ def build_landscape(entities: Table, relationships: Table, name: str) -> Landsca
         problems.append(Problem(entities.where, 1, "-", "no entities: the file has a header but no rows"))
     nodes, lines = read_entities(entities, problems)
     problems += look_alikes(entities, lines)
-    edges, columns = read_relationships(relationships, nodes, problems)
+    edges, columns = read_relationships(relationships, nodes, problems, LookAlikes(lines))
     addressed = theme_edges(entities, nodes, lines, problems)
     problems += cycles(relationships, edges + addressed)
     if problems:
@@ -84,14 +85,14 @@ def read_entities(table: Table, problems: list[Problem]) -> tuple[dict[str, Enti
         if not entity_id:
             found("id", "id is empty")
         elif entity_id in lines:
-            found("id", f"duplicate id {entity_id!r} (first at line {lines[entity_id]})")
+            found("id", f"duplicate id {shown(entity_id)} (first at line {lines[entity_id]})")
         if not row["name"]:
             found("name", "name is empty")
         if node_type not in NODE_TYPES:
-            found("type", f"unknown entity type {node_type!r} (expected one of "
+            found("type", f"unknown entity type {shown(node_type)} (expected one of "
                           f"{', '.join(NODE_TYPES)})")
         if row.get("top", "").lower() not in TRUE_FALSE:
-            found("top", f"{row['top']!r} is not true or false")
+            found("top", f"{shown(row['top'])} is not true or false")
         start, end = row.get("start", ""), row.get("end", "")
         if start or end:
             check_dates(row, found)
@@ -111,16 +112,39 @@ def look_alikes(table: Table, lines: dict[str, int]) -> list[Problem]:
     problems = []
     first: dict[str, str] = {}
     for entity_id, line in lines.items():
-        if entity_id.isascii():
-            key = entity_id
-        else:
-            key = unicodedata.normalize("NFKC", entity_id).translate(INVISIBLE).strip()
-        other = first.setdefault(key, entity_id)
+        other = first.setdefault(visible_key(entity_id), entity_id)
         if other != entity_id:
             problems.append(Problem(table.where, line, "id", f"id {ascii(entity_id)} looks the same as "
                                     f"{ascii(other)} at line {lines[other]} (they differ only in Unicode "
                                     "form or invisible characters): likely a duplicate"))
     return problems
+
+
+def visible_key(text: str) -> str:
+    """The text as it looks: in one Unicode form, without invisible characters."""
+    return text if text.isascii() and text.isprintable() else (
+        "".join(character for character in unicodedata.normalize("NFKC", text).translate(INVISIBLE)
+                if not is_invisible(character)).strip())
+
+
+class LookAlikes:
+    """Ids by how they look, to say which id an unknown reference was likely meant to be; made
+    when first asked (only a dataset with unknown references needs it)."""
+
+    def __init__(self, lines: dict[str, int]) -> None:
+        self.lines = lines
+        self.ids: dict[str, str] | None = None
+
+    def note(self, reference: str) -> str:
+        """` (the entity at line N is 'x')` when an id looks the same as `reference`, else ``."""
+        if self.ids is None:
+            self.ids = {}
+            for entity_id in self.lines:
+                self.ids.setdefault(visible_key(entity_id), entity_id)
+        other = self.ids.get(visible_key(reference))
+        if other is None or other == reference:
+            return ""
+        return f" (the entity at line {self.lines[other]} is {shown(other)})"
 
 
 class Found:
@@ -135,8 +159,8 @@ class Found:
         self.problems.append(Problem(self.where, self.line, column, message))
 
 
-def read_relationships(table: Table, nodes: dict[str, Entity],
-                       problems: list[Problem]) -> tuple[list[tuple[Relationship, int]], Columns]:
+def read_relationships(table: Table, nodes: dict[str, Entity], problems: list[Problem],
+                       alike: LookAlikes | None = None) -> tuple[list[tuple[Relationship, int]], Columns]:
     """Check every relationship and make the good ones; and the table's rows as `Columns` (the
     relationships' columns when every row is good). Column by column, as arrays, rows are first
     sorted into those that pass every check at a glance (nearly all) and the rest, which are
@@ -163,7 +187,7 @@ def read_relationships(table: Table, nodes: dict[str, Entity],
             continue
         row = {name: column[number] for name, column in table.columns.items()}
         found = Found(table.where, line, problems)
-        ok = bool(good_ends[number]) or check_relationship(row, types, found)
+        ok = bool(good_ends[number]) or check_relationship(row, types, found, alike or LookAlikes({}))
         if row.get("start") or row.get("end"):
             ok = check_dates(row, found) and ok
         if number in repeated:
@@ -239,7 +263,7 @@ def repeats(columns: Columns, texts: list[list[str]], lines: list[int]) -> dict[
     return found
 
 
-def check_relationship(row: dict[str, str], types: dict[str, str], found: Found) -> bool:
+def check_relationship(row: dict[str, str], types: dict[str, str], found: Found, alike: LookAlikes) -> bool:
     """Check a relationship's endpoints, type and role; whether it may be kept."""
     source, target, edge_type, role = row["source"], row["target"], row["type"], row.get("role", "")
     ok = True
@@ -248,10 +272,10 @@ def check_relationship(row: dict[str, str], types: dict[str, str], found: Found)
             found(column, f"{column} is empty")
             ok = False
         elif ref not in types:
-            found(column, f"unknown entity {ref!r}")
+            found(column, f"unknown entity {shown(ref)}{alike.note(ref)}")
             ok = False
     if edge_type not in EDGE_ENDPOINTS:
-        found("type", f"unknown relationship type {edge_type!r} (expected one of "
+        found("type", f"unknown relationship type {shown(edge_type)} (expected one of "
                       f"{', '.join(EDGE_ENDPOINTS)})")
         ok = False
     elif ok:
@@ -262,10 +286,10 @@ def check_relationship(row: dict[str, str], types: dict[str, str], found: Found)
                           f"(allowed: {allowed})")
             ok = False
     if ok and source == target:
-        found("target", f"{source!r} cannot have a {edge_type} relationship with itself")
+        found("target", f"{shown(source)} cannot have a {edge_type} relationship with itself")
         ok = False
     if role and edge_type == "member_of" and role not in MEMBER_ROLES:
-        found("role", f"unknown role {role!r} (expected one of {', '.join(MEMBER_ROLES)})")
+        found("role", f"unknown role {shown(role)} (expected one of {', '.join(MEMBER_ROLES)})")
     return ok
 
 
@@ -273,16 +297,18 @@ def theme_edges(table: Table, nodes: dict[str, Entity], lines: dict[str, int],
                 problems: list[Problem]) -> list[tuple[Relationship, int]]:
     """Expand the `themes` column into `addresses` relationships."""
     edges = []
+    alike = LookAlikes(lines)
     for entity_id, entity in nodes.items():
         if not entity.attrs.get("themes"):
             continue
         line = lines[entity_id]
         for theme in split_list(entity.get("themes")):
             if theme not in nodes:
-                problems.append(Problem(table.where, line, "themes", f"unknown theme {theme!r}"))
+                problems.append(Problem(table.where, line, "themes",
+                                        f"unknown theme {shown(theme)}{alike.note(theme)}"))
             elif nodes[theme].type != "theme":
                 problems.append(Problem(table.where, line, "themes",
-                                        f"{theme!r} is a {nodes[theme].type}, not a theme"))
+                                        f"{shown(theme)} is a {nodes[theme].type}, not a theme"))
             elif entity.type not in ("board", "initiative"):
                 problems.append(Problem(table.where, line, "themes",
                                         f"a {entity.type} cannot address themes "
