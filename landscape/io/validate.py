@@ -18,6 +18,7 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
+from landscape.cells import NOT_IN_XML
 from landscape.errors import DatasetError, Problem, Problems, is_invisible, shown
 from landscape.io.reader import Table, read_tables
 from landscape.model import (
@@ -60,6 +61,7 @@ def build_landscape(entities: Table, relationships: Table, name: str) -> Landsca
     if any(p.line <= 1 for p in problems):
         raise DatasetError(problems)  # rows cannot be read against a broken header
 
+    problems += not_in_xml(entities) + not_in_xml(relationships)
     if not entities.rows and not problems:
         problems.append(Problem(entities.where, 1, "-", "no entities: the file has a header but no rows"))
     nodes, lines = read_entities(entities, problems)
@@ -73,6 +75,25 @@ def build_landscape(entities: Table, relationships: Table, name: str) -> Landsca
     # with no problem every row made a relationship, in order: the rows' columns are theirs
     assert len(edges) == len(relationships.lines)
     return Landscape(nodes.values(), [edge for edge, _ in edges] + themes, name, columns.extended(themes))
+
+
+def not_in_xml(table: Table) -> list[Problem]:
+    """Values (and headers) holding a character XML cannot hold, such as a vertical tab pasted
+    from a word processor: the GraphML, GEXF and Word exports could not carry them. One search
+    of each whole column; lines are looked for only where it finds one."""
+    problems = []
+    columns = [(1, "-", table.header)] + [(0, name, values) for name, values in table.columns.items()]
+    for line, column, values in columns:
+        if not NOT_IN_XML.search("\n".join(values)):
+            continue
+        for number, value in enumerate(values):
+            found = NOT_IN_XML.search(value)
+            if found:
+                what = repr(value) if len(value) <= 40 else "the value"
+                problems.append(Problem(table.where, line or table.lines[number], column, (
+                    f"{what} holds the control character U+{ord(found.group()):04X} at position "
+                    f"{found.start() + 1}, which XML exports (GraphML, GEXF, Word) cannot hold: delete it")))
+    return problems
 
 
 def read_entities(table: Table, problems: list[Problem]) -> tuple[dict[str, Entity], dict[str, int]]:
