@@ -310,6 +310,8 @@ def openpyxl_sheets(path: Path, data_only: bool) -> dict[str, list[list[Any]]]:
         for sheet in sheets.values():
             sheet.reset_dimensions()  # the stored <dimension> may be short of the rows: read them all
         return {name: [list(row) for row in sheet.iter_rows(values_only=True)] for name, sheet in sheets.items()}
+    except Exception as error:  # and reading a sheet raises many kinds for a damaged cell
+        raise DatasetError([Problem(str(path), 0, "", f"cannot read workbook: {error}")]) from None
     finally:
         book.close()
 
