@@ -319,6 +319,15 @@ def test_a_damaged_cell_is_one_clear_line(tmp_path, monkeypatch):
         load_dataset(path)
 
 
+@pytest.mark.parametrize("part", [b"<workbook", b"PK\x03\x04",
+                                  b'<!DOCTYPE x [<!ENTITY a "aaaa">]><workbook>&a;</workbook>'])
+def test_a_damaged_workbook_part_is_one_clear_line(tmp_path, part):
+    """A list of sheets that is not XML, or declares entities: refused, or read without them."""
+    path = hostile_workbook(tmp_path / "book.xlsx", parts={"xl/workbook.xml": part})
+    with pytest.raises(LandscapeError, match=r"book.xlsx(: cannot open workbook: |\[entities\]: sheet not found)"):
+        load_dataset(path)
+
+
 def test_control_characters_are_refused_where_they_are(runner, tmp_path):
     """XML cannot hold them: GraphML and GEXF with one would open in no reader."""
     folder = write_bytes(tmp_path / "data", b'id,name,type,top,description\na,A\x01,board,true,x\n'

@@ -82,7 +82,9 @@ def check_workbook(path: Path, limit: int, wanted: tuple[str, ...]) -> dict[str,
                 scan(book, sheet)
                 check_extent(f"{path}[{table}]", sheet, limit // BYTES_PER_CELL)
             return found
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError, EOFError) as error:
+    except DatasetError:
+        raise
+    except Exception as error:  # zipfile and openpyxl raise many kinds for a damaged file
         raise DatasetError([Problem(str(path), 0, "", f"cannot open workbook: {error}")]) from None
 
 
