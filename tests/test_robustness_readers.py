@@ -203,6 +203,8 @@ def test_formulas_with_values_are_read(tmp_path):
      "over the limit of 15,000,000 (delete what is beyond your data, or set LANDSCAPE_MAX_MB to raise it)"),
     (with_rows(b'<row r="5">' + text_cell("XFE5") + b"</row>"),
      "[entities]: the sheet reaches XFE5, past Excel's last cell XFD1048576"),
+    (with_rows(b'<row r="1048576">' + text_cell("xfd1048576") + b"</row>"),  # readers take lower case too
+     "[entities]: the sheet spans 1,048,576 rows by 16,384 columns (to XFD1048576)"),
     # the same rectangle from cells placed by their order, without `r`: a wide row, then many rows
     (with_rows(b"<row>" + b"<c/>" * 10_000 + text_cell() + b"</row>", b"<row/>" * 2_000,
                b"<row>" + text_cell() + b"</row>"),

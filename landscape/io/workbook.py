@@ -31,8 +31,8 @@ PLAIN = (b'<row r="', b'<c r="')
 PREFIXED = re.compile(rb":(?:row|c)[\s/>]")  # a tag with a namespace prefix
 ODD_SPACING = tuple(tag + space for tag in (b"<row", b"<c") for space in (b"\t", b"\n", b"\r"))
 ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
-CELL_COLUMN = re.compile(rb'<c r="([A-Z]+)')
-CELL_ROW = re.compile(rb'<c r="[A-Z]+([0-9]+)"')
+CELL_COLUMN = re.compile(rb'<c r="([A-Za-z]+)')  # readers take `b2` for B2
+CELL_ROW = re.compile(rb'<c r="[A-Za-z]+([0-9]+)"')
 FORMULA_TAGS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b":f/")  # a prefixed one, or a rare false alarm
 
 
@@ -69,9 +69,10 @@ def column_number(letters: bytes) -> int:
 
 def check_workbook(path: Path, limit: int, wanted: tuple[str, ...]) -> dict[str, Sheet]:
     """The visible sheets named like `wanted` (by name trimmed and in lower case), checked:
-    refuse the workbook if any part inflates past `limit` bytes, or a wanted sheet reaches
-    past Excel's limits or spans more than `limit / BYTES_PER_CELL` cells. Raises
-    DatasetError with one problem, naming the part or the sheet and its farthest cell."""
+    refuse the workbook if a part inflates past `limit` bytes (a worksheet past SHEET_XML
+    times that), or a wanted sheet reaches past Excel's limits or spans more than
+    `limit / BYTES_PER_CELL` cells. Raises DatasetError with one problem, naming the part, or
+    the sheet and its farthest cell."""
     try:
         with zipfile.ZipFile(path) as book:
             check_parts(path, book, limit)
