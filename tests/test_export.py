@@ -194,3 +194,13 @@ def test_findings_workbook_neutralises_its_headers(tmp_path):
     headers = [cell for cell in sheet[1]]
     assert [cell.value for cell in headers] == ["board", "'=HYPERLINK(\"http://evil\",\"x\")"]
     assert all(cell.data_type == "s" for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str))
+
+
+def test_csv_export_neutralises_the_names_of_kept_columns(tmp_path):
+    """An unknown column is kept, and its name is a header cell a user wrote: neutralised like
+    every other cell, and read back as written."""
+    landscape = Landscape([Entity("a", "A", "board", attrs={"=HYPERLINK(\"http://evil\")": "x"})], [])
+    write_csv_folder(landscape, tmp_path)
+    header = next(csv.reader(open(tmp_path / "entities.csv", encoding="utf-8")))
+    assert "'=HYPERLINK(\"http://evil\")" in header
+    assert canonical(load_dataset(tmp_path)) == canonical(landscape)

@@ -171,7 +171,7 @@ def parse_csv(text: str, where: str) -> Table:
     header_line, header = records[0]
     if header_line != 1:
         table.problem(1, "-", "the header must be on line 1")
-    fill_table(table, [cell.strip() for cell in header], records[1:])
+    fill_table(table, [unneutralise(cell.strip()) for cell in header], records[1:])
     return table
 
 

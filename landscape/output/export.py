@@ -47,7 +47,7 @@ def write_csv_folder(landscape: Landscape, folder: Path) -> None:
 def csv_text(columns: list[str], rows: list[dict[str, str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow([spreadsheet_safe(column) for column in columns])  # a kept column is named by the user
     for row in rows:
         writer.writerow([spreadsheet_safe(row.get(column, "")) for column in columns])
     return buffer.getvalue()
