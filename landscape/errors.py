@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -24,12 +26,68 @@ class Problem:
         return f"{self.where}:{self.line}: {self.column}: {self.message}"
 
 
-class DatasetError(LandscapeError):
-    """A dataset was refused; `problems` lists every reason, in file order."""
+def is_invisible(character: str) -> bool:
+    """A control or format character (BOM, zero-width space, direction marks) or a space other
+    than the plain one: invisible, or indistinguishable from a space, in a spreadsheet."""
+    category = unicodedata.category(character)
+    return category in ("Cc", "Cf", "Zl", "Zp") or (category == "Zs" and character != " ")
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems)
-        count = len(self.problems)
-        lines = "\n".join(str(problem) for problem in self.problems)
-        super().__init__(f"{lines}\n{count} problem{'s' if count != 1 else ''} found; "
+
+def shown(value: str) -> str:
+    """A value quoted for a message, naming the invisible characters in it: without them, two
+    values that look the same differ for no visible reason. `'\\ufeffb' (starts with an
+    invisible U+FEFF)`."""
+    quoted = repr(value)  # escapes what cannot be printed
+    hidden = dict.fromkeys(f"U+{ord(character):04X}" for character in value if is_invisible(character))
+    if not hidden:
+        return quoted
+    where = "starts with" if is_invisible(value[0]) else "ends with" if is_invisible(value[-1]) else "holds"
+    return f"{quoted} ({where} {'an ' if len(hidden) == 1 else ''}invisible {', '.join(hidden)})"
+
+
+MAX_PROBLEMS = 1000  # listed; past these, a dataset's problems are counted
+
+
+class Problems(list[Problem]):
+    """The problems found in a dataset, keeping only the first MAX_PROBLEMS in file order and
+    counting the rest in `more`: a file of a million bad rows must not make a million messages."""
+
+    def __init__(self, problems: Iterable[Problem] = ()) -> None:
+        super().__init__()
+        self.more = 0
+        self.extend(problems)
+
+    def append(self, problem: Problem) -> None:
+        super().append(problem)
+        if len(self) >= 2 * MAX_PROBLEMS:  # keep the first ones from time to time, not at each
+            self.keep_first()
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            self.append(problem)
+        self.more += getattr(problems, "more", 0)
+
+    def __iadd__(self, problems: Iterable[Problem]) -> Problems:  # type: ignore[override,misc]
+        self.extend(problems)
+        return self
+
+    def keep_first(self) -> None:
+        self.sort()
+        self.more += max(0, len(self) - MAX_PROBLEMS)
+        del self[MAX_PROBLEMS:]
+
+
+class DatasetError(LandscapeError):
+    """A dataset was refused; `problems` lists the reasons in file order (the first
+    MAX_PROBLEMS of them; `more` counts the rest)."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        kept = Problems(problems)
+        kept.keep_first()
+        self.problems, self.more = list(kept), kept.more
+        count = len(self.problems) + self.more
+        lines = [str(problem) for problem in self.problems]
+        if self.more:
+            lines.append(f"... and {self.more:,} more")
+        super().__init__("\n".join(lines) + f"\n{count:,} problem{'s' if count != 1 else ''} found; "
                          "nothing was loaded")

@@ -3,11 +3,14 @@
 import csv
 import io
 import json
+import sys
 
 import networkx as nx
 import openpyxl
+import pytest
 
 from landscape.analysis import analyse
+from landscape.errors import LandscapeError
 from landscape.io.validate import load_dataset
 from landscape.model import Entity, Landscape, Relationship
 from landscape.output.export import as_gexf, as_graphml, as_json, as_xlsx, write_csv_folder
@@ -181,3 +184,97 @@ def test_popolo_sources_get_their_dates_urls_and_locators(tmp_path):
          "date": "2021-02-18"},
         {"url": "https://example.org/lasob-news", "note": "LASOB newsletter", "date": "2024-12"}]
     assert lasob["other_names"] == [{"name": "ASOB"}, {"name": "LASOB"}]
+
+TEXTS = Landscape(
+    [Entity("a", "Board\r\nwith a CR LF", "board", source="tab\there", attrs={"note": "l1\rl2", "quote": "\"<&>'"}),
+     Entity("b", "Zoë ‘B’ \U0001f600", "board"),
+     Entity("t", "=HYPERLINK(\"http://evil\",\"x\")", "theme")],
+    [Relationship("a", "b", "communicates_with", source_doc="l1\r\nl2"),
+     Relationship("a", "t", "addresses", source_doc="doc"),
+     Relationship("b", "a", "reports_to")])
+
+
+@pytest.mark.parametrize("lxml", ["installed", "missing"])
+def test_graphml_and_gexf_open_in_networkx_and_lxml_with_every_text_kept(monkeypatch, lxml):
+    """Carriage returns were lost from GraphML written without lxml (an XML reader makes CR LF a
+    newline); the file must be the same whether lxml is installed or not."""
+    from lxml import etree
+
+    if lxml == "missing":
+        monkeypatch.setitem(sys.modules, "lxml.etree", None)  # networkx then writes with ElementTree
+    written = as_graphml(TEXTS), as_gexf(TEXTS)
+    monkeypatch.undo()
+    for data, reader in zip(written, (nx.read_graphml, nx.read_gexf)):
+        etree.fromstring(data)  # well-formed for a strict reader too
+        graph = reader(io.BytesIO(data))
+        assert graph.nodes["a"]["label"] == "Board\r\nwith a CR LF"
+        assert graph.nodes["a"]["note"] == "l1\rl2" and graph.nodes["a"]["quote"] == "\"<&>'"
+        assert graph.nodes["b"]["label"] == "Zoë ‘B’ \U0001f600"
+        assert graph.nodes["a"]["source"] == "tab\there"
+        [edge] = [data for source, _, data in graph.edges(data=True) if data.get("source_doc", "").startswith("l1")]
+        assert edge["source_doc"] == "l1\r\nl2"
+
+
+def test_gexf_keeps_every_relationship_type():
+    """GEXF's edge `type` holds only directed/undirected/mutual: the type was lost on reading."""
+    graph = nx.read_gexf(io.BytesIO(as_gexf(TEXTS)))
+    kinds = sorted((source, target, data["relationship"], data["label"])
+                   for source, target, data in graph.edges(data=True))
+    assert kinds == [("a", "b", "communicates_with", "communicates_with"), ("a", "t", "addresses", "addresses"),
+                     ("b", "a", "reports_to", "reports_to")]
+
+
+@pytest.mark.parametrize("writer", [as_graphml, as_gexf])
+def test_graphml_and_gexf_refuse_characters_xml_cannot_hold(writer):
+    """A landscape that did not pass validation (an old store, code): never a file no reader opens."""
+    bad = Landscape([Entity("a", "A\x01", "board"), Entity("b", "B", "board")],
+                    [Relationship("a", "b", "communicates_with", source_doc="x\x0by")])
+    with pytest.raises(LandscapeError, match=r"entity 'a': label holds the control character U\+0001, which XML "
+                                             "cannot hold"):
+        writer(bad)
+
+
+def test_xlsx_keeps_text_that_looks_like_excel_escapes(tmp_path):
+    """`_x005F_x0041_` came back as `_x005FA`, and `<r>&</r>` made a workbook no reader opened."""
+    texts = ["_x005F_x0041_", "_x0041_", "_x005f_x0041_x0042_", "a_x_b", "<r>&</r>", "<r><t>x</t></r>"]
+    landscape = Landscape([Entity(f"e{number}", text, "board", source=text) for number, text in enumerate(texts)], [])
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(as_xlsx(landscape))
+    assert [entity.name for entity in load_dataset(path).entities.values()] == texts
+    assert canonical(load_dataset(path)) == canonical(landscape)
+
+
+def test_findings_workbook_neutralises_its_headers(tmp_path):
+    """A theme named like a formula is a coverage column's header: it is neutralised like every cell."""
+    path = tmp_path / "findings.xlsx"
+    path.write_bytes(findings_xlsx(analyse(TEXTS)))
+    sheet = openpyxl.load_workbook(path)["coverage"]
+    headers = [cell for cell in sheet[1]]
+    assert [cell.value for cell in headers] == ["board", "'=HYPERLINK(\"http://evil\",\"x\")"]
+    assert all(cell.data_type == "s" for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str))
+
+
+def test_csv_export_neutralises_the_names_of_kept_columns(tmp_path):
+    """An unknown column is kept, and its name is a header cell a user wrote: neutralised like
+    every other cell, and read back as written."""
+    landscape = Landscape([Entity("a", "A", "board", attrs={"=HYPERLINK(\"http://evil\")": "x"})], [])
+    write_csv_folder(landscape, tmp_path)
+    header = next(csv.reader(open(tmp_path / "entities.csv", encoding="utf-8")))
+    assert "'=HYPERLINK(\"http://evil\")" in header
+    assert canonical(load_dataset(tmp_path)) == canonical(landscape)
+
+
+def test_exports_neutralise_formulas(runner, write_dataset, tmp_path):
+    from cli import main
+
+    folder = write_dataset('evil,"=HYPERLINK(""http://x"",""y"")",board,,,true\n'
+                           "plain,@SUM(A1),board,,,true", entity_header="id,name,type,sector,level,top")
+    assert runner.invoke(main, ["export", str(folder), "--format", "csv", "-o", str(tmp_path / "out")]).exit_code == 0
+    text = (tmp_path / "out" / "entities.csv").read_text()
+    assert "'=HYPERLINK" in text and "'@SUM(A1)" in text
+    assert runner.invoke(main, ["export", str(folder), "--format", "xlsx", "-o", str(tmp_path / "o.xlsx")]
+                         ).exit_code == 0
+    book = openpyxl.load_workbook(tmp_path / "o.xlsx")
+    cells = [cell for row in book["entities"].iter_rows() for cell in row]
+    assert all(cell.data_type != "f" for cell in cells) and not any(cell.hyperlink for cell in cells)
+    assert load_dataset(tmp_path / "out").entities["evil"].name == '=HYPERLINK("http://x","y")'

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from landscape.errors import Problems
 from landscape.io.reader import Table, read_tables
 from landscape.io.validate import build_landscape
 from landscape.model import Entity, Landscape, cycle_collection_paused
@@ -34,7 +35,7 @@ def with_context(table: Table, landscape: Landscape) -> Table:
     rows = table.rows + [(0, context_row(entity, table.header))
                          for entity_id, entity in landscape.entities.items() if entity_id not in own]
     combined = Table(table.where, table.header)
-    combined.problems = list(table.problems)
+    combined.problems = Problems(table.problems)
     if table.header and all(column in table.header for column in ("id", "name", "type")):
         combined.set_rows(rows)
     else:  # a header without a required column is reported before any row is read

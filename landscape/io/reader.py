@@ -12,7 +12,6 @@ import csv
 import io
 import os
 import re
-import zipfile
 from datetime import date, datetime, time
 from itertools import repeat, zip_longest
 from operator import itemgetter
@@ -20,12 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from landscape.cells import unneutralise
-from landscape.errors import DatasetError, LandscapeError, Problem
+from landscape.errors import DatasetError, LandscapeError, Problem, Problems, shown
+from landscape.io.workbook import check_workbook
 
 TABLES = ("entities", "relationships")
 OPTIONAL_TABLES = ("sources",)  # read when present: `sources.csv`, or a `sources` sheet
 NO_VALUE_MESSAGE = "formula without a value — open and save the workbook in Excel, or paste values"
-FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")  # a formula element in a worksheet's XML
 
 
 class FormulaWithoutValue:
@@ -63,7 +62,7 @@ class Table:
         self.header = header
         self.lines: list[int] = []
         self.columns: dict[str, list[str]] = {}
-        self.problems: list[Problem] = []
+        self.problems = Problems()
         self._rows: list[tuple[int, dict[str, str]]] | None = None
 
     def problem(self, line: int, column: str, message: str) -> None:
@@ -113,16 +112,30 @@ def read_tables(path: str | Path) -> dict[str, Table]:
     raise LandscapeError(f"{path}: not a dataset (expected a folder or an .xlsx workbook)")
 
 
-def decode(data: bytes) -> str:
-    """Decode a CSV file as Excel may have saved it: UTF-8 (BOM or not), UTF-16, else cp1252."""
+def decode(data: bytes, where: str = "") -> str:
+    """Decode a CSV file as Excel may have saved it: UTF-8 (BOM or not), UTF-16, else cp1252.
+    The whole file decides: one that is UTF-8 but for a few bytes mixes two encodings, and is
+    refused at the first such line rather than read whole as cp1252 (where "Zoë" in UTF-8 would
+    silently become "ZoÃ«")."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+        data = data[3:]
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    except UnicodeDecodeError as error:
+        # bytes that are not UTF-8 become lone surrogates: any other non-ASCII character is UTF-8
+        text = data.decode("utf-8", errors="surrogateescape")
+        if not UTF8_CHARACTER.search(text):
+            return data.decode("cp1252", errors="replace")
+        line = data.count(b"\n", 0, error.start) + 1
+        raise DatasetError([Problem(where, line, "-", (
+            f"byte 0x{data[error.start]:02X} ({data[error.start:error.start + 1].decode('cp1252', 'replace')!r} "
+            "in Windows cp1252) is not UTF-8, but other lines are: the file mixes two "
+            "encodings (save it again as UTF-8, or fix the characters on this line)"))]) from None
+
+
+UTF8_CHARACTER = re.compile("[^\x00-\x7f\udc80-\udcff]")
 
 
 def read_csv(path: Path) -> Table:
@@ -132,7 +145,7 @@ def read_csv(path: Path) -> Table:
     except OSError as error:
         raise DatasetError([Problem(str(path), 0, "", f"cannot read: {error.strerror}")]) from None
     try:
-        text = decode(data)
+        text = decode(data, str(path))
     except UnicodeDecodeError as error:
         raise DatasetError([Problem(str(path), 0, "", f"cannot decode: {error}")]) from None
     return parse_csv(text, str(path))
@@ -161,7 +174,7 @@ def parse_csv(text: str, where: str) -> Table:
     header_line, header = records[0]
     if header_line != 1:
         table.problem(1, "-", "the header must be on line 1")
-    fill_table(table, [cell.strip() for cell in header], records[1:])
+    fill_table(table, [unneutralise(cell.strip()) for cell in header], records[1:])
     return table
 
 
@@ -190,7 +203,7 @@ def fill_table(table: Table, header: list[str], records: list[tuple[int, list[st
         for name, value in zip(header, values):
             if not name:
                 if value:
-                    table.problem(line, "-", f"value {value!r} is in a column with no header")
+                    table.problem(line, "-", f"value {shown(value)} is in a column with no header")
                 continue
             row.setdefault(name, value)
         rows.append((line, row))
@@ -212,12 +225,14 @@ def fill_rectangle(table: Table, header: list[str], records: list[tuple[int, lis
 def read_workbook(path: Path) -> dict[str, Table]:
     """Read the visible entities and relationships sheets of an .xlsx workbook, as text.
     python-calamine (Rust) reads them when installed, else openpyxl, which parses the XML with
-    defusedxml; either way the file is refused over the size limit before it is opened."""
+    defusedxml; either way the file is refused over the size limit, and its parts and sheets
+    are checked (`check_workbook`), before a reader opens it."""
     check_size(path)
-    sheets = visible_sheets(path)
-    missing = [name for name in TABLES if name not in sheets]
+    checked = check_workbook(path, max_bytes(), TABLES + OPTIONAL_TABLES)
+    missing = [name for name in TABLES if name not in checked]
     if missing:
         raise DatasetError([Problem(f"{path}[{name}]", 0, "", "sheet not found") for name in missing])
+    sheets = visible_sheets(path, formulas=any(sheet.formulas for sheet in checked.values()))
     tables = {}
     for name in TABLES + tuple(name for name in OPTIONAL_TABLES if name in sheets):
         table = Table(f"{path}[{name}]", [])
@@ -243,33 +258,16 @@ def report_formulas(table: Table, cells: list[list[Any]]) -> None:
                 table.problem(number, name, NO_VALUE_MESSAGE)
 
 
-def has_formulas(path: Path) -> bool:
-    """Whether any worksheet of the workbook holds a formula, read in chunks from the zip."""
-    try:
-        with zipfile.ZipFile(path) as book:
-            for member in book.namelist():
-                if member.startswith("xl/worksheets/") and member.endswith(".xml"):
-                    with book.open(member) as sheet:
-                        tail = b""
-                        while chunk := sheet.read(1 << 20):
-                            if FORMULA.search(tail + chunk):
-                                return True
-                            tail = chunk[-16:]
-    except (OSError, zipfile.BadZipFile, RuntimeError):
-        return False  # the reader that opens it next says what is wrong
-    return False
-
-
-def visible_sheets(path: Path) -> dict[str, list[list[Any]]]:
+def visible_sheets(path: Path, formulas: bool) -> dict[str, list[list[Any]]]:
     """The cell values of the workbook's visible sheets named like a table, by table name;
     hidden sheets are ignored (they are often old copies). A workbook with formulas is read
     with openpyxl, which can tell a formula never calculated from an empty cell."""
     try:
         from python_calamine import CalamineWorkbook, SheetVisibleEnum
     except ImportError:
-        return visible_sheets_openpyxl(path)
-    if has_formulas(path):
-        return visible_sheets_openpyxl(path)
+        return visible_sheets_openpyxl(path, formulas)
+    if formulas:
+        return visible_sheets_openpyxl(path, formulas)
     try:
         book = CalamineWorkbook.from_path(str(path))
         try:
@@ -283,17 +281,17 @@ def visible_sheets(path: Path) -> dict[str, list[list[Any]]]:
         raise DatasetError([Problem(str(path), 0, "", f"cannot open workbook: {error}")]) from None
 
 
-def visible_sheets_openpyxl(path: Path) -> dict[str, list[list[Any]]]:
+def visible_sheets_openpyxl(path: Path, formulas: bool) -> dict[str, list[list[Any]]]:
     """As `visible_sheets`, with openpyxl; a formula with no cached value becomes
     `FormulaWithoutValue`, found by reading the workbook a second time for its formulas."""
     values = openpyxl_sheets(path, data_only=True)
-    if not has_formulas(path):
+    if not formulas:
         return values
-    formulas = openpyxl_sheets(path, data_only=False)
+    written = openpyxl_sheets(path, data_only=False)
     no_rows: list[Any] = []
     return {name: [[FormulaWithoutValue() if value is None and is_formula(formula) else value
                     for value, formula in zip_longest(row, formula_row)]
-                   for row, formula_row in zip_longest(rows, formulas[name], fillvalue=no_rows)]
+                   for row, formula_row in zip_longest(rows, written[name], fillvalue=no_rows)]
             for name, rows in values.items()}
 
 
@@ -311,9 +309,13 @@ def openpyxl_sheets(path: Path, data_only: bool) -> dict[str, list[list[Any]]]:
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise DatasetError([Problem(str(path), 0, "", f"cannot open workbook: {error}")]) from None
     try:
-        return {name.strip().lower(): [list(row) for row in book[name].iter_rows(values_only=True)]
-                for name in book.sheetnames
-                if book[name].sheet_state == "visible" and name.strip().lower() in TABLES + OPTIONAL_TABLES}
+        sheets = {name.strip().lower(): book[name] for name in book.sheetnames
+                  if book[name].sheet_state == "visible" and name.strip().lower() in TABLES + OPTIONAL_TABLES}
+        for sheet in sheets.values():
+            sheet.reset_dimensions()  # the stored <dimension> may be short of the rows: read them all
+        return {name: [list(row) for row in sheet.iter_rows(values_only=True)] for name, sheet in sheets.items()}
+    except Exception as error:  # and reading a sheet raises many kinds for a damaged cell
+        raise DatasetError([Problem(str(path), 0, "", f"cannot read workbook: {error}")]) from None
     finally:
         book.close()
 

@@ -20,7 +20,8 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from landscape.errors import DatasetError, Problem
+from landscape.cells import NOT_IN_XML
+from landscape.errors import DatasetError, Problem, Problems, is_invisible, shown
 from landscape.io import evidence
 from landscape.io.reader import Table, read_tables
 from landscape.model import (
@@ -55,7 +56,8 @@ def load_dataset(path: str | Path) -> Landscape:
 
 def build_landscape(entities: Table, relationships: Table, name: str, sources: Table | None = None) -> Landscape:
     """The landscape of these tables (and sources table, if any), or DatasetError with every problem."""
-    problems = entities.problems + relationships.problems
+    problems = Problems(entities.problems)
+    problems += relationships.problems
     for table, key in ((entities, "entities"), (relationships, "relationships")):
         for column in REQUIRED[key]:
             if table.header and column not in table.header:
@@ -65,6 +67,7 @@ def build_landscape(entities: Table, relationships: Table, name: str, sources: T
     if any(p.line <= 1 for p in problems):
         raise DatasetError(problems)  # rows cannot be read against a broken header
 
+    problems += not_in_xml(entities) + not_in_xml(relationships)
     if not entities.rows and not problems:
         problems.append(Problem(entities.where, 1, "-", "no entities: the file has a header but no rows"))
     source_table = evidence.read_sources(sources, problems) if sources is not None else []
@@ -75,7 +78,7 @@ def build_landscape(entities: Table, relationships: Table, name: str, sources: T
     evidence.check_relationships(relationships, source_ids, problems)
     nodes, lines = read_entities(entities, problems)
     problems += look_alikes(entities, lines)
-    edges, columns = read_relationships(relationships, nodes, problems)
+    edges, columns = read_relationships(relationships, nodes, problems, LookAlikes(lines))
     addressed = theme_edges(entities, nodes, lines, problems)
     problems += cycles(relationships, edges + addressed)
     if problems:
@@ -85,6 +88,25 @@ def build_landscape(entities: Table, relationships: Table, name: str, sources: T
     assert len(edges) == len(relationships.lines)
     return Landscape(nodes.values(), [edge for edge, _ in edges] + themes, name, columns.extended(themes),
                      source_table)
+
+
+def not_in_xml(table: Table) -> list[Problem]:
+    """Values (and headers) holding a character XML cannot hold, such as a vertical tab pasted
+    from a word processor: the GraphML, GEXF and Word exports could not carry them. One search
+    of each whole column; lines are looked for only where it finds one."""
+    problems = []
+    columns = [(1, "-", table.header)] + [(0, name, values) for name, values in table.columns.items()]
+    for line, column, values in columns:
+        if not NOT_IN_XML.search("\n".join(values)):
+            continue
+        for number, value in enumerate(values):
+            found = NOT_IN_XML.search(value)
+            if found:
+                what = repr(value) if len(value) <= 40 else "the value"
+                problems.append(Problem(table.where, line or table.lines[number], column, (
+                    f"{what} holds the control character U+{ord(found.group()):04X} at position "
+                    f"{found.start() + 1}, which XML exports (GraphML, GEXF, Word) cannot hold: delete it")))
+    return problems
 
 
 def read_entities(table: Table, problems: list[Problem]) -> tuple[dict[str, Entity], dict[str, int]]:
@@ -97,14 +119,14 @@ def read_entities(table: Table, problems: list[Problem]) -> tuple[dict[str, Enti
         if not entity_id:
             found("id", "id is empty")
         elif entity_id in lines:
-            found("id", f"duplicate id {entity_id!r} (first at line {lines[entity_id]})")
+            found("id", f"duplicate id {shown(entity_id)} (first at line {lines[entity_id]})")
         if not row["name"]:
             found("name", "name is empty")
         if node_type not in NODE_TYPES:
-            found("type", f"unknown entity type {node_type!r} (expected one of "
+            found("type", f"unknown entity type {shown(node_type)} (expected one of "
                           f"{', '.join(NODE_TYPES)})")
         if row.get("top", "").lower() not in TRUE_FALSE:
-            found("top", f"{row['top']!r} is not true or false")
+            found("top", f"{shown(row['top'])} is not true or false")
         start, end = row.get("start", ""), row.get("end", "")
         if start or end:
             check_dates(row, found)
@@ -124,16 +146,39 @@ def look_alikes(table: Table, lines: dict[str, int]) -> list[Problem]:
     problems = []
     first: dict[str, str] = {}
     for entity_id, line in lines.items():
-        if entity_id.isascii():
-            key = entity_id
-        else:
-            key = unicodedata.normalize("NFKC", entity_id).translate(INVISIBLE).strip()
-        other = first.setdefault(key, entity_id)
+        other = first.setdefault(visible_key(entity_id), entity_id)
         if other != entity_id:
             problems.append(Problem(table.where, line, "id", f"id {ascii(entity_id)} looks the same as "
                                     f"{ascii(other)} at line {lines[other]} (they differ only in Unicode "
                                     "form or invisible characters): likely a duplicate"))
     return problems
+
+
+def visible_key(text: str) -> str:
+    """The text as it looks: in one Unicode form, without invisible characters."""
+    return text if text.isascii() and text.isprintable() else (
+        "".join(character for character in unicodedata.normalize("NFKC", text).translate(INVISIBLE)
+                if not is_invisible(character)).strip())
+
+
+class LookAlikes:
+    """Ids by how they look, to say which id an unknown reference was likely meant to be; made
+    when first asked (only a dataset with unknown references needs it)."""
+
+    def __init__(self, lines: dict[str, int]) -> None:
+        self.lines = lines
+        self.ids: dict[str, str] | None = None
+
+    def note(self, reference: str) -> str:
+        """` (the entity at line N is 'x')` when an id looks the same as `reference`, else ``."""
+        if self.ids is None:
+            self.ids = {}
+            for entity_id in self.lines:
+                self.ids.setdefault(visible_key(entity_id), entity_id)
+        other = self.ids.get(visible_key(reference))
+        if other is None or other == reference:
+            return ""
+        return f" (the entity at line {self.lines[other]} is {shown(other)})"
 
 
 class Found:
@@ -148,8 +193,8 @@ class Found:
         self.problems.append(Problem(self.where, self.line, column, message))
 
 
-def read_relationships(table: Table, nodes: dict[str, Entity],
-                       problems: list[Problem]) -> tuple[list[tuple[Relationship, int]], Columns]:
+def read_relationships(table: Table, nodes: dict[str, Entity], problems: list[Problem],
+                       alike: LookAlikes | None = None) -> tuple[list[tuple[Relationship, int]], Columns]:
     """Check every relationship and make the good ones; and the table's rows as `Columns` (the
     relationships' columns when every row is good). Column by column, as arrays, rows are first
     sorted into those that pass every check at a glance (nearly all) and the rest, which are
@@ -176,7 +221,7 @@ def read_relationships(table: Table, nodes: dict[str, Entity],
             continue
         row = {name: column[number] for name, column in table.columns.items()}
         found = Found(table.where, line, problems)
-        ok = bool(good_ends[number]) or check_relationship(row, types, found)
+        ok = bool(good_ends[number]) or check_relationship(row, types, found, alike or LookAlikes({}))
         if row.get("start") or row.get("end"):
             ok = check_dates(row, found) and ok
         if number in repeated:
@@ -252,7 +297,7 @@ def repeats(columns: Columns, texts: list[list[str]], lines: list[int]) -> dict[
     return found
 
 
-def check_relationship(row: dict[str, str], types: dict[str, str], found: Found) -> bool:
+def check_relationship(row: dict[str, str], types: dict[str, str], found: Found, alike: LookAlikes) -> bool:
     """Check a relationship's endpoints, type and role; whether it may be kept."""
     source, target, edge_type, role = row["source"], row["target"], row["type"], row.get("role", "")
     ok = True
@@ -261,10 +306,10 @@ def check_relationship(row: dict[str, str], types: dict[str, str], found: Found)
             found(column, f"{column} is empty")
             ok = False
         elif ref not in types:
-            found(column, f"unknown entity {ref!r}")
+            found(column, f"unknown entity {shown(ref)}{alike.note(ref)}")
             ok = False
     if edge_type not in EDGE_ENDPOINTS:
-        found("type", f"unknown relationship type {edge_type!r} (expected one of "
+        found("type", f"unknown relationship type {shown(edge_type)} (expected one of "
                       f"{', '.join(EDGE_ENDPOINTS)})")
         ok = False
     elif ok:
@@ -275,10 +320,10 @@ def check_relationship(row: dict[str, str], types: dict[str, str], found: Found)
                           f"(allowed: {allowed})")
             ok = False
     if ok and source == target:
-        found("target", f"{source!r} cannot have a {edge_type} relationship with itself")
+        found("target", f"{shown(source)} cannot have a {edge_type} relationship with itself")
         ok = False
     if role and edge_type == "member_of" and role not in MEMBER_ROLES:
-        found("role", f"unknown role {role!r} (expected one of {', '.join(MEMBER_ROLES)})")
+        found("role", f"unknown role {shown(role)} (expected one of {', '.join(MEMBER_ROLES)})")
     return ok
 
 
@@ -286,16 +331,18 @@ def theme_edges(table: Table, nodes: dict[str, Entity], lines: dict[str, int],
                 problems: list[Problem]) -> list[tuple[Relationship, int]]:
     """Expand the `themes` column into `addresses` relationships."""
     edges = []
+    alike = LookAlikes(lines)
     for entity_id, entity in nodes.items():
         if not entity.attrs.get("themes"):
             continue
         line = lines[entity_id]
         for theme in split_list(entity.get("themes")):
             if theme not in nodes:
-                problems.append(Problem(table.where, line, "themes", f"unknown theme {theme!r}"))
+                problems.append(Problem(table.where, line, "themes",
+                                        f"unknown theme {shown(theme)}{alike.note(theme)}"))
             elif nodes[theme].type != "theme":
                 problems.append(Problem(table.where, line, "themes",
-                                        f"{theme!r} is a {nodes[theme].type}, not a theme"))
+                                        f"{shown(theme)} is a {nodes[theme].type}, not a theme"))
             elif entity.type not in ("board", "initiative"):
                 problems.append(Problem(table.where, line, "themes",
                                         f"a {entity.type} cannot address themes "

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from landscape.cells import spreadsheet_safe
+from landscape.cells import NOT_IN_XML, new_workbook, spreadsheet_safe, write_row, write_text
 from landscape.errors import LandscapeError
 from landscape.files import write_dataset_folder, write_output
 from landscape.interchange import interchange_rows, source_rows, to_dict
@@ -48,7 +48,7 @@ def write_csv_folder(landscape: Landscape, folder: Path, *, force: bool = False)
 def csv_text(columns: list[str], rows: list[dict[str, str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow([spreadsheet_safe(column) for column in columns])  # a kept column is named by the user
     for row in rows:
         writer.writerow([spreadsheet_safe(row.get(column, "")) for column in columns])
     return buffer.getvalue()
@@ -71,24 +71,21 @@ def as_cypher(landscape: Landscape) -> str:
 
 
 def as_xlsx(landscape: Landscape) -> bytes:
-    """The landscape as a workbook in the interchange format; every cell is text."""
-    import xlsxwriter
-
+    """The landscape as a workbook in the interchange format. Every cell is typed as text, so
+    nothing in it runs as a formula and it reads back exactly as written (no quote is added)."""
     entity_columns, entities, relationship_columns, relationships = interchange_rows(landscape)
     buffer = io.BytesIO()
-    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-               "strings_to_numbers": False}
     sheets = [("entities", entity_columns, entities), ("relationships", relationship_columns, relationships)]
     if landscape.source_table:  # a sheet only when there is a table: an empty one would still be one
         sheets.append(("sources", *source_rows(landscape)))
-    with xlsxwriter.Workbook(buffer, options) as book:
+    with new_workbook(buffer) as book:
         bold = book.add_format({"bold": True})
         for name, columns, rows in sheets:
             sheet = book.add_worksheet(name)
-            sheet.write_row(0, 0, columns, bold)
+            write_row(sheet, 0, columns, bold)
             for number, row in enumerate(rows, 1):
                 for column, key in enumerate(columns):
-                    sheet.write_string(number, column, row.get(key, ""))
+                    write_text(sheet, number, column, row.get(key, ""))
             sheet.freeze_panes(1, 0)
     return buffer.getvalue()
 
@@ -119,22 +116,50 @@ def to_networkx(landscape: Landscape) -> nx.MultiDiGraph:
 
 
 def as_graphml(landscape: Landscape) -> bytes:
+    """GraphML, written by networkx's own writer whether or not lxml is installed (the same
+    bytes either way)."""
+    graph = xml_safe(to_networkx(landscape))
     buffer = io.BytesIO()
-    nx.write_graphml(to_networkx(landscape), buffer)
-    return buffer.getvalue()
+    nx.write_graphml_xml(graph, buffer)
+    # an XML reader turns a carriage return in text into a newline (CR LF into LF); written as a
+    # character reference it is kept. A raw CR can only be in text: the writer puts none in markup.
+    return buffer.getvalue().replace(b"\r", b"&#13;")
 
 
 def as_gexf(landscape: Landscape) -> bytes:
     """GEXF with `start`/`end` as full dates (a partial end date becomes the span's last day),
-    so Gephi's timeline shows when each body and relationship existed."""
-    graph = to_networkx(landscape)
+    so Gephi's timeline shows when each body and relationship existed. A relationship's type is
+    its `relationship` attribute and its label: GEXF keeps an edge's `type` for directed or
+    undirected, and readers drop anything else written there."""
+    graph = xml_safe(to_networkx(landscape))
     for _, _, data in graph.edges(data=True):
+        data["relationship"] = data["label"] = data.pop("type")
         full_dates(data)
     for _, data in graph.nodes(data=True):
         full_dates(data)
     buffer = io.BytesIO()
     nx.write_gexf(graph, buffer)
     return buffer.getvalue()
+
+
+def xml_safe(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The graph, refused if a name or value holds a character XML cannot hold: the file
+    would open in no reader. Validation refuses such a dataset; this catches a landscape
+    read from a store loaded before it did, or built in code."""
+    items = [(f"entity {node!r}", node, data) for node, data in graph.nodes(data=True)]
+    items += [(f"relationship {source!r} → {target!r}", source, data)
+              for source, target, data in graph.edges(data=True)]
+    texts = (text for _, node, data in items for pair in [("id", node), *data.items()] for text in pair)
+    if not NOT_IN_XML.search("\n".join(text for text in texts if isinstance(text, str))):
+        return graph  # one search of everything; the loop below only says where
+    for what, node, data in items:
+        for key, value in [("id", node), *data.items()]:
+            for text in (key, value):
+                found = NOT_IN_XML.search(text) if isinstance(text, str) else None
+                if found:
+                    raise LandscapeError(f"{what}: {key} holds the control character U+{ord(found.group()):04X}, "
+                                         "which XML cannot hold: remove it from the dataset and load it again")
+    return graph
 
 
 def full_dates(data: dict[str, object]) -> None:

@@ -8,7 +8,7 @@ import textwrap
 from collections.abc import Callable
 from typing import Any
 
-from landscape.cells import spreadsheet_safe
+from landscape.cells import new_workbook, spreadsheet_safe, write_row
 from landscape.model import TYPE_LABELS
 
 FORMATS = ("table", "json", "csv", "markdown", "xlsx")
@@ -102,13 +102,10 @@ def as_markdown(result: dict[str, Any]) -> str:
 
 def as_xlsx(result: dict[str, Any]) -> bytes:
     """A workbook with findings, brokers and coverage sheets; every cell written as a value,
-    never a formula or link."""
-    import xlsxwriter  # only this format needs it
-
+    never a formula or link, and every text neutralised (`spreadsheet_safe`), headers too: a
+    coverage column is named after a theme."""
     buffer = io.BytesIO()
-    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-               "strings_to_numbers": False}
-    with xlsxwriter.Workbook(buffer, options) as book:
+    with new_workbook(buffer) as book:
         bold = book.add_format({"bold": True})
         write_sheet(book.add_worksheet("findings"), bold, FINDING_COLUMNS,
                     [finding_row(f) for f in result["findings"]])
@@ -125,7 +122,7 @@ def as_xlsx(result: dict[str, Any]) -> bytes:
 
 
 def write_sheet(sheet: Any, bold: Any, header: Any, rows: list[list[Any]]) -> None:
-    sheet.write_row(0, 0, list(header), bold)
+    write_row(sheet, 0, [spreadsheet_safe(value) for value in header], bold)
     for number, row in enumerate(rows, 1):
-        sheet.write_row(number, 0, [spreadsheet_safe(value) for value in row])
+        write_row(sheet, number, [spreadsheet_safe(value) for value in row])
     sheet.freeze_panes(1, 0)
