@@ -91,27 +91,34 @@ def network_layout(size: int, sources: Sequence[int], targets: Sequence[int], ty
         else:
             pieces.append((piece, piece_layout(graph.induced_subgraph(piece))))
     pieces.sort(key=lambda item: (-len(item[0]), item[0][0]))
-    width = max(float(np.ptp(pieces[0][1][:, 0])) if pieces else 0.0, SPACING * 12)
-    x = y = row = 0.0
-    for number, (piece, coords) in enumerate(pieces):
+    # The largest piece on the left; the others, then the loose nodes, in rows to its right (or
+    # beneath it, when it is already wider than a screen's shape), so the whole fits a screen.
+    main_w = main_h = 0.0
+    if pieces:
+        coords = pieces[0][1] - pieces[0][1].min(axis=0)
+        at[pieces[0][0]] = coords
+        main_w, main_h = float(coords[:, 0].max()), float(coords[:, 1].max())
+    beside = main_w < 1.5 * main_h
+    left = main_w + SPACING * 3 if beside and pieces else 0.0
+    width = max(COLUMN * 4, min(main_w, 1.5 * main_h - main_w) if beside else main_w)
+    x, y, row = 0.0, 0.0 if beside else main_h + SPACING * 2.5, 0.0
+    for piece, coords in pieces[1:]:
         coords = coords - coords.min(axis=0)
         w, h = float(coords[:, 0].max()), float(coords[:, 1].max())
-        if number and x + w > width:
+        if x and x + w > width:
             x, y, row = 0.0, y + row + SPACING * 1.5, 0.0
-        at[piece] = coords + [x, y]
+        at[piece] = coords + [left + x, y]
         x += w + SPACING * 1.5
         row = max(row, h)
-        if number == 0:
-            x, y, row = 0.0, h + SPACING * 2, 0.0  # the largest piece has a row of its own
     areas = []
     if loose:
-        top = y + row + SPACING * 2.2 if pieces else 0.0
+        top = y + row + SPACING * 2.2 if len(pieces) > 1 or not beside else SPACING
         columns = max(1, int(width // COLUMN))
         loose.sort()
         for number, node in enumerate(loose):
-            at[node] = [(number % columns) * COLUMN, top + (number // columns) * SPACING * 1.2]
+            at[node] = [left + (number % columns) * COLUMN, top + (number // columns) * SPACING * 1.2]
         rows = math.ceil(len(loose) / columns)
-        areas.append(box_area("unlined", "No relationships recorded", -COLUMN * 0.45, top - SPACING * 0.9,
+        areas.append(box_area("unlined", "No relationships recorded", left - COLUMN * 0.45, top - SPACING * 0.9,
                               min(columns, len(loose)) * COLUMN - COLUMN * 0.1, rows * SPACING * 1.2 + 30))
     areas = [hull_area(at[list(group)], label) for group, label in zip(groups, group_labels) if len(group) > 1] + areas
     xs, ys = np.rint(at[:size, 0]), np.rint(at[:size, 1])

@@ -35,7 +35,7 @@ from landscape.model import (
     split_list,
 )
 from viz.layout import chart_layout, label_room, network_layout
-from viz.picture import svg_picture
+from viz.picture import pdf_picture, png_picture, svg_picture
 from viz.render import render
 
 STYLE = {  # colour and vis-network shape of each node type
@@ -81,6 +81,15 @@ def render_map(landscape: Landscape, day: date, options: MapOptions = MapOptions
     """The map of `landscape` as it stood on `day`, as one self-contained HTML page."""
     view = map_view(landscape, day, options)
     return render("map.html.j2", view=view, title=view["title"], static_picture=page_picture(view))
+
+
+def render_picture(landscape: Landscape, day: date, options: MapOptions = MapOptions(),
+                   fmt: str = "svg") -> str | bytes:
+    """The view the map opens on as a static picture: SVG text, or PNG or PDF bytes."""
+    svg = svg_picture(map_view(landscape, day, options))
+    if fmt == "svg":
+        return svg
+    return png_picture(svg) if fmt == "png" else pdf_picture(svg)
 
 
 def page_picture(view: dict[str, Any]) -> str:

@@ -80,9 +80,11 @@ def svg_picture(view: dict[str, Any]) -> str:
     lines = [(a, b, view["relations"][t]) for a, b, t in zip(edges["from"], edges["to"], edges["type"])
              if shown[a] and shown[b] and (not chart_only or view["relations"][t]["type"] in CHART_LINES)]
     by_id = {entity: number for number, entity in enumerate(nodes["entity"])}
-    missing = [(by_id[f[0]], by_id[f[1]], explanation) for kind, f, explanation
-               in zip(view["findings"]["kind"], view["findings"]["entities"], view["findings"]["explanation"])
-               if kind == "missing_link" and len(f) == 2 and view["layout"] == "network" and all(e in by_id and shown[by_id[e]] for e in f)]
+    found = view["findings"]
+    missing = [(by_id[f[0]], by_id[f[1]], explanation)
+               for kind, f, explanation in zip(found["kind"], found["entities"], found["explanation"])
+               if kind == "missing_link" and len(f) == 2 and view["layout"] == "network"
+               and all(e in by_id and shown[by_id[e]] for e in f)]
     whole = all(shown) or chart_only
     areas = [a for a in placed["areas"] if a["kind"] != "band"] if whole and view["theme"] is None else []
     priority = [s + (5 if t in BODY_TYPES else 0) for s, t in zip(sizes, nodes["type"])]
@@ -106,7 +108,8 @@ def svg_picture(view: dict[str, Any]) -> str:
            f'aria-label={quoteattr("Map of " + view["title"])}>',
            f'<rect width="{WIDTH:.0f}" height="{height:.0f}" fill="#ffffff"/>',
            f'<text x="{MARGIN}" y="58" font-size="30" font-weight="600" fill="#1b4f8c">{escape(view["title"])}</text>',
-           f'<text x="{MARGIN}" y="92" font-size="17" fill="#5b6b7c">{escape(subtitle(view, len(on), len(shown)))}</text>',
+           f'<text x="{MARGIN}" y="92" font-size="17" fill="#5b6b7c">'
+           f'{escape(subtitle(view, len(on), len(shown)))}</text>',
            f'<g transform="translate({offset_x:.1f} {head - top * scale:.1f}) scale({scale:.4f})">']
     for area in areas:
         cluster = area["kind"] == "cluster"
