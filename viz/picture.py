@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 from collections import deque
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape as escape_text
+from xml.sax.saxutils import quoteattr
 
 from viz.layout import BODY_TYPES, CHART_LINES, LABEL_WIDTH, label_extent, label_room
 
@@ -29,6 +30,11 @@ SHAPES = {  # corners of each shape, in node radii, as the page draws them
     "star": [((1.1 if i % 2 == 0 else 0.45) * math.cos(math.pi * i / 5 - math.pi / 2),
               (1.1 if i % 2 == 0 else 0.45) * math.sin(math.pi * i / 5 - math.pi / 2)) for i in range(10)],
 }
+
+
+def escape(text: str) -> str:
+    """Text for XML, quotation marks too (so no name reads as an attribute anywhere)."""
+    return escape_text(text, {'"': "&quot;", "'": "&#39;"})
 
 
 def shown_nodes(view: dict[str, Any]) -> list[bool]:
