@@ -597,8 +597,11 @@
   // The positions drawn now, by entity id, in the layout's coordinates (y grows downwards).
   window.landscape = {
     positions: function () {
-      var at = network.getPositions(), found = Object.create(null);
-      nodeList.forEach(function (n) { found[n.entity] = { x: at[n.id].x, y: at[n.id].y }; });
+      var at = network.getPositions(), found = Object.create(null);  // nodes on show (dragged or not)
+      nodeList.forEach(function (n) {
+        var p = at[n.id] || placed(n);
+        found[n.entity] = { x: p.x, y: p.y };
+      });
       return found;
     },
     layout: function () { return state.layout; }
