@@ -275,3 +275,19 @@ def test_the_page_carries_the_picture_for_readers_without_scripts(tiny):
     page = render_map(load_dataset(tiny), DAY)
     start = page.index("<noscript><svg")
     assert page.index("</svg></noscript>", start) > start and page.isascii()
+
+
+def test_the_chart_follows_long_lines_and_loops():
+    """Along a chain of thousands of reporting lines each body sits a layer below the one it
+    reports to; a loop of lines still places every body; a post waits beneath the bodies."""
+    from landscape.model import Entity, Landscape, Relationship
+
+    chain = [Entity(f"b{n}", f"Board {n}", "board") for n in range(3000)]
+    lines = [Relationship(f"b{n + 1}", f"b{n}", "reports_to") for n in range(2999)]
+    loop = [Relationship("x", "y", "part_of"), Relationship("y", "x", "reports_to")]
+    landscape = Landscape([*chain, Entity("x", "X", "board"), Entity("y", "Y", "board"),
+                           Entity("p", "Post", "person")], lines + loop)
+    view = map_view(landscape, DAY, MapOptions(layout="chart"))
+    ys = dict(zip(view["nodes"]["entity"], view["layouts"]["chart"]["y"]))
+    assert all(ys[f"b{n}"] < ys[f"b{n + 1}"] for n in range(2999))
+    assert ys["x"] != ys["y"] and ys["p"] > max(y for entity, y in ys.items() if entity != "p")

@@ -15,6 +15,7 @@ from typing import Any
 from xml.sax.saxutils import escape as escape_text
 from xml.sax.saxutils import quoteattr
 
+from landscape.errors import LandscapeError
 from viz.layout import BODY_TYPES, CHART_LINES, LABEL_WIDTH, label_extent, label_room
 
 WIDTH = 1600.0  # the picture's width in SVG units (a PNG is drawn at PNG_WIDTH pixels)
@@ -249,15 +250,21 @@ def legend(view: dict[str, Any], types: list[str], relations: set[str], missing:
     return out, y + 40 - top
 
 
+def cairo() -> Any:
+    """CairoSVG, which needs the system's cairo library (scripts/setup.sh installs it)."""
+    try:
+        import cairosvg
+    except OSError as error:  # raised when cairocffi cannot find the library
+        raise LandscapeError("PNG and PDF pictures need the cairo library (libcairo2 on Debian and "
+                             f"Ubuntu; scripts/setup.sh installs it as root): {error}") from None
+    return cairosvg
+
+
 def png_picture(svg: str, width: int = PNG_WIDTH) -> bytes:
     """The SVG drawn as a PNG `width` pixels wide (print resolution)."""
-    import cairosvg
-
-    return cairosvg.svg2png(bytestring=svg.encode("utf-8"), output_width=width)
+    return cairo().svg2png(bytestring=svg.encode("utf-8"), output_width=width)
 
 
 def pdf_picture(svg: str) -> bytes:
     """The SVG as a one-page vector PDF."""
-    import cairosvg
-
-    return cairosvg.svg2pdf(bytestring=svg.encode("utf-8"))
+    return cairo().svg2pdf(bytestring=svg.encode("utf-8"))
