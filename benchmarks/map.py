@@ -161,6 +161,7 @@ def browser_times(repeat: int) -> None:
     print("| landscape | nodes | lines | analysis (s) | map build (s) | page (MB) | first drawing in Chromium (s) |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as folder:
+        Path(folder, "profile").mkdir()
         browser = Browser(chromium, Path(folder, "profile"))
         try:
             for name, landscape in sizes:

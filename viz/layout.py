@@ -32,11 +32,11 @@ import numpy as np
 
 BODY_TYPES = frozenset({"board", "agency"})
 CHART_LINES = frozenset({"reports_to", "part_of"})
-SPACING = 80.0  # typical distance between neighbouring nodes in the network view
-COLUMN = 190.0  # width of a column of the chart (room for a two-line label)
-ROW = 120.0  # height of a layer of the chart
-FONT = 14.0  # label size in page units
-LABEL_WIDTH = 170.0  # labels wrap beyond this width (vis-network's widthConstraint)
+SPACING = 75.0  # typical distance between neighbouring nodes in the network view
+COLUMN = 240.0  # width of a column of the chart (room for a two-line label)
+ROW = 130.0  # height of a layer of the chart
+FONT = 20.0  # label size in page units (readable when a whole map fits a screen)
+LABEL_WIDTH = 220.0  # labels wrap beyond this width (vis-network's widthConstraint)
 CHAR_WIDTH = 0.56  # the width of an average character, in font sizes
 # How strongly each kind of relationship pulls its ends together in the network view.
 PULL = {"reports_to": 3.0, "part_of": 3.0, "communicates_with": 2.0, "member_of": 1.0, "oversees": 1.5,
@@ -100,7 +100,7 @@ def network_layout(size: int, sources: Sequence[int], targets: Sequence[int], ty
         main_w, main_h = float(coords[:, 0].max()), float(coords[:, 1].max())
     beside = main_w < 1.5 * main_h
     left = main_w + SPACING * 3 if beside and pieces else 0.0
-    width = max(COLUMN * 4, min(main_w, 1.5 * main_h - main_w) if beside else main_w)
+    width = max(COLUMN * 3, min(main_w, 1.4 * main_h - main_w) if beside else main_w)
     x, y, row = 0.0, 0.0 if beside else main_h + SPACING * 2.5, 0.0
     for piece, coords in pieces[1:]:
         coords = coords - coords.min(axis=0)

@@ -34,7 +34,7 @@ from landscape.model import (
     Relationship,
     split_list,
 )
-from viz.layout import chart_layout, label_room, network_layout
+from viz.layout import FONT, LABEL_WIDTH, chart_layout, label_room, network_layout
 from viz.picture import pdf_picture, png_picture, svg_picture
 from viz.render import render
 
@@ -143,6 +143,8 @@ def map_view(landscape: Landscape, day: date, options: MapOptions = MapOptions()
         "marks": FINDING_MARKS,
         "physics": False,
         "large": len(entities) > PHYSICS_LIMIT,
+        "label_font": FONT,
+        "label_width": LABEL_WIDTH,
         "layouts": layouts,
         "layout": "chart" if options.layout in ("chart", "tiered") else "network",
         "theme": numbers.get(options.theme or ""),

@@ -17,6 +17,7 @@ from xml.sax.saxutils import quoteattr
 
 from landscape.errors import LandscapeError
 from viz.layout import BODY_TYPES, CHART_LINES, LABEL_WIDTH, label_extent, label_room
+from viz.layout import FONT as LABEL_FONT
 
 WIDTH = 1600.0  # the picture's width in SVG units (a PNG is drawn at PNG_WIDTH pixels)
 PNG_WIDTH = 3600
@@ -125,7 +126,7 @@ def svg_picture(view: dict[str, Any]) -> str:
         out.append(f'<polygon points="{points}" fill="{"#1b4f8c" if cluster else "#5d6d7e"}" '
                    f'fill-opacity="{0.07 if cluster else 0.05}" stroke="{"#1b4f8c" if cluster else "#5d6d7e"}" '
                    f'stroke-opacity="0.35" stroke-width="1.5"{dashed}/>')
-        out.append(f'<text x="{area["x"]}" y="{area["y"] + (0 if cluster else 20)}" font-size="15" font-weight="600" '
+        out.append(f'<text x="{area["x"]}" y="{area["y"] + (0 if cluster else 28)}" font-size="22" font-weight="600" '
                    f'fill="{"#1b4f8c" if cluster else "#4a5868"}" text-anchor="{"middle" if cluster else "start"}">'
                    f'{escape(area["label"])}</text>')
     for a, b, relation in lines:
@@ -201,11 +202,12 @@ def wrap(text: str) -> list[str]:
 
 def label(text: str, x: float, y: float) -> str:
     """A label centred beneath a node: a white halo drawn first, then the text."""
-    spans = "".join(f'<tspan x="{x}" dy="{0 if n == 0 else 16.8}">{escape(part)}</tspan>'
+    spans = "".join(f'<tspan x="{x}" dy="{0 if n == 0 else LABEL_FONT * 1.2}">{escape(part)}</tspan>'
                     for n, part in enumerate(wrap(text)))
-    return (f'<text x="{x}" y="{y + 13}" font-size="14" fill="#ffffff" text-anchor="middle" stroke="#ffffff" '
+    base = y + LABEL_FONT * 0.92
+    return (f'<text x="{x}" y="{base}" font-size="{LABEL_FONT}" fill="#ffffff" text-anchor="middle" stroke="#ffffff" '
             f'stroke-width="4" stroke-linejoin="round">{spans}</text>'
-            f'<text x="{x}" y="{y + 13}" font-size="14" fill="#1d2733" text-anchor="middle">{spans}</text>')
+            f'<text x="{x}" y="{base}" font-size="{LABEL_FONT}" fill="#1d2733" text-anchor="middle">{spans}</text>')
 
 
 def legend(view: dict[str, Any], types: list[str], relations: set[str], missing: bool,
