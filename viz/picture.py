@@ -24,6 +24,7 @@ PNG_WIDTH = 3600
 MARGIN = 50.0
 FONT = "Segoe UI, Helvetica, Arial, Liberation Sans, sans-serif"
 MISSING, OVERLAP = "#d62728", "#9467bd"
+ARROW_LIMIT = 1000  # above this many nodes, lines are drawn without arrow heads (too small to see)
 SHAPES = {  # corners of each shape, in node radii, as the page draws them
     "square": [(-0.9, -0.9), (0.9, -0.9), (0.9, 0.9), (-0.9, 0.9)],
     "diamond": [(0, -1.2), (1.2, 0), (0, 1.2), (-1.2, 0)],
@@ -129,9 +130,10 @@ def svg_picture(view: dict[str, Any]) -> str:
         out.append(f'<text x="{area["x"]}" y="{area["y"] + (0 if cluster else 28)}" font-size="22" font-weight="600" '
                    f'fill="{"#1b4f8c" if cluster else "#4a5868"}" text-anchor="{"middle" if cluster else "start"}">'
                    f'{escape(area["label"])}</text>')
+    arrows = len(on) <= ARROW_LIMIT
     for a, b, relation in lines:
         out.append(line(xs[a], ys[a], xs[b], ys[b], relation["colour"], relation["width"], 0.75,
-                        sizes[b] if relation["arrows"] else None))
+                        sizes[b] if relation["arrows"] and arrows else None))
     for a, b, explanation in missing:
         out.append(line(xs[a], ys[a], xs[b], ys[b], MISSING, 3, 1, None, "8 6", explanation))
     for i in on:
