@@ -564,6 +564,7 @@ def test_hostile_strings_stay_text(page, hostile_pages, kind):
     page.click("#lmap-reset")
     page.click("#lmap-png")  # the title is drawn into the picture as text
     page.js("landscapeMap.network.setOptions({interaction: {tooltipDelay: 0}})")
+    page.js("landscapeMap.network.fit()")  # at once: the reset's animated fit would move the node away
     x, y = page.node_on_screen("b1")
     page.send("Input.dispatchMouseEvent", type="mouseMoved", x=x + 1, y=y + 1)
     page.wait_for("!!document.querySelector('div.vis-tooltip')?.textContent.includes('</script>')")

@@ -120,7 +120,15 @@ def network_layout(size: int, sources: Sequence[int], targets: Sequence[int], ty
         rows = math.ceil(len(loose) / columns)
         areas.append(box_area("unlined", "No relationships recorded", left - COLUMN * 0.45, top - SPACING * 0.9,
                               min(columns, len(loose)) * COLUMN - COLUMN * 0.1, rows * SPACING * 1.2 + 30))
-    areas = [hull_area(at[list(group)], label) for group, label in zip(groups, group_labels) if len(group) > 1] + areas
+    clusters = [hull_area(at[list(group)], label) for group, label in zip(groups, group_labels) if len(group) > 1]
+    taken: list[tuple[float, float, float, float]] = []
+    for area in clusters:  # a cluster's label moves up until it clears the labels placed before it
+        box = area_label_box(area)
+        while any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3] for o in taken):
+            area["y"] -= AREA_FONT + 6
+            box = area_label_box(area)
+        taken.append(box)
+    areas = clusters + areas
     xs, ys = np.rint(at[:size, 0]), np.rint(at[:size, 1])
     return Placed(xs.astype(int).tolist(), ys.astype(int).tolist(), areas)
 
@@ -308,6 +316,17 @@ def part_depth(node: int, parent: dict[int, int]) -> int:
     return len(seen) - 1
 
 
+AREA_FONT = 22.0  # the size of an area's label (bold)
+
+
+def area_label_box(area: dict[str, Any]) -> tuple[float, float, float, float]:
+    """Where an area's label is drawn: centred above a cluster, inside a box's top left corner."""
+    width = len(area["label"]) * CHAR_WIDTH * AREA_FONT * 1.08
+    if area["kind"] == "cluster":
+        return (area["x"] - width / 2, area["y"] - AREA_FONT, area["x"] + width / 2, area["y"] + 4)
+    return (area["x"], area["y"] + 28 - AREA_FONT, area["x"] + width, area["y"] + 32)
+
+
 def label_extent(label: str, font: float = FONT) -> tuple[float, float]:
     """The width and height a label takes when drawn, wrapped at LABEL_WIDTH."""
     width = len(label) * CHAR_WIDTH * font
@@ -316,10 +335,11 @@ def label_extent(label: str, font: float = FONT) -> tuple[float, float]:
 
 
 def label_room(xs: Sequence[float], ys: Sequence[float], sizes: Sequence[float], labels: Sequence[str],
-               priority: Sequence[float], keep: Sequence[bool] | None = None) -> list[bool]:
+               priority: Sequence[float], keep: Sequence[bool] | None = None,
+               areas: Sequence[dict[str, Any]] = ()) -> list[bool]:
     """Which nodes' labels (drawn centred beneath them) are shown: in order of `priority`, each
-    label that overlaps no label shown already and no other node. Nodes not in `keep` take no
-    room and get no label. A grid of cells makes it linear in the number of nodes."""
+    label that overlaps no label shown already, no other node and no area's label. Nodes not in
+    `keep` take no room and get no label. A grid of cells makes it linear in the number of nodes."""
     size = len(xs)
     keep = keep if keep is not None else [True] * size
     cell = 2 * LABEL_WIDTH
@@ -345,6 +365,8 @@ def label_room(xs: Sequence[float], ys: Sequence[float], sizes: Sequence[float],
         discs.append(disc)
         if keep[i]:
             add(disc)
+    for area in areas:
+        add(area_label_box(area))
     shown = [False] * size
     for i in sorted(range(size), key=lambda i: (-priority[i], i)):
         if not keep[i] or not labels[i]:

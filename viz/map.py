@@ -200,8 +200,8 @@ def positions(nodes: dict[str, list[Any]], edges: dict[str, list[Any]], groups: 
     }
     priority = [size + (5 if t in ("board", "agency") else 0) for size, t in zip(nodes["size"], nodes["type"])]
     return {name: {"x": placed.x, "y": placed.y, "areas": placed.areas,
-                   "labelled": [int(shown) for shown in label_room(placed.x, placed.y, nodes["size"],
-                                                                    nodes["short"], priority)]}
+                   "labelled": [int(shown) for shown in label_room(placed.x, placed.y, nodes["size"], nodes["short"],
+                                                                    priority, areas=placed.areas)]}
             for name, placed in made.items()}
 
 

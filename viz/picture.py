@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape as escape_text
 from xml.sax.saxutils import quoteattr
 
 from landscape.errors import LandscapeError
-from viz.layout import BODY_TYPES, CHART_LINES, LABEL_WIDTH, label_extent, label_room
+from viz.layout import AREA_FONT, BODY_TYPES, CHART_LINES, LABEL_WIDTH, label_extent, label_room
 from viz.layout import FONT as LABEL_FONT
 
 WIDTH = 1600.0  # the picture's width in SVG units (a PNG is drawn at PNG_WIDTH pixels)
@@ -97,7 +97,7 @@ def svg_picture(view: dict[str, Any]) -> str:
     whole = all(shown) or chart_only
     areas = [a for a in placed["areas"] if a["kind"] != "band"] if whole and view["theme"] is None else []
     priority = [s + (5 if t in BODY_TYPES else 0) for s, t in zip(sizes, nodes["type"])]
-    labelled = label_room(xs, ys, sizes, nodes["short"], priority, keep=shown)
+    labelled = label_room(xs, ys, sizes, nodes["short"], priority, keep=shown, areas=areas)
 
     on = [i for i in range(len(shown)) if shown[i]]
     left = min([xs[i] - LABEL_WIDTH / 2 for i in on] + [p for a in areas for p in a["points"][0::2]], default=0)
@@ -127,9 +127,11 @@ def svg_picture(view: dict[str, Any]) -> str:
         out.append(f'<polygon points="{points}" fill="{"#1b4f8c" if cluster else "#5d6d7e"}" '
                    f'fill-opacity="{0.07 if cluster else 0.05}" stroke="{"#1b4f8c" if cluster else "#5d6d7e"}" '
                    f'stroke-opacity="0.35" stroke-width="1.5"{dashed}/>')
-        out.append(f'<text x="{area["x"]}" y="{area["y"] + (0 if cluster else 28)}" font-size="22" font-weight="600" '
-                   f'fill="{"#1b4f8c" if cluster else "#4a5868"}" text-anchor="{"middle" if cluster else "start"}">'
-                   f'{escape(area["label"])}</text>')
+        text = (f'<text x="{area["x"]}" y="{area["y"] + (0 if cluster else 28)}" font-size="{AREA_FONT:.0f}" '
+                f'font-weight="600" text-anchor="{"middle" if cluster else "start"}" ')
+        out.append(text + f'fill="#ffffff" stroke="#ffffff" stroke-width="5" stroke-linejoin="round">'
+                   f'{escape(area["label"])}</text>')  # a halo, so lines beneath do not cross the words
+        out.append(text + f'fill="{"#1b4f8c" if cluster else "#4a5868"}">{escape(area["label"])}</text>')
     arrows = len(on) <= ARROW_LIMIT
     for a, b, relation in lines:
         out.append(line(xs[a], ys[a], xs[b], ys[b], relation["colour"], relation["width"], 0.75,

@@ -237,6 +237,8 @@
     c.font = "600 " + 22 * scale + "px " + FONT;
     c.fillStyle = cluster ? "#1b4f8c" : "#4a5868";
     c.textAlign = cluster ? "center" : "left"; c.textBaseline = "bottom";
+    c.strokeStyle = "#ffffff"; c.lineWidth = 5 * scale; c.lineJoin = "round";
+    c.strokeText(area.label, area.x, area.y + (cluster ? 0 : 28 * scale));
     c.fillText(area.label, area.x, area.y + (cluster ? 0 : 28 * scale));
     c.restore();
   }
@@ -325,7 +327,7 @@
 
   // Which labels fit, in order of size, without overlapping one another or a node (as the
   // Python layout decides for the default zoom), for the nodes on show in a picture.
-  function labelRoom(shown, at) {
+  function labelRoom(shown, at, areas) {
     var cell = 340, grid = new Map(), room = new Set();
     function keys(b) {
       var found = [];
@@ -342,6 +344,10 @@
         });
       });
     }
+    areas.forEach(function (a) {  // as viz/layout.py area_label_box
+      var w = a.label.length * 0.56 * 22 * 1.08;
+      add(a.kind === "cluster" ? [a.x - w / 2, a.y - 22, a.x + w / 2, a.y + 4] : [a.x, a.y + 6, a.x + w, a.y + 32]);
+    });
     var discs = new Map();
     shown.forEach(function (n) {
       var p = at[n.id], disc = [p.x - n.size, p.y - n.size, p.x + n.size, p.y + n.size];
@@ -397,7 +403,7 @@
       }
     });
     c.globalAlpha = 1; c.setLineDash([]);
-    var room = labelRoom(shown, at);
+    var room = labelRoom(shown, at, areas);
     shown.forEach(function (n) {
       var p = at[n.id];
       c.fillStyle = colourOf.get(n.type); c.strokeStyle = "#ffffff"; c.lineWidth = 1.5;
