@@ -291,3 +291,19 @@ def test_the_chart_follows_long_lines_and_loops():
     ys = dict(zip(view["nodes"]["entity"], view["layouts"]["chart"]["y"]))
     assert all(ys[f"b{n}"] < ys[f"b{n + 1}"] for n in range(2999))
     assert ys["x"] != ys["y"] and ys["p"] > max(y for entity, y in ys.items() if entity != "p")
+
+
+def test_a_picture_of_one_theme_shows_what_relates_to_it(tmp_path):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    path = tmp_path / "violence.svg"
+    result = CliRunner().invoke(main, ["map", "london", "--theme", "theme-syv", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    text = path.read_text(encoding="utf-8")
+    assert "theme: Serious youth violence" in text and "Missing link (finding)" in text
+    view = london_view("network", theme="theme-syv")
+    assert view["nodes"]["entity"][view["theme"]] == "theme-syv"
+    result = CliRunner().invoke(main, ["map", "london", "--theme", "theme-sv", "-o", str(tmp_path / "x.html")])
+    assert result.exit_code == 1 and "did you mean theme-syv" in result.output
