@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import click
@@ -303,9 +304,11 @@ def map_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--focus", metavar="ID", help="Centre the map on this entity."),
         click.option("--depth", default=2, show_default=True, type=click.IntRange(1, 10),
                      help="With --focus: how many steps out from it to show."),
-        click.option("--layout", type=click.Choice(["network", "tiered"]), default="network",
+        click.option("--layout", type=click.Choice(["network", "chart", "tiered"]), default="network",
                      show_default=True,
-                     help="Force-directed network, or tiers following reporting lines."),
+                     help="The network of relationships, or the governance chart of boards and agencies "
+                          "along reporting lines ('tiered' is another name for 'chart')."),
+        click.option("--theme", metavar="ID", help="Show only what relates to this theme."),
         click.option("--title", help="Title shown on the page [default: from the dataset]."),
     ]
     for option in reversed(options):
@@ -316,26 +319,41 @@ def map_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @main.command("map", epilog=examples("landscape map -o london-map.html",
                                      "landscape map london --focus lasob --depth 1",
                                      "landscape map graph_data/london --as-of 2021-03 "
-                                     "--layout tiered"))
+                                     "--layout chart",
+                                     "landscape map london --layout chart --format pdf -o chart.pdf",
+                                     "landscape map london --theme theme-syv --format png -o violence.png"))
 @dataset_argument
 @as_of_option
-@click.option("-o", "--output", default="landscape-map.html", show_default=True,
-              metavar="FILE", help="HTML file to write ('-' for standard output).")
+@click.option("-o", "--output", metavar="FILE",
+              help="File to write ('-' for standard output) [default: landscape-map.FORMAT].")
+@click.option("--format", "fmt", type=click.Choice(["html", "svg", "png", "pdf"]), default=None,
+              help="An interactive page, or a static picture for print (PNG at print resolution) "
+                   "[default: from the output file's extension, else html].")
 @force_option
 @map_options
 @store_options
 @fail_clearly
-def map_command(dataset: str | None, as_of: date | None, output: str, force: bool, focus: str | None,
-                depth: int, layout: str, title: str | None, **store: Any) -> None:
-    """Draw an interactive map: one self-contained HTML file that works offline."""
+def map_command(dataset: str | None, as_of: date | None, output: str | None, fmt: str | None, force: bool,
+                focus: str | None, depth: int, layout: str, theme: str | None, title: str | None,
+                **store: Any) -> None:
+    """Draw an interactive map (one self-contained HTML file that works offline), or a static
+    picture of the same view for print."""
     from landscape.files import write_output
-    from viz.map import MapOptions, render_map
+    from viz.map import MapOptions, render_map, render_picture
 
-    options = MapOptions(focus=focus, depth=depth, layout=layout, title=title)
+    if fmt is None:
+        suffix = Path(output).suffix.lower().lstrip(".") if output and output != "-" else ""
+        fmt = suffix if suffix in ("svg", "png", "pdf") else "html"
+    output = output or f"landscape-map.{fmt}"
+    if fmt in ("png", "pdf") and output == "-" and sys.stdout.isatty():
+        raise click.UsageError(f"{fmt} is binary: write it to a file with -o")
+    options = MapOptions(focus=focus, depth=depth, layout=layout, title=title, theme=theme)
     with progress("Drawing", 2, "reading") as bar:
         landscape = open_landscape(dataset, **store)
         bar.update(1, "analysing and drawing")
-        page = render_map(landscape, day_or_today(as_of), options)
+        day = day_or_today(as_of)
+        page = (render_map(landscape, day, options) if fmt == "html"
+                else render_picture(landscape, day, options, fmt))
         bar.update(1, "done")
     write_output(page, output, force=force)
     if output != "-":

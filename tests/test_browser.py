@@ -257,6 +257,7 @@ def pages(tmp_path_factory):
     folder = tmp_path_factory.mktemp("pages")
     commands = {"map": ["map", "london"], "report": ["report", "london"],
                 "focus": ["map", "london", "--focus", "lasob", "--depth", "1"],
+                "chart": ["map", "london", "--layout", "chart"],
                 "tiered": ["map", "london", "--layout", "tiered"]}
     paths = {}
     for name, command in commands.items():
@@ -424,55 +425,68 @@ def test_the_missing_links_toggle_hides_the_dashed_lines(page, pages):
     assert missing <= set(page.js(f"[...{dashed}]"))
 
 
-def test_the_tiered_layout_stacks_the_tiers_and_switches_back(page, pages):
+def positions(page) -> dict[str, dict[str, float]]:
+    return page.js("window.landscape.positions()")
+
+
+def chart_lines(landscape: Landscape) -> list[tuple[str, str]]:
+    """Each reporting line and part-of line between two bodies, as (child, parent)."""
+    bodies = {e.id for e in landscape.of_type("board", "agency")}
+    return [(e.source, e.target) for e in landscape.edges("reports_to", "part_of")
+            if e.source in bodies and e.target in bodies]
+
+
+def test_the_map_opens_on_the_same_positions_every_time(page, pages):
     page.open(pages["map"])
-    page.wait_for("landscapeMap.stable")
-    before = page.js("landscapeMap.network.getPositions()")
-    page.choose("#lmap-layout", "tiered")
-    bands = tier_bands(page)
-    assert len(bands) >= 3
-    assert all(low <= high < next_low for (low, high), (next_low, _) in zip(bands, bands[1:]))  # top tiers on top
+    first = positions(page)
+    page.open(pages["map"])
+    assert positions(page) == first and len(first) > 100
+    page.js("new Promise(done => setTimeout(done, 500))")  # nothing moves by itself
+    assert positions(page) == first
+
+
+def test_the_chart_puts_every_parent_above_its_children(page, pages, london):
+    page.open(pages["chart"])
+    assert page.js("window.landscape.layout()") == "chart"
+    at = positions(page)
+    lines = chart_lines(london)
+    assert len(lines) > 20
+    assert [(child, parent) for child, parent in lines if not at[parent]["y"] < at[child]["y"]] == []
+    shown = page.shown()  # the bodies; members, initiatives and themes on demand
+    assert shown == {e.id for e in london.of_type("board", "agency")}
+    page.click("#lmap-context")
+    assert page.shown() == set(london.entities)
+    page.click("#lmap-context")
+    page.open(pages["tiered"])  # the old name of the chart
+    assert positions(page) == at
+
+
+def test_switching_layouts_moves_to_the_other_positions_and_back(page, pages):
+    page.open(pages["map"])
+    before = positions(page)
+    page.choose("#lmap-layout", "chart")
+    chart = positions(page)
+    assert chart != before
     page.choose("#lmap-layout", "network")
-    assert page.js("landscapeMap.network.getPositions()") == before
+    assert positions(page) == before
 
 
-def test_a_map_can_open_in_tiers(page, pages):
-    page.open(pages["tiered"])
-    page.wait_for("landscapeMap.stable")
-    page.wait_for("document.getElementById('lmap-layout').value === 'tiered'")
-    assert len(tier_bands(page)) >= 3
-
-
-def tier_bands(page) -> list[tuple[float, float]]:
-    """The lowest and highest y of each tier's nodes on show, tier by tier."""
-    return [tuple(band) for band in page.js("""(() => {
-        const bands = new Map(), at = landscapeMap.network.getPositions();
-        const visible = new Set(landscapeMap.nodes.getIds({filter: n => !n.hidden}));
-        landscapeMap.nodeList.filter(n => visible.has(n.id)).forEach(n => {
-            const [low, high] = bands.get(n.tier) || [Infinity, -Infinity];
-            bands.set(n.tier, [Math.min(low, at[n.id].y), Math.max(high, at[n.id].y)]); });
-        return [...bands.entries()].sort((a, b) => a[0] - b[0]).map(entry => entry[1]);
-    })()""")]
-
-
-def test_tiers_follow_long_reporting_lines_and_loops(page, tmp_path):
-    """The page works out the tiers: along a chain of thousands of reporting lines (no recursion
-    limit), through a loop (cut, every body placed), and with posts in the tier beneath."""
-    from landscape.model import Entity, Relationship
-
-    chain = [Entity(f"b{n}", f"Board {n}", "board") for n in range(3000)]
-    lines = [Relationship(f"b{n + 1}", f"b{n}", "reports_to") for n in range(2999)]
-    loop = [Relationship("x", "y", "reports_to"), Relationship("y", "x", "reports_to")]
-    landscape = Landscape([*chain, Entity("x", "X", "board"), Entity("y", "Y", "board"),
-                           Entity("p", "Post", "person")], lines + loop)
-    path = tmp_path / "tiers.html"
-    path.write_text(render_map(landscape, date.today()), encoding="utf-8")
-    page.open(path)
-    page.js("landscapeMap.setTiers()")
-    tiers = dict(page.js("landscapeMap.nodeList.map(n => [n.entity, n.tier])"))
-    assert [tiers[f"b{n}"] for n in (0, 1, 2999)] == [0, 1, 2999]
-    assert sorted([tiers["x"], tiers["y"]]) == [0, 1]
-    assert tiers["p"] == 3000
+def test_the_static_picture_shows_with_scripts_off(browser, pages):
+    browser.send("Emulation.setScriptExecutionDisabled", value=True)
+    try:
+        browser.events.clear()
+        browser.send("Page.navigate", url=pages["map"].as_uri())
+        deadline = time.monotonic() + 20
+        while True:  # only the protocol's own evaluation runs while page scripts are off
+            box = browser.js("(() => { const s = document.querySelector('noscript svg, svg.lmap-static');"
+                             " if (!s) { return null; } const b = s.getBoundingClientRect();"
+                             " return [b.width, b.height, s.textContent.includes('London landscape')]; })()")
+            if box or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        assert box and box[0] > 500 and box[1] > 300 and box[2]
+    finally:
+        browser.send("Emulation.setScriptExecutionDisabled", value=False)
 
 
 def test_save_as_png_makes_a_picture_of_the_map(page, pages):
@@ -488,6 +502,14 @@ def test_save_as_png_makes_a_picture_of_the_map(page, pages):
     assert saved["href"].startswith("data:image/png;base64,")
     picture = base64.b64decode(saved["href"].split(",", 1)[1])
     assert picture[:8] == b"\x89PNG\r\n\x1a\n" and len(picture) > 20_000
+    assert int.from_bytes(picture[16:20], "big") >= 3000  # print resolution, whatever the screen
+
+
+def test_the_saved_picture_has_no_selection_in_it(page, pages):
+    page.open(pages["focus"])
+    plain = page.js("landscapeMap.picture(1200)")
+    page.js("landscapeMap.network.selectNodes([keyOf.get('lasob')])")
+    assert page.js("landscapeMap.picture(1200)") == plain
 
 
 def test_the_report_opens_with_its_map(page, pages):
@@ -542,6 +564,7 @@ def test_hostile_strings_stay_text(page, hostile_pages, kind):
     page.click("#lmap-reset")
     page.click("#lmap-png")  # the title is drawn into the picture as text
     page.js("landscapeMap.network.setOptions({interaction: {tooltipDelay: 0}})")
+    page.js("landscapeMap.network.fit()")  # at once: the reset's animated fit would move the node away
     x, y = page.node_on_screen("b1")
     page.send("Input.dispatchMouseEvent", type="mouseMoved", x=x + 1, y=y + 1)
     page.wait_for("!!document.querySelector('div.vis-tooltip')?.textContent.includes('</script>')")
@@ -580,6 +603,7 @@ def test_a_large_map_opens_laid_out_and_answers(page, large_page):
     assert page.status() == "3000 of 3000 shown" and page.js("landscapeMap.stable")
     page.click("#lmap-legend input[data-type=person]")
     assert page.status() == "300 of 3000 shown"
-    page.choose("#lmap-layout", "tiered")
-    assert len(tier_bands(page)) == 6  # the bodies by the length of their reporting lines (posts are hidden)
+    page.choose("#lmap-layout", "chart")
+    at = positions(page)
+    assert all(at[f"b{n // 4}"]["y"] < at[f"b{n}"]["y"] for n in range(1, 300))
     page.choose("#lmap-layout", "network")

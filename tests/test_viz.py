@@ -40,8 +40,12 @@ def as_rows(columns: dict[str, list]) -> list[dict]:
 
 
 def test_map_view_matches_golden(tiny):
+    """The view model, bar the positions (which igraph computes: see the layout tests)."""
     view = map_view(load_dataset(tiny), DAY)
-    check_golden("tiny-map-view.json", view | {key: as_rows(view[key]) for key in ("nodes", "edges", "findings")})
+    layouts = {name: {"labelled": placed["labelled"], "areas": [area["label"] for area in placed["areas"]]}
+               for name, placed in view["layouts"].items()}
+    check_golden("tiny-map-view.json", view | {key: as_rows(view[key]) for key in ("nodes", "edges", "findings")}
+                 | {"layouts": layouts})
 
 
 def test_report_view_matches_golden(tiny):
@@ -150,20 +154,156 @@ def test_the_embedded_data_cannot_end_its_script_element(hostile):
 
 
 def test_large_maps_are_placed_without_overlaps():
-    """Above the physics limit the layout comes from Python, with the nodes kept apart."""
+    """Above the physics limit too the layout comes from Python, with the nodes kept apart."""
     from scipy.spatial import cKDTree
 
     from landscape.model import Entity, Landscape, Relationship
-    from viz.map import SPACING, place
+    from viz.layout import SPACING, network_layout
 
-    boards = [Entity(f"b{n}", f"Board {n}", "board") for n in range(400)]
-    posts = [Entity(f"p{n}", f"Post {n}", "person") for n in range(7600)]
-    lines = [Relationship(f"b{n}", f"b{n // 3}", "reports_to") for n in range(1, 400)]
-    seats = [Relationship(f"p{n}", f"b{(n * n) % 400 if n % 7 else n % 5}", "member_of") for n in range(7000)]
+    boards = [Entity(f"b{n}", f"Board {n}", "board") for n in range(300)]
+    posts = [Entity(f"p{n}", f"Post {n}", "person") for n in range(2700)]
+    lines = [Relationship(f"b{n}", f"b{n // 3}", "reports_to") for n in range(1, 300)]
+    seats = [Relationship(f"p{n}", f"b{(n * n) % 300 if n % 7 else n % 5}", "member_of") for n in range(2500)]
     landscape = Landscape(boards + posts, lines + seats)
     number = {entity_id: n for n, entity_id in enumerate(landscape.entities)}
-    xs, ys = place(len(number), [number[e.source] for e in landscape.relationships],
-                   [number[e.target] for e in landscape.relationships])
-    points = list(zip(xs, ys))
+    placed = network_layout(len(number), [number[e.source] for e in landscape.relationships],
+                            [number[e.target] for e in landscape.relationships],
+                            [e.type for e in landscape.relationships], [], [])
+    points = list(zip(placed.x, placed.y))
     distance, _ = cKDTree(points).query(points, k=2)
     assert distance[:, 1].min() > SPACING / 3
+
+
+def london_view(layout: str, **options):
+    from landscape.datasets import resolve_dataset
+
+    return map_view(load_dataset(resolve_dataset("london")), DAY, MapOptions(layout=layout, **options))
+
+
+@pytest.mark.parametrize("layout", ["network", "chart"])
+def test_positions_are_the_same_every_time(layout):
+    """Written twice, in this process and in a fresh one, a map has the same positions."""
+    import subprocess
+    import sys
+
+    first, second = london_view(layout)["layouts"], london_view(layout)["layouts"]
+    assert first == second
+    script = ("import json, sys; from tests.test_viz import london_view; "
+              f"json.dump(london_view({layout!r})['layouts'], sys.stdout)")
+    fresh = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                           cwd=Path(__file__).parent.parent)
+    assert json.loads(fresh.stdout) == json.loads(json.dumps(first))
+
+
+def test_the_chart_puts_each_parent_above_its_children():
+    view = london_view("chart")
+    at, nodes, edges = view["layouts"]["chart"], view["nodes"], view["edges"]
+    lines = [(a, b) for a, b, t in zip(edges["from"], edges["to"], edges["type"])
+             if view["relations"][t]["type"] in ("reports_to", "part_of")]
+    assert len(lines) > 20
+    for child, parent in lines:
+        assert at["y"][parent] < at["y"][child], (nodes["entity"][parent], nodes["entity"][child])
+    bodies = {"board", "agency"}
+    alone = {i for i, t in enumerate(nodes["type"]) if t in bodies} - {i for line in lines for i in line
+                                                                        if nodes["type"][i] in bodies}
+    box = next(a for a in at["areas"] if a["kind"] == "unlined")
+    assert box["label"] == "No reporting line recorded" and alone
+    xs, ys = box["points"][0::2], box["points"][1::2]
+    assert all(min(xs) < at["x"][i] < max(xs) and min(ys) < at["y"][i] < max(ys) for i in alone)
+    lasob = nodes["entity"].index("lasob")
+    assert nodes["short"][lasob] == "LASOB" and at["labelled"][lasob]
+
+
+def test_labels_shown_at_the_default_zoom_do_not_overlap():
+    from viz.layout import label_extent
+
+    for layout in ("network", "chart"):
+        view = london_view(layout)
+        at, nodes = view["layouts"][layout], view["nodes"]
+        boxes = []
+        for i, shown in enumerate(at["labelled"]):
+            if shown:
+                width, height = label_extent(nodes["short"][i])
+                top = at["y"][i] + nodes["size"][i] + 2
+                boxes.append((at["x"][i] - width / 2, top, at["x"][i] + width / 2, top + height))
+        assert len(boxes) > 0.6 * len(nodes["entity"])
+        for n, a in enumerate(boxes):
+            for b in boxes[n + 1:]:
+                assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
+        assert all(len(label) <= 30 for label in nodes["short"])
+
+
+def test_clusters_are_drawn_together_and_labelled():
+    view = london_view("network")
+    clusters = [a for a in view["layouts"]["network"]["areas"] if a["kind"] == "cluster"]
+    assert clusters and all(a["label"].startswith("Shared work: ") for a in clusters)
+
+
+@pytest.mark.parametrize("fmt", ["svg", "png", "pdf"])
+def test_pictures_for_print(tmp_path, fmt):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    path = tmp_path / f"chart.{fmt}"
+    result = CliRunner().invoke(main, ["map", "london", "--layout", "chart", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    data = path.read_bytes()
+    if fmt == "svg":
+        text = data.decode("utf-8")
+        assert text.startswith("<svg") and "London landscape" in text and "Governance chart" in text
+        assert "No reporting line recorded" in text and "Source: Landscape dataset" in text and ">Key<" in text
+    elif fmt == "png":
+        import struct
+
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">I", data[16:20])[0] >= 3000
+    else:
+        assert data.startswith(b"%PDF")
+
+
+def test_the_picture_escapes_every_user_string(hostile):
+    from xml.dom.minidom import parseString
+
+    from viz.picture import svg_picture
+
+    svg = svg_picture(map_view(hostile, DAY, MapOptions(title=HOSTILE[1])))
+    parseString(svg.encode("utf-8"))  # well-formed: nothing a name holds can open an element
+    assert "<img" not in svg and "<script" not in svg
+
+
+def test_the_page_carries_the_picture_for_readers_without_scripts(tiny):
+    page = render_map(load_dataset(tiny), DAY)
+    start = page.index("<noscript><svg")
+    assert page.index("</svg></noscript>", start) > start and page.isascii()
+
+
+def test_the_chart_follows_long_lines_and_loops():
+    """Along a chain of thousands of reporting lines each body sits a layer below the one it
+    reports to; a loop of lines still places every body; a post waits beneath the bodies."""
+    from landscape.model import Entity, Landscape, Relationship
+
+    chain = [Entity(f"b{n}", f"Board {n}", "board") for n in range(3000)]
+    lines = [Relationship(f"b{n + 1}", f"b{n}", "reports_to") for n in range(2999)]
+    loop = [Relationship("x", "y", "part_of"), Relationship("y", "x", "reports_to")]
+    landscape = Landscape([*chain, Entity("x", "X", "board"), Entity("y", "Y", "board"),
+                           Entity("p", "Post", "person")], lines + loop)
+    view = map_view(landscape, DAY, MapOptions(layout="chart"))
+    ys = dict(zip(view["nodes"]["entity"], view["layouts"]["chart"]["y"]))
+    assert all(ys[f"b{n}"] < ys[f"b{n + 1}"] for n in range(2999))
+    assert ys["x"] != ys["y"] and ys["p"] > max(y for entity, y in ys.items() if entity != "p")
+
+
+def test_a_picture_of_one_theme_shows_what_relates_to_it(tmp_path):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    path = tmp_path / "violence.svg"
+    result = CliRunner().invoke(main, ["map", "london", "--theme", "theme-syv", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    text = path.read_text(encoding="utf-8")
+    assert "theme: Serious youth violence" in text and "Missing link (finding)" in text
+    view = london_view("network", theme="theme-syv")
+    assert view["nodes"]["entity"][view["theme"]] == "theme-syv"
+    result = CliRunner().invoke(main, ["map", "london", "--theme", "theme-sv", "-o", str(tmp_path / "x.html")])
+    assert result.exit_code == 1 and "did you mean theme-syv" in result.output

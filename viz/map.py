@@ -12,9 +12,8 @@ sets as innerText), never as HTML.
 from __future__ import annotations
 
 import difflib
-import math
+import re
 from collections import defaultdict, deque
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -33,7 +32,10 @@ from landscape.model import (
     Entity,
     Landscape,
     Relationship,
+    split_list,
 )
+from viz.layout import FONT, LABEL_WIDTH, chart_layout, label_room, network_layout
+from viz.picture import pdf_picture, png_picture, svg_picture
 from viz.render import render
 
 STYLE = {  # colour and vis-network shape of each node type
@@ -50,7 +52,8 @@ EDGE_COLOURS = {
     "supports": "#5f9ea0", "communicates_with": "#1b9e77", "addresses": "#e0a39a",
 }
 # How each relationship type is drawn; an edge names its type by its number in this list.
-RELATIONS = [{"type": t, "verb": EDGE_VERBS[t], "colour": EDGE_COLOURS[t],
+RELATIONS = [{"type": t, "verb": EDGE_VERBS[t], "label": EDGE_VERBS[t].removeprefix("is ").capitalize(),
+              "colour": EDGE_COLOURS[t],
               "arrows": "" if t in UNDIRECTED_EDGE_TYPES else "to",
               "width": 2 if t in ("reports_to", "communicates_with") else 1} for t in EDGE_TYPES]
 RELATION_NUMBERS = {t: number for number, t in enumerate(EDGE_TYPES)}
@@ -58,9 +61,10 @@ RELATION_NUMBERS = {t: number for number, t in enumerate(EDGE_TYPES)}
 # missing link or an overlap; the rest are listed in the details of the entities they name.
 FINDING_MARKS = {"missing_link": "missing_link", "shared_membership": "overlap", "shared_remit": "overlap",
                  "parallel_initiatives": "overlap", **dict.fromkeys(GAP_KINDS, "gap")}
-PHYSICS_LIMIT = 1000  # above this many nodes, positions come from Python and physics is off
+PHYSICS_LIMIT = 1000  # above this many nodes, lines are drawn straight and hidden while dragging
 DRAW_LIMIT = 5000  # above this many nodes, a focus is required
-SPACING = 80.0  # distance between neighbouring nodes in a fixed layout
+LAYOUTS = ("network", "chart")
+SHORT_LABEL = 30  # names longer than this are shortened on the map (the full name shows on hover)
 
 
 @dataclass(frozen=True)
@@ -70,12 +74,27 @@ class MapOptions:
     layout: str = "network"
     title: str | None = None
     height: str = "100vh"
+    theme: str | None = None  # show only what relates to this theme
 
 
 def render_map(landscape: Landscape, day: date, options: MapOptions = MapOptions()) -> str:
     """The map of `landscape` as it stood on `day`, as one self-contained HTML page."""
     view = map_view(landscape, day, options)
-    return render("map.html.j2", view=view, title=view["title"])
+    return render("map.html.j2", view=view, title=view["title"], static_picture=page_picture(view))
+
+
+def render_picture(landscape: Landscape, day: date, options: MapOptions = MapOptions(),
+                   fmt: str = "svg") -> str | bytes:
+    """The view the map opens on as a static picture: SVG text, or PNG or PDF bytes."""
+    svg = svg_picture(map_view(landscape, day, options))
+    if fmt == "svg":
+        return svg
+    return png_picture(svg) if fmt == "png" else pdf_picture(svg)
+
+
+def page_picture(view: dict[str, Any]) -> str:
+    """The static picture for the page (shown when scripts do not run), in ASCII as the page is."""
+    return svg_picture(view).encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
 def map_view(landscape: Landscape, day: date, options: MapOptions = MapOptions(),
@@ -97,26 +116,38 @@ def map_view(landscape: Landscape, day: date, options: MapOptions = MapOptions()
         current = Landscape([e for e in current.entities.values() if e.id in keep],
                             [e for e in current.relationships
                              if e.source in keep and e.target in keep], current.name)
+        analysed: dict[str, Any] = {}
     else:
-        findings = (result if result is not None else analyse(landscape, as_of=day))["findings"]
+        analysed = result if result is not None else analyse(landscape, as_of=day)
+        findings = analysed["findings"]
 
+    if options.theme is not None and current.entities.get(options.theme, None) is None:
+        raise LandscapeError(unknown_entity_message(options.theme, current, "--theme"))
     entities = list(current.entities.values())
     numbers = {entity.id: number for number, entity in enumerate(entities)}
     nodes = node_columns(entities)
     edges = edge_columns(current.relationships, numbers)
-    physics = len(entities) <= PHYSICS_LIMIT
-    if not physics:
-        nodes["x"], nodes["y"] = place(len(entities), edges["from"], edges["to"])
+    degree = np.bincount(np.array(edges["from"] + edges["to"], dtype=np.int64), minlength=len(entities))
+    nodes["size"] = np.round(12 + 4 * np.sqrt(degree), 1).tolist()
+    groups = cluster_groups(result["clusters"] if result is not None and "clusters" in result
+                            else analysed.get("clusters", []), numbers, nodes["short"])
+    layouts = positions(nodes, edges, groups, [e.is_top for e in entities])
     return {
         "title": options.title or f"{landscape.name.title()} landscape",
+        "source_line": source_line(landscape.name, current),
         "as_of": day.isoformat(),
         "nodes": nodes,
         "edges": edges,
         "relations": RELATIONS,
         "findings": finding_columns(findings),
         "marks": FINDING_MARKS,
-        "physics": physics,
-        "layout": options.layout,
+        "physics": False,
+        "large": len(entities) > PHYSICS_LIMIT,
+        "label_font": FONT,
+        "label_width": LABEL_WIDTH,
+        "layouts": layouts,
+        "layout": "chart" if options.layout in ("chart", "tiered") else "network",
+        "theme": numbers.get(options.theme or ""),
         "focus": numbers.get(options.focus or ""),
         "depth": options.depth,
         "legend": [{"type": t, "label": upper_first(TYPE_LABELS[t][1]), "one": TYPE_LABELS[t][0],
@@ -137,10 +168,56 @@ def finding_columns(findings: list[dict[str, Any]]) -> dict[str, list[Any]]:
     }
 
 
-def unknown_entity_message(entity_id: str, landscape: Landscape) -> str:
+def unknown_entity_message(entity_id: str, landscape: Landscape, option: str = "--focus") -> str:
     close = difflib.get_close_matches(entity_id, list(landscape.entities), n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
-    return f"--focus: no entity {entity_id!r} in the landscape on that date{hint}"
+    return f"{option}: no entity {entity_id!r} in the landscape on that date{hint}"
+
+
+def cluster_groups(clusters: list[dict[str, Any]], numbers: dict[str, int], short: list[str]) -> list[dict[str, Any]]:
+    """The analysis's clusters of boards with similar work, as node numbers with a label
+    naming what they share."""
+    groups = []
+    for cluster in clusters:
+        members = [numbers[b] for b in cluster["boards"] if b in numbers]
+        if len(members) > 1:
+            themes = [short[numbers[t]] for t in cluster.get("themes", []) if t in numbers][:2]
+            label = ("Shared work: " + "; ".join(themes) if themes
+                     else f"{len(members)} boards with similar work")
+            groups.append({"nodes": members, "label": label})
+    return groups
+
+
+def positions(nodes: dict[str, list[Any]], edges: dict[str, list[Any]], groups: list[dict[str, Any]],
+              tops: list[bool]) -> dict[str, dict[str, Any]]:
+    """Both layouts' positions, each with which labels fit at the default zoom and the labelled
+    areas drawn behind the nodes."""
+    types = [EDGE_TYPES[t] for t in edges["type"]]
+    made = {
+        "network": network_layout(len(nodes["entity"]), edges["from"], edges["to"], types,
+                                  [g["nodes"] for g in groups], [g["label"] for g in groups]),
+        "chart": chart_layout(nodes["type"], nodes["label"], tops, edges["from"], edges["to"], types),
+    }
+    priority = [size + (5 if t in ("board", "agency") else 0) for size, t in zip(nodes["size"], nodes["type"])]
+    return {name: {"x": placed.x, "y": placed.y, "areas": placed.areas,
+                   "labelled": [int(shown) for shown in label_room(placed.x, placed.y, nodes["size"], nodes["short"],
+                                                                    priority, areas=placed.areas)]}
+            for name, placed in made.items()}
+
+
+def short_name(name: str, aliases: list[str] | tuple[str, ...] = ()) -> str:
+    """A name short enough for the map: the name itself, without a bracketed part, the longest
+    short alias, or the name cut at a word."""
+    if len(name) <= SHORT_LABEL:
+        return name
+    plain = re.sub(r"\s*\([^)]*\)", "", name).strip()
+    if 0 < len(plain) <= SHORT_LABEL:
+        return plain
+    fitting = [alias for alias in aliases if 0 < len(alias) <= SHORT_LABEL and alias != alias.lower()]
+    if fitting:
+        return max(fitting, key=len)
+    cut = plain[:SHORT_LABEL - 1].rsplit(" ", 1)[0].rstrip(" ,;:-")
+    return cut + "\u2026"
 
 
 def node_columns(entities: list[Entity]) -> dict[str, list[Any]]:
@@ -153,6 +230,7 @@ def node_columns(entities: list[Entity]) -> dict[str, list[Any]]:
     return {
         "entity": [e.id for e in entities],
         "label": [e.name for e in entities],
+        "short": [short_name(e.name, split_list(e.get("aliases"))) for e in entities],
         "type": [e.type for e in entities],
         "sector": [e.sector for e in entities],
         "level": [e.level for e in entities],
@@ -161,6 +239,7 @@ def node_columns(entities: list[Entity]) -> dict[str, list[Any]]:
         "description": [e.get("description") for e in entities],
         "source": [e.source for e in entities],
         "url": [safe_url(e.get("url")) for e in entities],
+        "aliases": [e.get("aliases") for e in entities],
     }
 
 
@@ -181,84 +260,6 @@ def edge_columns(relationships: list[Relationship], numbers: dict[str, int]) -> 
         "end": [e.end for e in relationships],
         "source": [e.source_doc for e in relationships],
     }
-
-
-def place(size: int, sources: Sequence[int], targets: Sequence[int]) -> tuple[list[int], list[int]]:
-    """Fixed positions (x and y, node by node) for large maps of `size` nodes with edges from
-    `sources` to `targets`, so the page is usable at once with physics off.
-
-    Linear in the landscape's size (bar one sort): each connected component is drawn as rings
-    around its best-connected node, and the components are packed in rows, largest first.
-    (Force layouts take quadratic time at this size, and a spectral layout folds a big graph
-    onto a few lines.)
-    """
-    adjacent: list[list[int]] = [[] for _ in range(size)]
-    for source, target in zip(sources, targets):
-        adjacent[source].append(target)
-        adjacent[target].append(source)
-    degree = [len(neighbours) for neighbours in adjacent]
-    placed = bytearray(size)
-    around_x, around_y = np.zeros(size), np.zeros(size)  # each node's place around its component's hub
-    components: list[tuple[list[int], float]] = []  # the nodes of each, and the radius of its drawing
-    for hub in sorted(range(size), key=degree.__getitem__, reverse=True):  # stable: ties keep their order
-        if not placed[hub]:
-            steps = layers(hub, adjacent, placed)
-            components.append(([node for step in steps for node in step], rings(steps, around_x, around_y)))
-    components.sort(key=lambda component: len(component[0]), reverse=True)
-    centre_x, centre_y = np.zeros(size), np.zeros(size)
-    for (nodes, _), (x, y) in zip(components, pack([radius for _, radius in components])):
-        centre_x[nodes], centre_y[nodes] = x, y
-    # whole units are fine enough, and shorter to write
-    return np.rint(centre_x + around_x).astype(int).tolist(), np.rint(centre_y + around_y).astype(int).tolist()
-
-
-def layers(hub: int, adjacent: list[list[int]], placed: bytearray) -> list[list[int]]:
-    """`hub`'s connected component, breadth first, marked in `placed`: layer n holds the nodes n
-    steps from it, those reached from the same node side by side, in the order of the nodes they
-    came from."""
-    placed[hub] = 1
-    found = [[hub]]
-    while True:
-        layer = []
-        for node in found[-1]:
-            for other in adjacent[node]:
-                if not placed[other]:
-                    placed[other] = 1
-                    layer.append(other)
-        if not layer:
-            return found
-        found.append(layer)
-
-
-def rings(steps: list[list[int]], xs: np.ndarray, ys: np.ndarray) -> float:
-    """Positions in `xs` and `ys` with the nodes n steps from the hub on the nth ring around it
-    (the hub at 0, 0), and the radius of the outermost ring. A ring too full for one circle at
-    SPACING apart becomes a band of several, filled spoke by spoke, so the drawing stays compact
-    and nodes taken one after another stay side by side."""
-    outer = 0.0
-    for ring in steps[1:]:
-        inner = outer + SPACING
-        circles = math.ceil(len(ring) * SPACING / (2 * math.pi * inner))
-        spokes = math.ceil(len(ring) / circles)
-        spoke, circle = np.divmod(np.arange(len(ring)), circles)
-        angle = 2 * math.pi * (spoke + 0.5 * circle / circles) / spokes
-        distance = inner + circle * SPACING
-        xs[ring], ys[ring] = distance * np.cos(angle), distance * np.sin(angle)
-        outer = inner + (circles - 1) * SPACING
-    return outer
-
-
-def pack(radii: list[float]) -> list[tuple[float, float]]:
-    """Centres for circles of these radii (largest first) in rows about as wide as they are tall."""
-    width = max(2 * radii[0], math.sqrt(sum((2 * r + SPACING) ** 2 for r in radii)))
-    centres, x, y, row = [], 0.0, 0.0, 0.0
-    for r in radii:
-        if x and x + 2 * r > width:
-            x, y, row = 0.0, y + row + SPACING, 0.0
-        row = max(row, 2 * r)
-        centres.append((x + r, y + r))
-        x += 2 * r + SPACING
-    return centres
 
 
 def neighbourhood(landscape: Landscape, focus: str, depth: int) -> set[str]:
@@ -289,6 +290,21 @@ def filter_values(nodes: dict[str, list[Any]]) -> dict[str, list[dict[str, str]]
         "level": [{"value": v, "label": v} for v in levels],
         "theme": [{"value": entity_id, "label": name} for name, entity_id in themes],
     }
+
+
+def source_line(name: str, current: Landscape, most: int = 3) -> str:
+    """Where the picture comes from: the dataset and the documents it cites (by their titles,
+    without locators), for the foot of a printed map."""
+    documents: dict[str, None] = {}
+    for citation in current.sources():
+        for part in citation.split(";"):
+            title = part.split(", ")[0].strip()
+            if title:
+                documents.setdefault(title)
+    cited = list(documents)
+    listed = "; ".join(cited[:most]) + (f"; and {len(cited) - most} more" if len(cited) > most else "")
+    return (f"Source: Landscape dataset \u201c{name}\u201d ({len(current)} entities, "
+            f"{len(current.relationships)} relationships)" + (f", citing {listed}" if cited else "") + ".")
 
 
 def upper_first(text: str) -> str:

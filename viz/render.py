@@ -91,6 +91,7 @@ def environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["script_json_parts"] = script_json_parts
     env.globals["vis_assets"] = vis_assets
+    env.globals["static_asset"] = static_asset
     return env
 
 
@@ -107,6 +108,16 @@ def vis_assets() -> dict[str, str]:
     if "</script" in script.lower() or "</style" in style.lower():
         raise RuntimeError("vis-network assets cannot be inlined safely")
     return {"script": script, "style": style}
+
+
+@functools.cache
+def static_asset(name: str) -> str:
+    """One of the page's own scripts or style sheets from viz/static, checked to be safe to
+    insert in its element as it is (and ASCII, as the page is)."""
+    text = (Path(__file__).parent / "static" / name).read_text(encoding="utf-8")
+    if "</script" in text.lower() or "</style" in text.lower() or not text.isascii():
+        raise RuntimeError(f"viz/static/{name} cannot be inlined safely")
+    return text
 
 
 def ascii_script(script: str) -> str:
