@@ -36,8 +36,8 @@ def picture_view(current: Landscape, result: dict[str, Any]) -> dict[str, Any] |
             if target is not None and target.type in ("board", "agency"):
                 parents[edge.source].append(edge.target)
     for targets in parents.values():
-        for target in targets:
-            bodies.setdefault(target, current.entities[target])
+        for parent in targets:
+            bodies.setdefault(parent, current.entities[parent])
     if not bodies:
         return None
     chosen = sorted(bodies, key=lambda i: (bodies[i].name.casefold(), i))[:PICTURE_LIMIT]
@@ -51,8 +51,9 @@ def picture_view(current: Landscape, result: dict[str, Any]) -> dict[str, Any] |
               if e.type == "communicates_with" and e.source in drawn and e.target in drawn]
     lines += [{"from": f["entities"][0], "to": f["entities"][1], "kind": "missing"} for f in result["findings"]
               if f["kind"] == "missing_link" and f["entities"][0] in drawn and f["entities"][1] in drawn]
-    boxes = [{"id": i, "label": short_name(bodies[i]), "type": bodies[i].type, "x": position[i][0],
-              "y": position[i][1], "gap": i in gaps} for i in chosen]
+    boxes: list[dict[str, Any]] = [
+        {"id": i, "label": short_name(bodies[i]), "type": bodies[i].type, "x": position[i][0], "y": position[i][1],
+         "gap": i in gaps} for i in chosen]
     return {"boxes": boxes, "lines": lines,
             "width": max(box["x"] for box in boxes) + BOX_W + GAP_X,
             "height": max(box["y"] for box in boxes) + BOX_H + GAP_Y}
@@ -87,17 +88,24 @@ def layers(ids: list[str], parents: dict[str, list[str]]) -> dict[str, int]:
 def place(ids: list[str], layer: dict[str, int], parents: dict[str, list[str]],
           names: dict[str, str]) -> dict[str, tuple[int, int]]:
     """Positions layer by layer: a body under its first parent's place, then by name; a layer
-    wider than `ROW_WIDTH` wraps onto more rows."""
+    wider than `ROW_WIDTH` wraps onto more rows. Bodies in no reporting line at all (neither a
+    parent nor a child drawn) come last, apart, so the chart above them stays clear."""
+    drawn = set(ids)
+    has_child = {p for child in ids for p in parents.get(child, []) if p in drawn}
+    alone = [i for i in ids if i not in has_child and not any(p in drawn for p in parents.get(i, []))]
+    apart = set(alone)
     position: dict[str, tuple[int, int]] = {}
     y = GAP_Y
-    for level in range(max(layer.values(), default=0) + 1):
-        members = [i for i in ids if layer[i] == level]
-
+    groups = [[i for i in ids if layer[i] == level and i not in apart]
+              for level in range(max(layer.values(), default=0) + 1)] + [alone]
+    for members in groups:
         def key(node: str) -> tuple[float, str]:
             above = [position[p][0] for p in parents.get(node, []) if p in position]
             return (min(above) if above else -1.0, names[node].casefold())
 
         members.sort(key=key)
+        if members and members is alone and len(alone) < len(ids):
+            y += GAP_Y  # a wider gap before the bodies apart
         for start in range(0, len(members), ROW_WIDTH):
             for column, node in enumerate(members[start:start + ROW_WIDTH]):
                 position[node] = (GAP_X + column * (BOX_W + GAP_X), y)
@@ -171,8 +179,10 @@ def map_picture(view: dict[str, Any]) -> bytes | None:
     picture = view.get("picture")
     if not picture:
         return None
-    import cairosvg
-
+    try:
+        import cairosvg  # needs the system's cairo library
+    except (ImportError, OSError):
+        return None
     width = max(2000, picture["width"])
     png = cairosvg.svg2png(bytestring=picture_svg(picture).encode("utf-8"), output_width=width)
     return bytes(png) if png else None

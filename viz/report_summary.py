@@ -8,10 +8,12 @@ rests on (by their anchors in the report).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 from landscape.analysis.findings import KIND_TITLES, listing
+from landscape.model import TYPE_LABELS
 
 MESSAGES = 6  # key messages at most: the summary fits one printed page
 NAMED = 3  # bodies named in one message at most
@@ -84,14 +86,14 @@ def missing_links(findings: list[dict[str, Any]], name: Name) -> str:
     none = [found for found in findings if found.get("channel") == "none"]
     lead = none or findings
     pairs = "; ".join(pair_names(found, name) for found in lead[:2])
-    if none:
-        text = (f"{len(none)} pair{'s' if len(none) != 1 else ''} of boards that overlap have no agreed link and no "
-                f"member in common, among them {pairs}.")
-    else:
-        text = f"{len(findings)} pairs of boards that overlap have no agreed link, among them {pairs}."
+    count = len(lead)
+    many = count != 1
+    text = (f"{count} pair{'s' if many else ''} of boards that overlap {'have' if many else 'has'} no agreed link"
+            f"{' and no member in common' if none else ''}{', among them' if count > 2 else ':'} {pairs}.")
     rest = len(findings) - len(none)
     if none and rest:
-        text += f" {rest} more overlap with no agreed link but share a member."
+        ending = "" if rest != 1 else "s"
+        text += f" {rest} more overlap{ending} with no agreed link but share{ending} a member."
     return text
 
 
@@ -127,9 +129,9 @@ def required(findings: list[dict[str, Any]], name: Name) -> str:
 def unoverseen(findings: list[dict[str, Any]], name: Name) -> str:
     count = len(findings)
     unled = sum(1 for found in findings if found["severity"] == "high")
-    led = f", {unled} of them with no lead either" if unled else ""
-    return (f"{count} initiative{'s' if count != 1 else ''} report{'s' if count == 1 else ''} to no board{led}: "
-            f"{names_of(first_entities(findings)[:NAMED], name, total=count)}.")
+    led = (" and no lead either" if unled == count else f", {unled} of them with no lead either") if unled else ""
+    return (f"{count} initiative{'s' if count != 1 else ''} {'has' if count == 1 else 'have'} no board overseeing "
+            f"{'it' if count == 1 else 'them'}{led}: {names_of(first_entities(findings)[:NAMED], name, total=count)}.")
 
 
 def orphans(findings: list[dict[str, Any]], name: Name) -> str:
@@ -171,11 +173,11 @@ def change_lines(changes: dict[str, Any] | None, findings_change: dict[str, list
     if not changes:
         return []
     lines = []
-    for key, verb in (("started", "started"), ("ended", "ended")):
+    for key in ("started", "ended"):
         rows = changes[key]
         if rows:
-            lines.append(f"{len(rows)} bod{'ies' if len(rows) != 1 else 'y'}, initiatives or themes {verb}, "
-                         f"among them {listing([row['name'] for row in rows[:NAMED]], NAMED + 1, len(rows))}.")
+            lines.append(f"{key.capitalize()}: {by_type(rows)}, for example "
+                         f"{listing([row['name'] for row in rows[:NAMED]])}.")
     if changes["renamed"]:
         lines.append("Renamed: " + "; ".join(f"{row['from']} became {row['to']}"
                                              for row in changes["renamed"][:NAMED]) + ".")
@@ -185,5 +187,15 @@ def change_lines(changes: dict[str, Any] | None, findings_change: dict[str, list
             if rows:
                 examples = "; ".join(f"{KIND_TITLES[row['kind']].lower()}: {names_of(row['entities'][:2], name)}"
                                      for row in rows[:2])
-                lines.append(f"{len(rows)} finding{'s' if len(rows) != 1 else ''} {verb} (for example {examples}).")
+                lines.append(f"{plural(len(rows), 'finding', 'findings')} {verb} (for example {examples}).")
     return lines or ["Nothing changed between these dates."]
+
+
+def by_type(rows: list[dict[str, Any]]) -> str:
+    """How many entities of each type, most first: "4 boards, 2 initiatives and 1 theme"."""
+    counts = Counter(row["type"] for row in rows)
+    return listing([plural(n, *TYPE_LABELS[t]) for t, n in counts.most_common()], limit=len(counts))
+
+
+def plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"

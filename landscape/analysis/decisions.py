@@ -121,7 +121,7 @@ def apply_decisions(result: dict[str, Any], decisions: list[Decision], day: date
             kept.append(decided)
     stale = [decision_object(row) | {"kind": row["kind"], "entities": row["entities"]}
              for key, row in by_key.items() if key not in used]
-    changed = {"findings": kept, "accepted": accepted, "stale_decisions": stale}
+    changed: dict[str, Any] = {"findings": kept, "accepted": accepted, "stale_decisions": stale}
     if "summary" in result:
         changed["summary"] = summary
     if "severities" in result:
