@@ -267,3 +267,45 @@ def test_report_writes_word_from_the_command_line(runner, tiny, tmp_path):
     result = runner.invoke(main, ["report", str(tiny), "--format", "docx", "-o", str(path)])
     assert result.exit_code == 0, result.output
     assert Document(str(path)).paragraphs[0].text.endswith("overlaps, gaps and links")
+
+
+@pytest.mark.browser
+def test_the_london_report_prints_on_a_few_a4_pages_summary_first(london_view, tmp_path):
+    """Chromium's print to PDF: the summary fills the first page, the map has a landscape page
+    of its own, and the long tables follow in an appendix."""
+    import shutil
+    import subprocess
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium or not shutil.which("pdftotext"):
+        pytest.skip("needs chromium and pdftotext")
+    page, pdf = tmp_path / "report.html", tmp_path / "report.pdf"
+    page.write_text(render_html(london_view), encoding="utf-8")
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}", page.as_uri()],
+                   check=True, capture_output=True, timeout=180)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    pages = text.split("\f")
+    assert "Executive summary" in pages[0] and "What changed since 2021-03-31" in pages[0]
+    assert pages[1].lstrip().startswith("Map")
+    assert pages[3].lstrip().startswith("Appendix")
+    assert len([p for p in pages if p.strip()]) <= 14
+
+
+def test_hostile_strings_stay_text_in_word_and_the_picture(tmp_path):
+    """Markup and control characters in names reach Word and the map picture as plain text."""
+    from docx import Document
+
+    from landscape.model import Entity, Landscape, Relationship
+    from viz.report_picture import picture_svg
+
+    names = ['<b>bold</b> & "quoted"', "tab\tand\x0bvertical\x00nul", "</svg><script>x</script>"]
+    landscape = Landscape([Entity(f"b{n}", name, "board") for n, name in enumerate(names)],
+                          [Relationship("b1", "b0", "reports_to")])
+    view = report_view(landscape, DAY, generated=GENERATED)
+    document = Document(io.BytesIO(render_docx(view)))
+    text = "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    assert '<b>bold</b> & "quoted"' in text and "tab\tandverticalnul" in text
+    svg = picture_svg(view["picture"])
+    assert "<script>" not in svg and "&lt;/svg&gt;&lt;script&gt;" in svg

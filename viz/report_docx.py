@@ -10,7 +10,21 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from viz.report_picture import NOT_XML
+
 TABLE_STYLE = "Table Grid"
+
+
+def xml_safe(value: Any) -> Any:
+    """The view with every character Word's XML cannot hold removed from its text (a control
+    character pasted into a spreadsheet cell would otherwise stop the document being written)."""
+    if isinstance(value, str):
+        return NOT_XML.sub("", value)
+    if isinstance(value, dict):
+        return {key: xml_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(xml_safe(item) for item in value)
+    return value
 
 
 def build_docx(view: dict[str, Any], picture: bytes | None) -> bytes:
@@ -20,6 +34,7 @@ def build_docx(view: dict[str, Any], picture: bytes | None) -> bytes:
     from docx.enum.section import WD_ORIENT
     from docx.shared import Mm
 
+    view = xml_safe(view)
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT

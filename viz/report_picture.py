@@ -10,6 +10,7 @@ take `map_picture`'s place: the report asks only for PNG bytes.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any
 from xml.sax.saxutils import escape
@@ -22,6 +23,12 @@ BOX_W, BOX_H, GAP_X, GAP_Y = 190, 46, 24, 40
 PICTURE_LIMIT = 120  # bodies drawn at most
 COLOURS = {"board": "#1b4f8c", "agency": "#2e7d5b"}
 GAP_KINDS = ("orphan_board", "missing_required_member")
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # characters XML cannot hold
+
+
+def xml_text(text: str) -> str:
+    """Text escaped for XML, with the characters XML cannot hold removed."""
+    return escape(NOT_XML.sub("", text))
 
 
 def picture_view(current: Landscape, result: dict[str, Any]) -> dict[str, Any] | None:
@@ -62,7 +69,7 @@ def picture_view(current: Landscape, result: dict[str, Any]) -> dict[str, Any] |
 def short_name(entity: Any) -> str:
     """A body's name for a small box: its name, or its shortest alias when the name is long."""
     aliases = [a.strip() for a in entity.get("aliases").split(";") if a.strip()]
-    if len(entity.name) > 48 and aliases:
+    if len(entity.name) > 3 * 28 and aliases:
         return min(aliases, key=len)
     return entity.name
 
@@ -87,33 +94,44 @@ def layers(ids: list[str], parents: dict[str, list[str]]) -> dict[str, int]:
 
 def place(ids: list[str], layer: dict[str, int], parents: dict[str, list[str]],
           names: dict[str, str]) -> dict[str, tuple[int, int]]:
-    """Positions layer by layer: a body under its first parent's place, then by name; a layer
-    wider than `ROW_WIDTH` wraps onto more rows. Bodies in no reporting line at all (neither a
+    """Positions layer by layer, on a grid `ROW_WIDTH` boxes wide (a wider layer takes more
+    rows): each body in the free place nearest below its first parent, then bodies with no
+    parent drawn in the places left, by name. Bodies in no reporting line at all (neither a
     parent nor a child drawn) come last, apart, so the chart above them stays clear."""
     drawn = set(ids)
     has_child = {p for child in ids for p in parents.get(child, []) if p in drawn}
     alone = [i for i in ids if i not in has_child and not any(p in drawn for p in parents.get(i, []))]
     apart = set(alone)
+    column: dict[str, int] = {}
     position: dict[str, tuple[int, int]] = {}
     y = GAP_Y
     groups = [[i for i in ids if layer[i] == level and i not in apart]
-              for level in range(max(layer.values(), default=0) + 1)] + [alone]
-    for members in groups:
-        def key(node: str) -> tuple[float, str]:
-            above = [position[p][0] for p in parents.get(node, []) if p in position]
-            return (min(above) if above else -1.0, names[node].casefold())
-
-        members.sort(key=key)
-        if members and members is alone and len(alone) < len(ids):
+              for level in range(max(layer.values(), default=0) + 1)]
+    for number, members in enumerate([*groups, alone]):
+        if not members:
+            continue
+        if number == len(groups) and len(alone) < len(ids):
             y += GAP_Y  # a wider gap before the bodies apart
-        for start in range(0, len(members), ROW_WIDTH):
-            for column, node in enumerate(members[start:start + ROW_WIDTH]):
-                position[node] = (GAP_X + column * (BOX_W + GAP_X), y)
-            y += BOX_H + GAP_Y
+        rows = -(-len(members) // ROW_WIDTH)
+        free = [(row, col) for row in range(rows) for col in range(ROW_WIDTH)]
+
+        def wanted(node: str) -> int | None:
+            above = [column[p] for p in parents.get(node, []) if p in column]
+            return min(above) if above else None
+
+        placed = sorted((m for m in members if wanted(m) is not None), key=lambda m: (wanted(m), names[m].casefold()))
+        rest = sorted((m for m in members if wanted(m) is None), key=lambda m: names[m].casefold())
+        for node in placed + rest:
+            target = wanted(node)
+            slot = min(free, key=lambda rc: (rc[0], abs(rc[1] - target)) if target is not None else rc)
+            free.remove(slot)
+            column[node] = slot[1]
+            position[node] = (GAP_X + slot[1] * (BOX_W + GAP_X), y + slot[0] * (BOX_H + GAP_Y))
+        y += rows * (BOX_H + GAP_Y)
     return position
 
 
-def wrap(text: str, width: int = 28, lines: int = 2) -> list[str]:
+def wrap(text: str, width: int = 28, lines: int = 3) -> list[str]:
     """Text in at most `lines` lines of about `width` characters, the last cut with an ellipsis."""
     words, rows, row = text.split(), [], ""
     for word in words:
@@ -154,10 +172,10 @@ def picture_svg(picture: dict[str, Any]) -> str:
                      f'fill="#ffffff"{ring}/>')
         parts.append(f'<rect x="{box["x"]}" y="{box["y"]}" width="6" height="{BOX_H}" fill="{colour}"/>')
         rows = wrap(box["label"])
-        top = box["y"] + BOX_H / 2 - (len(rows) - 1) * 7 + 4
+        top = box["y"] + BOX_H / 2 - (len(rows) - 1) * 6.5 + 4
         for number, row in enumerate(rows):
-            parts.append(f'<text x="{box["x"] + BOX_W / 2 + 3:.0f}" y="{top + number * 14:.0f}" font-size="12" '
-                         f'text-anchor="middle" fill="#1d2733">{escape(row)}</text>')
+            parts.append(f'<text x="{box["x"] + BOX_W / 2 + 3:.0f}" y="{top + number * 13:.0f}" font-size="11.5" '
+                         f'text-anchor="middle" fill="#1d2733">{xml_text(row)}</text>')
     y = picture["height"] + 10
     legend = [("#1b4f8c", "board", ""), ("#2e7d5b", "agency", ""),
               ("#7f8c8d", "reports to / part of", ""), ("#9467bd", "agreed link", "2 3"),
@@ -167,7 +185,7 @@ def picture_svg(picture: dict[str, Any]) -> str:
         dashes = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(f'<line x1="{x}" y1="{y + 10}" x2="{x + 28}" y2="{y + 10}" stroke="{colour}" '
                      f'stroke-width="4"{dashes}/>')
-        parts.append(f'<text x="{x + 34}" y="{y + 14}" font-size="13" fill="#1d2733">{escape(label)}</text>')
+        parts.append(f'<text x="{x + 34}" y="{y + 14}" font-size="13" fill="#1d2733">{xml_text(label)}</text>')
         x += 48 + 8 * len(label)
     parts.append("</svg>")
     return "\n".join(parts)
