@@ -90,6 +90,7 @@ def test_score_meanings_are_plain():
     assert measure({"kind": "unowned_theme", "score": 1.0}) == "no work on it"
     assert measure({"kind": "missing_link", "score": 3.0, "grounds": ["oversight", "remit"]}) == \
         "overlap weight 3: oversee the same work, cover the same themes"
+    assert measure({"kind": "missing_link", "score": 2.0, "grounds": ["oversight"]}) == "1 initiative both oversee"
 
 
 class Cells(HTMLParser):

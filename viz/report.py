@@ -209,9 +209,25 @@ def measure(found: dict[str, Any]) -> str:
     if kind == "no_lead":
         return "no lead recorded"
     if kind == "missing_link":
-        grounds = [GROUNDS.get(g, g) for g in found.get("grounds", [])]
-        return f"overlap weight {count}" + (f": {', '.join(grounds)}" if grounds else "")
+        return link_measure(count, found.get("grounds", []))
     return f"score {score}"
+
+
+def link_measure(weight: int, grounds: list[str]) -> str:
+    """What a missing link's weight means: a count when it rests on one kind of overlap (each
+    initiative both boards oversee counts twice), else the weight and its grounds.
+
+    >>> link_measure(4, ["oversight"]), link_measure(1, ["remit"]), link_measure(3, ["oversight", "remit"])
+    ('2 initiatives both oversee', '1 theme both cover', 'overlap weight 3: oversee the same work, cover the same themes')
+    """
+    if grounds == ["remit"]:
+        return plural(weight, "theme") + " both cover"
+    if grounds == ["oversight"]:
+        return plural(weight // 2, "initiative") + " both oversee"
+    if grounds == ["parallel"]:
+        return plural(weight, "pair") + " of parallel initiatives"
+    named = [GROUNDS.get(g, g) for g in grounds]
+    return f"overlap weight {weight}" + (f": {', '.join(named)}" if named else "")
 
 
 def plural(count: int, word: str) -> str:
