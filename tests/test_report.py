@@ -310,3 +310,11 @@ def test_hostile_strings_stay_text_in_word_and_the_picture(tmp_path):
     assert '<b>bold</b> & "quoted"' in text and "tab\tandverticalnul" in text
     svg = picture_svg(view["picture"])
     assert "<script>" not in svg and "&lt;/svg&gt;&lt;script&gt;" in svg
+
+
+def test_an_accepted_finding_is_not_counted_as_resolved(small):
+    row = {"kind": "orphan_board", "entities": ["east"], "decision": "accepted", "owner": "", "note": "",
+           "review": ""}
+    view = report_view(small, DAY, generated=GENERATED, since=date(2020, 1, 1), decisions=[row])
+    assert [a["bodies"] for a in view["accepted"]] == [["East Forum"]]
+    assert not any("resolved" in line for line in view["summary"]["changes"])

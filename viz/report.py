@@ -313,11 +313,12 @@ def stale_row(row: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
 
 
 def compare_findings(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """Findings resolved (in `before` only) and new (in `after` only), matched by kind and entities."""
+    """Findings resolved (in `before` only) and new (in `after` only), matched by kind and
+    entities; a finding accepted by decision is still there, not resolved."""
     def keys(result: dict[str, Any]) -> dict[tuple[str, tuple[str, ...]], dict[str, Any]]:
         return {(f["kind"], tuple(f["entities"])): f for f in result["findings"]}
 
-    old, new = keys(before), keys(after)
+    old, new = keys(before), keys(after) | keys({"findings": after.get("accepted", [])})
     return {"resolved": [f for k, f in old.items() if k not in new], "new": [f for k, f in new.items() if k not in old]}
 
 

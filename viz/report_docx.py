@@ -31,29 +31,26 @@ def build_docx(view: dict[str, Any], picture: bytes | None) -> bytes:
     """The report as .docx bytes: title, summary, map picture, coverage, findings, what the
     sources do not say, decisions, brokers, changes and sources."""
     from docx import Document
-    from docx.enum.section import WD_ORIENT
     from docx.shared import Mm
 
     view = xml_safe(view)
     document = Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Mm(18))
+    set_page(document.sections[0], landscape=False)
     document.core_properties.title = view["title"]
     document.add_heading(view["title"], level=0)
     document.add_paragraph(f"The landscape as it stood on {view['as_of']}; report generated {view['generated']} "
                            "by Landscape.")
     add_summary(document, view)
+    set_page(document.add_section(), landscape=True)  # the map and the matrix are wide
     document.add_heading("Map", level=1)
     if picture:
-        document.add_picture(io.BytesIO(picture), width=Mm(174))
+        document.add_picture(io.BytesIO(picture), width=Mm(255))
         document.add_paragraph("Boards in layers along their reporting lines; missing links dashed in red, gaps "
                                "ringed in amber.")
     else:
         document.add_paragraph(view.get("map_note") or "The landscape holds no board to draw.")
     add_coverage(document, view)
+    set_page(document.add_section(), landscape=False)
     add_findings(document, view)
     add_unknowns(document, view)
     add_decisions(document, view)
@@ -66,6 +63,17 @@ def build_docx(view: dict[str, Any], picture: bytes | None) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def set_page(section: Any, landscape: bool) -> None:
+    """An A4 page, portrait or landscape, with margins of 18 mm (a new section starts a page)."""
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm
+
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(18 if side in ("left_margin", "right_margin") else 15))
 
 
 def add_table(document: Any, header: list[str], rows: list[list[str]]) -> Any:
