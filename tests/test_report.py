@@ -161,6 +161,7 @@ def test_evidence_unknowns_and_stale_findings_are_shown_when_the_analysis_gives_
     assert row["stale"] and row["last_attested"] == "2019-05-31"
     assert row["sources"] == [{"title": "2019-05 Old review", "date": "2019-05", "sections": ["Part 2"]}]
     assert view["unknowns"][0]["bodies"] == ["South Youth Panel"]
+    assert view["summary"]["unknowns"].startswith("The sources do not say whom South Youth Panel reports to")
     page = render_html(view)
     assert "Stale evidence" in page and "What the sources do not say" in page
     unknowns = page.split('<section id="unknowns">')[1].split("</section>")[0]

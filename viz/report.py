@@ -20,7 +20,7 @@ from landscape.model import TYPE_LABELS, Landscape
 from viz.map import DRAW_LIMIT, MapOptions, map_view
 from viz.render import render
 from viz.report_picture import map_picture, picture_view
-from viz.report_summary import change_lines, key_messages
+from viz.report_summary import change_lines, key_messages, unknowns_line
 
 SECTION_LIMIT = 200  # findings listed per kind; a national landscape has hundreds of thousands
 MATRIX_BOARDS = 150  # coverage rows shown: the boards covering most themes
@@ -101,7 +101,7 @@ def report_view(landscape: Landscape, day: date, *, title: str | None = None, ge
         "summary": {
             "messages": key_messages(rows_by_kind, names),
             "changes": change_lines(changes, findings_change, lambda i: names.get(i, i)),
-            "unknowns": len(result.get("unknowns", [])),
+            "unknowns": unknowns_line(result.get("unknowns", []), lambda i: names.get(i, i)),
             "accepted": len(result.get("accepted", [])),
         },
         "sections": sections,

@@ -109,8 +109,7 @@ def add_summary(document: Any, view: dict[str, Any]) -> None:
         for line in summary["changes"]:
             document.add_paragraph(line, style="List Bullet")
     if summary["unknowns"]:
-        document.add_paragraph(f"What the sources do not say: {summary['unknowns']} possible findings rest on facts "
-                               "the sources do not record; they are listed apart from the gaps.")
+        document.add_paragraph(f"What the sources do not say: {summary['unknowns']}")
 
 
 def add_coverage(document: Any, view: dict[str, Any]) -> None:

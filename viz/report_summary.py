@@ -85,7 +85,7 @@ def pair_names(found: dict[str, Any], name: Name) -> str:
 def missing_links(findings: list[dict[str, Any]], name: Name) -> str:
     none = [found for found in findings if found.get("channel") == "none"]
     lead = none or findings
-    pairs = "; ".join(pair_names(found, name) for found in lead[:2])
+    pairs = listing([" with ".join(name(i) for i in found["entities"][:2]) for found in lead[:2]])
     count = len(lead)
     many = count != 1
     text = (f"{count} pair{'s' if many else ''} of boards that overlap {'have' if many else 'has'} no agreed link"
@@ -199,3 +199,19 @@ def by_type(rows: list[dict[str, Any]]) -> str:
 
 def plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
+
+
+UNKNOWN_PHRASES = {"reporting": "whom {} reports to", "members": "who sits on {}",
+                   "links": "how {} links to other boards", "oversight": "who oversees {}", "lead": "who leads {}"}
+
+
+def unknowns_line(unknowns: list[dict[str, Any]], name: Name) -> str:
+    """What the sources do not say, in one sentence naming the first few bodies; empty when
+    they say everything the analysis asks."""
+    if not unknowns:
+        return ""
+    phrases = [UNKNOWN_PHRASES.get(item.get("aspect", ""), "{}: " + item.get("aspect", "")).format(
+        " and ".join(name(i) for i in item["entities"])) for item in unknowns]
+    count = len(unknowns)
+    return (f"The sources do not say {listing(phrases[:NAMED], NAMED + 1, count)}: "
+            f"{'this is' if count == 1 else 'these are'} not counted as gaps.")
