@@ -192,10 +192,10 @@ def measure(found: dict[str, Any]) -> str:
     kind, score = found["kind"], found["score"]
     count = int(round(score))
     if kind == "shared_membership" and found.get("shared") and score:
-        return f"{found['shared']} of {round(found['shared'] / score)} members shared"
+        return f"{found['shared']} of {plural(round(found['shared'] / score), 'member')} shared"
     if kind in ("shared_remit", "parallel_initiatives") and found.get("themes") and score:
         shared = len(found["themes"])
-        return f"{shared} of {round(shared / score)} themes in common"
+        return f"{shared} of {plural(round(shared / score), 'theme')} in common"
     if kind == "duplicate_oversight":
         return f"overseen by {count} boards"
     if kind == "unoverseen_initiative":
