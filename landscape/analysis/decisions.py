@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from landscape.errors import DatasetError, Problem
+from landscape.errors import DatasetError, LandscapeError, Problem
 
 COLUMNS = ("kind", "entities", "decision", "owner", "note", "review")
 REQUIRED = ("kind", "entities", "decision")
@@ -47,9 +47,9 @@ def read_decisions(path: str | Path) -> list[Decision]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as error:
-        raise DatasetError([Problem(str(path), 0, "", f"cannot read: {error.strerror}")]) from None
+        raise LandscapeError(f"{path}: cannot read: {error.strerror}") from None
     except UnicodeDecodeError:
-        raise DatasetError([Problem(str(path), 0, "", "is not UTF-8 text")]) from None
+        raise LandscapeError(f"{path}: is not UTF-8 text (save it as CSV UTF-8)") from None
     reader = csv.DictReader(io.StringIO(text))
     header = [name.strip() for name in reader.fieldnames or []]
     missing = [name for name in REQUIRED if name not in header]
