@@ -203,7 +203,7 @@ def measure(found: dict[str, Any]) -> str:
     if kind == "unowned_theme":
         return plural(count - 1, "initiative") + " on it, none overseen" if count > 1 else "no work on it"
     if kind == "orphan_board":
-        return plural(count - 1, "member")
+        return plural(count - 1, "member") if count > 1 else "no members recorded"
     if kind == "missing_required_member":
         return f"no member from {found.get('sector', 'a required sector')}"
     if kind == "no_lead":
