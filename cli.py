@@ -7,6 +7,7 @@ result. Library errors become one clear message and exit status 1.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -145,6 +146,31 @@ def day_or_today(as_of: date | None) -> date:
     return as_of or date.today()
 
 
+def decisions_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--decisions", "decisions_file", metavar="FILE",
+                        type=click.Path(dir_okay=False),
+                        help="CSV of decisions taken on findings (kind, entities, decision "
+                             "accepted|action, owner, note, review); start one with "
+                             "`landscape template --decisions -o decisions.csv`.")(command)
+
+
+def read_decisions_file(decisions_file: str | None) -> list[dict[str, Any]] | None:
+    """The rows of a --decisions file, or None when none was given."""
+    if decisions_file is None:
+        return None
+    from landscape.analysis.decisions import read_decisions
+
+    return read_decisions(decisions_file)
+
+
+def name_stale_decisions(result: dict[str, Any]) -> None:
+    """Say on standard error which decisions no longer match a finding."""
+    from landscape.analysis.decisions import stale_lines
+
+    for line in stale_lines(result):
+        click.echo(line, err=True)
+
+
 class Commands(click.Group):
     """The command group, for what fails outside any command: --help or --version written to a
     full disk (click itself handles a closed pipe)."""
@@ -252,11 +278,12 @@ def threshold_options(command: Callable[..., Any]) -> Callable[..., Any]:
               help="Count the findings of each kind on every date the landscape changed, up to "
                    "--as-of (yearly when it changed on more than 40 dates): table, csv, json or "
                    "markdown.")
+@decisions_option
 @store_options
 @fail_clearly
 def analyse(dataset: str | None, as_of: date | None, fmt: str | None, output: str, force: bool,
             min_shared_members: int, min_remit_jaccard: float, min_parallel_jaccard: float,
-            limit: int | None, over_time: bool, **store: Any) -> None:
+            limit: int | None, over_time: bool, decisions_file: str | None, **store: Any) -> None:
     """Find overlaps, gaps and missing communication links."""
     from landscape.analysis import Thresholds
     from landscape.analysis import analyse as run_analysis
@@ -274,15 +301,21 @@ def analyse(dataset: str | None, as_of: date | None, fmt: str | None, output: st
         write_output(counts_over_time(open_landscape(dataset, **store), day_or_today(as_of), thresholds, fmt),
                      output, force=force)
         return
+    decisions = read_decisions_file(decisions_file)
     with progress("Analysing", 3, "reading") as bar:
         landscape = open_landscape(dataset, **store)
         bar.update(1, "analysing")
         result = run_analysis(landscape, as_of=day_or_today(as_of), thresholds=thresholds,
                               limit=limit)
+        if decisions is not None:
+            from landscape.analysis.decisions import apply_decisions
+
+            result = apply_decisions(result, decisions, day_or_today(as_of))
         bar.update(1, "formatting")
         text = render(result, fmt)
         bar.update(1, "done")
     write_output(text, output, force=force, workbook=fmt == "xlsx")
+    name_stale_decisions(result)
     if output != "-":
         click.echo(f"{len(result['findings'])} findings written to {output}", err=True)
 
@@ -361,29 +394,42 @@ def map_command(dataset: str | None, as_of: date | None, output: str | None, fmt
 
 
 @main.command(epilog=examples("landscape report -o london-report.html",
-                              "landscape report graph_data/london --as-of 2024-12 --since 2021-03"))
+                              "landscape report graph_data/london --as-of 2024-12 --since 2021-03",
+                              "landscape report london --format docx --decisions decisions.csv "
+                              "-o board-paper.docx"))
 @dataset_argument
 @as_of_option
-@click.option("-o", "--output", default="landscape-report.html", show_default=True,
-              metavar="FILE", help="HTML file to write ('-' for standard output).")
+@click.option("-o", "--output", metavar="FILE",
+              help="File to write ('-' for standard output) [default: landscape-report.html, "
+                   "or landscape-report.docx with --format docx].")
+@click.option("--format", "fmt", type=click.Choice(["html", "docx"]), default="html", show_default=True,
+              help="One self-contained HTML page, or a Word document for board papers.")
 @force_option
 @click.option("--title", help="Title of the report [default: from the dataset].")
 @click.option("--since", callback=parse_as_of, metavar="DATE",
               help="Add a section on what changed from DATE to the report's date.")
+@decisions_option
 @store_options
 @fail_clearly
-def report(dataset: str | None, as_of: date | None, output: str, force: bool, title: str | None,
-           since: date | None, **store: Any) -> None:
-    """Write the executive pack: the map, the findings and the coverage matrix in one file."""
+def report(dataset: str | None, as_of: date | None, output: str | None, fmt: str, force: bool, title: str | None,
+           since: date | None, decisions_file: str | None, **store: Any) -> None:
+    """Write the executive pack: a summary, the map, the findings and the coverage matrix in one
+    file (HTML, or Word with --format docx)."""
     from landscape.files import write_output
-    from viz.report import render_report
+    from viz.report import render_docx, render_html, report_view
 
+    output = output or f"landscape-report.{fmt}"
+    if fmt == "docx" and output == "-" and sys.stdout.isatty():
+        raise click.UsageError("a Word document is binary: write it to a file with -o")
+    decisions = read_decisions_file(decisions_file)
     with progress("Reporting", 2, "reading") as bar:
         landscape = open_landscape(dataset, **store)
         bar.update(1, "analysing and drawing")
-        page = render_report(landscape, day_or_today(as_of), title=title, since=since)
+        view = report_view(landscape, day_or_today(as_of), title=title, since=since, decisions=decisions)
+        page = render_docx(view) if fmt == "docx" else render_html(view)
         bar.update(1, "done")
     write_output(page, output, force=force)
+    name_stale_decisions(view)
     if output != "-":
         click.echo(f"report written to {output}", err=True)
 
@@ -416,17 +462,33 @@ def export(dataset: str | None, fmt: str, output: str, force: bool, **store: Any
         click.echo(f"{fmt} written to {output}", err=True)
 
 
-@main.command(epilog=examples("landscape template -o partnership.xlsx"))
-@click.option("-o", "--output", default="landscape.xlsx", show_default=True, metavar="FILE",
-              help="Workbook to write.")
+@main.command(epilog=examples("landscape template -o partnership.xlsx",
+                              "landscape template --decisions -o decisions.csv"))
+@click.option("-o", "--output", metavar="FILE",
+              help="File to write [default: landscape.xlsx, or decisions.csv with --decisions].")
+@click.option("--decisions", is_flag=True,
+              help="Write an empty decisions CSV for --decisions instead of a dataset workbook.")
 @force_option
 @fail_clearly
-def template(output: str, force: bool) -> None:
+def template(output: str | None, decisions: bool, force: bool) -> None:
     """Write a ready-to-fill workbook: column notes, drop-down lists and date formats.
-    Fill it in, then `landscape validate FILE` and `landscape load FILE`."""
+    Fill it in, then `landscape validate FILE` and `landscape load FILE`. With --decisions,
+    write an empty decisions CSV to record what the board decided about findings."""
     from landscape.files import write_output
     from landscape.io.template import template_workbook
 
+    if decisions:
+        from landscape.analysis.decisions import decisions_template
+
+        output = output or "decisions.csv"
+        if output != "-" and os.path.exists(output) and not force:
+            raise click.ClickException(f"{output} already exists: it may hold decisions; give --force to "
+                                       "replace it, or choose another name")
+        write_output(decisions_template(), output, force=force)
+        if output != "-":
+            click.echo(f"decisions template written to {output}", err=True)
+        return
+    output = output or "landscape.xlsx"
     if output == "-" and sys.stdout.isatty():
         raise click.UsageError("the workbook is binary: write it to a file with -o")
     write_output(template_workbook(), output, force=force, workbook=True)

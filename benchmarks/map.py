@@ -148,7 +148,7 @@ def browser_times(repeat: int) -> None:
     """Build time and time to the first drawing in Chromium, at three sizes, as a Markdown table."""
     import shutil
 
-    from landscape.datasets import resolve_dataset
+    from landscape.io.datasets import resolve_dataset
     from landscape.validate import load_dataset
     from tests.test_browser import Browser
 

@@ -578,7 +578,10 @@ def test_hostile_strings_stay_text(page, hostile_pages, kind):
     assert {"__proto__", "constructor", "hasOwnProperty"} <= page.shown()
     assert page.js("window.pwned") is None
     assert page.js("document.title") == PAYLOADS[1]
-    assert page.js("document.querySelectorAll('img:not(#lmap-print), svg, iframe, object, embed').length") == 0
+    assert page.js("document.querySelectorAll('img:not(#lmap-print):not(.print-map), svg, iframe, object, embed')"
+                   ".length") == 0
+    assert all(src.startswith("data:image/png;base64,")
+               for src in page.js("[...document.querySelectorAll('img.print-map')].map(i => i.src)"))
     assert page.js("[...document.querySelectorAll('b')].filter(b => b.textContent === 'bold').length") == 0
     links = page.js("[...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))")
     assert all(link.startswith(("https://", "#")) for link in links)

@@ -48,7 +48,7 @@ def test_a_report_too_large_to_draw_says_so_and_keeps_the_rest(monkeypatch):
     view = report_view(landscape, DAY)
     assert view["map"] is None and "--focus" in view["map_note"]
     assert len(view["coverage"]["boards"]) == 10 and "Showing the 10 boards" in view["coverage_note"]
-    assert all(len(section["findings"]) <= 5 for section in view["sections"])
+    assert all(len(section["rows"]) <= 5 for section in view["sections"])
     assert any(section.get("more") for section in view["sections"])
     page = render_report(landscape, DAY)
     assert "too many to draw whole" in page

@@ -15,6 +15,7 @@ from typing import Any
 from xml.sax.saxutils import escape as escape_text
 from xml.sax.saxutils import quoteattr
 
+from landscape.cells import NOT_IN_XML
 from landscape.errors import LandscapeError
 from viz.layout import AREA_FONT, BODY_TYPES, CHART_LINES, LABEL_WIDTH, label_extent, label_room
 from viz.layout import FONT as LABEL_FONT
@@ -36,8 +37,9 @@ SHAPES = {  # corners of each shape, in node radii, as the page draws them
 
 
 def escape(text: str) -> str:
-    """Text for XML, quotation marks too (so no name reads as an attribute anywhere)."""
-    return escape_text(text, {'"': "&quot;", "'": "&#39;"})
+    """Text for XML, quotation marks too (so no name reads as an attribute anywhere), without
+    the characters XML cannot hold (validation refuses them; a landscape built in code may not)."""
+    return escape_text(NOT_IN_XML.sub("", text), {'"': "&quot;", "'": "&#39;"})
 
 
 def shown_nodes(view: dict[str, Any]) -> list[bool]:

@@ -1,89 +1,331 @@
-"""The executive report: one self-contained HTML page with the map, findings, coverage and sources.
+"""The executive report: a summary, the map, the findings, coverage and sources.
 
-Built as a view model (plain data from the analysis), then rendered with the
-report template (autoescaped), then written by the caller.
+Built as one view model (plain data from the analysis: `report_view`), from which both
+the HTML page (`render_html`, through the autoescaped report template) and the Word
+document (`render_docx`, in `viz.report_docx`) are made; the caller writes the result.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
 from landscape.analysis import analyse
+from landscape.analysis.compare import compare_findings
+from landscape.analysis.decisions import apply_decisions
 from landscape.analysis.diff import diff
 from landscape.analysis.diff import sections as diff_sections
 from landscape.analysis.findings import KIND_TITLES, KINDS, category
+from landscape.errors import LandscapeError
 from landscape.model import TYPE_LABELS, Landscape
 from viz.map import DRAW_LIMIT, MapOptions, map_view
+from viz.picture import png_picture, svg_picture
 from viz.render import render
+from viz.report_summary import change_lines, key_messages, unknowns_line
 
 SECTION_LIMIT = 200  # findings listed per kind; a national landscape has hundreds of thousands
 MATRIX_BOARDS = 150  # coverage rows shown: the boards covering most themes
 MATRIX_THEMES = 80  # coverage columns shown: the themes most boards cover
 
-
-def render_report(landscape: Landscape, day: date, *, title: str | None = None,
-                  generated: date | None = None, since: date | None = None) -> str:
-    view = report_view(landscape, day, title=title, generated=generated, since=since)
-    return render("report.html.j2", report=view, view=view["map"], title=view["title"])
-
-
-def section(kind: str, found: list[dict[str, Any]], total: int) -> dict[str, Any]:
-    """One kind's findings, strongest first, of `total`; past `SECTION_LIMIT` only the strongest
-    are listed, and `more` says how many are left out."""
-    shown: dict[str, Any] = {"kind": kind, "category": category(kind), "title": KIND_TITLES[kind],
-             "findings": found[:SECTION_LIMIT]}
-    if total > SECTION_LIMIT:
-        shown["more"] = total - SECTION_LIMIT
-    return shown
+SEVERITY_MEANING = [
+    {"level": "high", "meaning": "needs a decision: nobody is placed to act (no board, no lead, no link and no "
+                                 "shared member), or the overlap is most of the bodies' work"},
+    {"level": "medium", "meaning": "worth a look: some safeguard exists, or the overlap is partial"},
+    {"level": "low", "meaning": "for information: a small overlap"},
+]
+GROUNDS = {"oversight": "oversee the same work", "parallel": "oversee parallel work", "remit": "cover the same themes"}
+CHANNELS = {"shared_member": "a shared member", "none": "none", "unknown": "not recorded"}
+ASPECTS = {"reporting": "its accountability line", "members": "its members", "links": "its communication links",
+           "oversight": "who oversees it", "lead": "who leads it"}
+LEADING_DATE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)\b")
 
 
-def report_view(landscape: Landscape, day: date, *, title: str | None = None,
-                generated: date | None = None, since: date | None = None) -> dict[str, Any]:
-    """The report's data; with `since`, a section on what changed from that date to `day`.
-    Too large to draw, a landscape is analysed for the findings listed only (its map would
-    have marked them all)."""
+def render_report(landscape: Landscape, day: date, *, title: str | None = None, generated: date | None = None,
+                  since: date | None = None, decisions: list[dict[str, Any]] | None = None) -> str:
+    """The report of `landscape` on `day` as one HTML page."""
+    return render_html(report_view(landscape, day, title=title, generated=generated, since=since,
+                                   decisions=decisions))
+
+
+def render_html(view: dict[str, Any]) -> str:
+    """The HTML page of a report view."""
+    picture = map_picture(view)
+    return render("report.html.j2", report=view, view=view["map"], title=view["title"],
+                  picture=data_uri(picture) if picture else None)
+
+
+def render_docx(view: dict[str, Any]) -> bytes:
+    """The Word document of a report view."""
+    from viz.report_docx import build_docx
+
+    return build_docx(view, map_picture(view))
+
+
+def map_picture(view: dict[str, Any]) -> bytes | None:
+    """The report's governance chart as a PNG at print resolution, or None when the report has
+    no picture (a landscape too large to draw) or the system lacks the cairo library."""
+    if not view.get("picture"):
+        return None
+    try:
+        return png_picture(svg_picture(view["picture"]))
+    except LandscapeError:  # no cairo library: the report goes out without its picture
+        return None
+
+
+def data_uri(png: bytes) -> str:
+    import base64
+
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def report_view(landscape: Landscape, day: date, *, title: str | None = None, generated: date | None = None,
+                since: date | None = None, decisions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The report's data. With `since`, what changed from that date to `day`; with
+    `decisions` (rows of a decisions file), findings carry their decisions, accepted ones
+    move to their own list, and decisions matching no finding are listed. Too large to draw,
+    a landscape is analysed for the findings listed only (its map would have marked them all)."""
     current = landscape.as_of(day)
     drawable = len(current) <= DRAW_LIMIT
     result = analyse(landscape, as_of=day, limit=None if drawable else SECTION_LIMIT)
+    if decisions is not None:
+        result = apply_decisions(result, decisions, day)
     title = title or f"{landscape.name.title()} landscape: overlaps, gaps and links"
-    by_kind: dict[str, list[dict[str, Any]]] = {kind: [] for kind in KINDS}
-    for finding in result["findings"]:
-        by_kind[finding["kind"]].append(finding)
-    sections = [section(kind, found, result["summary"][kind]) for kind, found in by_kind.items() if found]
-    held = [{"label": TYPE_LABELS[t][n != 1], "count": n}
-            for t, n in result["counts"].items() if t in TYPE_LABELS and n]
     names = {e.id: e.name for e in landscape.entities.values()}
-    changes = None
+    sections, rows_by_kind = finding_sections(result, current, names)
+    changes = findings_change = None
     if since is not None:
         changes = diff(landscape, landscape, before_day=since, after_day=day)
         changes["sections"] = diff_sections(changes)
+        earlier = analyse(landscape, as_of=since, limit=None if drawable else SECTION_LIMIT)
+        # a finding the board accepted is still there: not resolved
+        findings_change = compare_findings(earlier["findings"], result["findings"] + result.get("accepted", []))
     view: dict[str, Any] = {
         "title": title,
-        "changes": changes,
         "as_of": day.isoformat(),
+        "since": since.isoformat() if since else None,
         "generated": (generated or date.today()).isoformat(),
-        "held": held,
+        "held": [{"label": TYPE_LABELS[t][n != 1], "count": n}
+                 for t, n in result["counts"].items() if t in TYPE_LABELS and n],
         "relationships": result["counts"]["relationships"],
         "severity": result["severities"],
-        "summary": [{"kind": k, "title": KIND_TITLES[k], "category": category(k), "count": n}
-                    for k, n in result["summary"].items()],
+        "severity_meaning": SEVERITY_MEANING,
+        "kinds": [{"kind": k, "title": KIND_TITLES[k], "category": category(k), "count": n}
+                  for k, n in result["summary"].items()],
+        "summary": {
+            "messages": key_messages(rows_by_kind, names),
+            "changes": change_lines(changes, findings_change, lambda i: names.get(i, i)),
+            "unknowns": unknowns_line(result.get("unknowns", []), lambda i: names.get(i, i)),
+            "accepted": len(result.get("accepted", [])),
+        },
         "sections": sections,
+        "unknowns": [unknown_row(item, names) for item in result.get("unknowns", [])],
+        "accepted": [decided_row(found, names) for found in result.get("accepted", [])],
+        "stale_decisions": [stale_row(row, names) for row in result.get("stale_decisions", [])],
+        "decisions_used": decisions is not None,
         "names": names,
-        "brokers": result["brokers"],
+        "brokers": [broker | {"board_names": [names.get(b, b) for b in broker["boards"]]}
+                    for broker in result["brokers"]],
         "clusters": result["clusters"],
-        "coverage": result["coverage"],
-        "uncovered": uncovered_themes(result["coverage"]),
-        "sources": current.sources(),
-        "map": map_view(landscape, day, MapOptions(height="640px", title=title), result)
-        if drawable else None,
+        "changes": changes,
+        "sources": cited_sources(current),
+        # The still picture for print and Word: the map's governance chart, drawn from the same
+        # layout as `landscape map --layout chart --format png`.
+        "picture": map_view(landscape, day, MapOptions(layout="chart", title=title), result) if drawable else None,
+        "map": map_view(landscape, day, MapOptions(height="640px", title=title), result) if drawable else None,
     }
+    view["uncovered"] = sorted(uncovered_themes(result["coverage"]))
     if not drawable:
         view["map_note"] = map_note(len(current), result["brokers"])
     view["coverage"], note = top_coverage(result["coverage"])
     if note:
         view["coverage_note"] = note
     return view
+
+
+def finding_sections(result: dict[str, Any], current: Landscape, names: dict[str, str]
+                     ) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+    """The findings by kind as the report's tables show them, and for the summary each kind's
+    rows with their findings."""
+    by_kind: dict[str, list[dict[str, Any]]] = {kind: [] for kind in KINDS}
+    for found in result["findings"]:
+        by_kind[found["kind"]].append(found)
+    sections, rows_by_kind = [], {}
+    for kind, found in by_kind.items():
+        if not found:
+            continue
+        rows = [finding_row(item, f"f-{kind}-{n}", current, names)
+                for n, item in enumerate(found[:SECTION_LIMIT], start=1)]
+        rows_by_kind[kind] = [{"anchor": row["anchor"], "finding": item} for row, item in zip(rows, found)]
+        shown: dict[str, Any] = {"kind": kind, "category": category(kind), "title": KIND_TITLES[kind],
+                                 "column": extra_column(kind), "rows": rows}
+        total = result["summary"][kind]
+        if total > len(rows):
+            shown["more"] = total - len(rows)
+        sections.append(shown)
+    return sections, rows_by_kind
+
+
+def finding_row(found: dict[str, Any], anchor: str, current: Landscape, names: dict[str, str]) -> dict[str, Any]:
+    """One finding as a table row: bodies by name, what its score means, its sources and dates,
+    whether its evidence is stale, and any decision taken on it."""
+    return {
+        "anchor": anchor,
+        "severity": found["severity"],
+        "explanation": found["explanation"],
+        "bodies": [names.get(i, i) for i in found["entities"]],
+        "measure": measure(found),
+        "score": found["score"],
+        "extra": extra_value(found),
+        "sources": finding_sources(found, current),
+        "last_attested": found.get("last_attested"),
+        "stale": bool(found.get("stale")),
+        "decision": found.get("decision"),
+    }
+
+
+def extra_column(kind: str) -> str:
+    """The heading of a kind's own column, if it has one."""
+    return {"missing_link": "Informal channel", "missing_required_member": "Sector missing"}.get(kind, "")
+
+
+def extra_value(found: dict[str, Any]) -> str:
+    if found["kind"] == "missing_link":
+        return CHANNELS.get(found.get("channel", ""), found.get("channel", ""))
+    if found["kind"] == "missing_required_member":
+        return str(found.get("sector", ""))
+    return ""
+
+
+def measure(found: dict[str, Any]) -> str:
+    """What a finding's score means, in words, for its kind.
+
+    >>> measure({"kind": "shared_membership", "score": 0.1333, "shared": 2})
+    '2 of 15 members shared'
+    >>> measure({"kind": "orphan_board", "score": 4.0})
+    '3 members'
+    """
+    kind, score = found["kind"], found["score"]
+    count = int(round(score))
+    if kind == "shared_membership" and found.get("shared") and score:
+        return f"{found['shared']} of {plural(round(found['shared'] / score), 'member')} shared"
+    if kind in ("shared_remit", "parallel_initiatives") and found.get("themes") and score:
+        shared = len(found["themes"])
+        return f"{shared} of {plural(round(shared / score), 'theme')} in common"
+    if kind == "duplicate_oversight":
+        return f"overseen by {count} boards"
+    if kind == "unoverseen_initiative":
+        return plural(count - 1, "organisation") + " involved" if count > 1 else "no organisation involved"
+    if kind == "unowned_theme":
+        return plural(count - 1, "initiative") + " on it, none overseen" if count > 1 else "no work on it"
+    if kind == "orphan_board":
+        return plural(count - 1, "member") if count > 1 else "no members recorded"
+    if kind == "missing_required_member":
+        return f"no member from {found.get('sector', 'a required sector')}"
+    if kind == "no_lead":
+        return "no lead recorded"
+    if kind == "missing_link":
+        return link_measure(count, found.get("grounds", []))
+    return f"score {score}"
+
+
+def link_measure(weight: int, grounds: list[str]) -> str:
+    """What a missing link's weight means: a count when it rests on one kind of overlap (each
+    initiative both boards oversee counts twice), else the weight and its grounds.
+
+    >>> link_measure(4, ["oversight"]), link_measure(1, ["remit"])
+    ('2 initiatives both oversee', '1 theme both cover')
+    """
+    if grounds == ["remit"]:
+        return plural(weight, "theme") + " both cover"
+    if grounds == ["oversight"]:
+        return plural(weight // 2, "initiative") + " both oversee"
+    if grounds == ["parallel"]:
+        return plural(weight, "pair") + " of parallel initiatives"
+    named = [GROUNDS.get(g, g) for g in grounds]
+    return f"overlap weight {weight}" + (f": {', '.join(named)}" if named else "")
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def citations(text: str) -> list[tuple[str, str]]:
+    """A fact's citations as (document, locator) pairs: `;` separates citations, and the first
+    `, ` a document from the place in it.
+
+    >>> citations("2021-02 Paper, Appendix 1; 2024-12 Newsletter")
+    [('2021-02 Paper', 'Appendix 1'), ('2024-12 Newsletter', '')]
+    """
+    pairs = []
+    for part in text.split(";"):
+        part = part.strip()
+        if part:
+            document, _, locator = part.partition(", ")
+            pairs.append((document.strip(), locator.strip()))
+    return pairs
+
+
+def source_date(document: str) -> str:
+    """The date a source's title starts with (`2021-02 ...`), or empty."""
+    match = LEADING_DATE.match(document)
+    return match.group(1) if match else ""
+
+
+def grouped(pairs: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Citations grouped by document, in first-cited order, each with the sections cited."""
+    documents: dict[str, list[str]] = {}
+    for document, locator in pairs:
+        places = documents.setdefault(document, [])
+        if locator and locator not in places:
+            places.append(locator)
+    return [{"title": document, "date": source_date(document), "sections": places}
+            for document, places in documents.items()]
+
+
+def finding_sources(found: dict[str, Any], current: Landscape) -> list[dict[str, Any]]:
+    """The sources a finding rests on: the citations of its evidence when the analysis gives
+    them, else those of the entities it names."""
+    pairs: list[tuple[str, str]] = []
+    if found.get("evidence"):
+        for fact in found["evidence"]:
+            cites = fact.get("cites") or []
+            for cite in [cites] if isinstance(cites, str) else cites:
+                pairs += citations(str(cite))
+    else:
+        for entity_id in found["entities"]:
+            entity = current.entities.get(entity_id)
+            if entity is not None and entity.source:
+                pairs += citations(entity.source)
+    return grouped(pairs)
+
+
+def cited_sources(current: Landscape) -> list[dict[str, Any]]:
+    """Every source cited, once each, with the sections of it cited, oldest first."""
+    pairs = [pair for text in current.sources() for pair in citations(text)]
+    return sorted(grouped(pairs), key=lambda source: (source["date"] or "9999", source["title"]))
+
+
+def unknown_row(item: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """Something the sources do not say, apart from the gaps: what it would have been, and about whom."""
+    return {"kind": KIND_TITLES.get(item["kind"], item["kind"]), "bodies": [names.get(i, i) for i in item["entities"]],
+            "aspect": ASPECTS.get(item.get("aspect", ""), item.get("aspect", "")),
+            "explanation": item.get("explanation", "")}
+
+
+def decided_row(found: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """An accepted finding with its decision."""
+    decision = found.get("decision") or {}
+    return {"kind": KIND_TITLES[found["kind"]], "bodies": [names.get(i, i) for i in found["entities"]],
+            "explanation": found["explanation"], "owner": decision.get("owner", ""),
+            "note": decision.get("note", ""), "review": decision.get("review", "")}
+
+
+def stale_row(row: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """A decision that matches no finding any more (the finding was resolved, or its ids changed)."""
+    return {"kind": row["kind"], "title": KIND_TITLES.get(row["kind"], row["kind"]), "entities": row["entities"],
+            "bodies": [names.get(i, i) for i in row["entities"]], "decision": row["decision"],
+            "owner": row.get("owner", ""), "note": row.get("note", ""), "review": row.get("review", "")}
 
 
 def map_note(size: int, brokers: list[dict[str, Any]]) -> str:

@@ -1,0 +1,322 @@
+"""The executive report: its summary, findings a board member can read, decisions, Word output."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from html.parser import HTMLParser
+
+import pytest
+
+from cli import main
+from landscape.analysis.decisions import apply_decisions, read_decisions
+from landscape.io.datasets import shipped_dataset
+from landscape.io.validate import load_dataset
+from tests.test_viz import check_golden
+from viz.report import measure, render_docx, render_html, report_view
+
+DAY = date(2024, 12, 31)
+SINCE = date(2021, 3, 31)
+GENERATED = date(2000, 1, 1)
+
+
+@pytest.fixture(scope="module")
+def london():
+    return shipped_dataset()
+
+
+@pytest.fixture(scope="module")
+def london_view(london):
+    return report_view(london, DAY, generated=GENERATED, since=SINCE)
+
+
+@pytest.fixture
+def small(write_dataset):
+    """A hand-built landscape of four boards, one initiative and two themes."""
+    return load_dataset(write_dataset(
+        """
+        north,North Safeguarding Board,board,,,true,,,,doc,knives;gangs
+        south,South Youth Panel,board,,,,,,,doc,knives;gangs
+        east,East Forum,board,,,,,,,doc,
+        council,Borough Council,agency,local-government,,,,,,doc,
+        hub,Knife Crime Hub,initiative,,,,,,,doc,knives
+        knives,Knife crime,theme,,,,,,,doc,
+        gangs,Gang involvement,theme,,,,,,,doc,
+        drift,Missing from education,theme,,,,,,,doc,
+        """,
+        """
+        council,north,member_of,member,,,doc,
+        council,south,member_of,member,,,doc,
+        south,north,reports_to,,,,doc,
+        """))
+
+
+def test_london_report_view_matches_golden(london_view):
+    view = dict(london_view)
+    view.pop("map")  # the interactive map's data has its own golden file
+    view.pop("picture")  # the governance chart: a map view, tested with the maps
+    check_golden("london-report-view.json", view)
+
+
+def test_the_summary_names_bodies_by_name_and_links_to_findings(london, london_view):
+    messages = london_view["summary"]["messages"]
+    assert 3 <= len(messages) <= 6
+    anchors = {row["anchor"] for section in london_view["sections"] for row in section["rows"]}
+    for message in messages:
+        assert message["links"] and all(link["anchor"] in anchors for link in message["links"])
+    text = " ".join(message["text"] for message in messages)
+    assert "London Adolescent Safeguarding Oversight Board" in text
+    assert "Online extremism and youth radicalisation" in text
+    ids = [i for i in london.entities if "-" in i or i.islower()]
+    assert not [i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", text)]
+    assert london_view["summary"]["changes"][0].startswith("Started:")
+
+
+def test_a_different_landscape_gets_its_own_summary(small, london_view):
+    view = report_view(small, DAY, generated=GENERATED)
+    text = " ".join(message["text"] for message in view["summary"]["messages"])
+    assert "Missing from education" in text  # a concern no board owns
+    assert "East Forum" in text  # accountable to no one
+    assert text != " ".join(message["text"] for message in london_view["summary"]["messages"])
+    assert "London" not in text
+    page = render_html(view)
+    assert '<section id="summary">' in page and "East Forum" in page.split('<section id="map">')[0]
+
+
+def test_score_meanings_are_plain():
+    assert measure({"kind": "shared_membership", "score": 0.375, "shared": 3}) == "3 of 8 members shared"
+    assert measure({"kind": "shared_remit", "score": 0.5, "themes": ["a"]}) == "1 of 2 themes in common"
+    assert measure({"kind": "duplicate_oversight", "score": 2.0}) == "overseen by 2 boards"
+    assert measure({"kind": "unowned_theme", "score": 1.0}) == "no work on it"
+    assert measure({"kind": "missing_link", "score": 3.0, "grounds": ["oversight", "remit"]}) == \
+        "overlap weight 3: oversee the same work, cover the same themes"
+    assert measure({"kind": "missing_link", "score": 2.0, "grounds": ["oversight"]}) == "1 initiative both oversee"
+
+
+class Cells(HTMLParser):
+    """The text of every cell of the findings tables of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: list[str] = []
+        self.depth = 0  # inside a findings table
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and "findings" in (dict(attrs).get("class") or ""):
+            self.depth += 1
+        elif tag == "td" and self.depth:
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "table" and self.depth:
+            self.depth -= 1
+        elif tag == "td" and self.cell is not None:
+            self.cells.append("".join(self.cell))
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def test_no_raw_id_in_a_findings_table_cell(london, london_view):
+    parser = Cells()
+    parser.feed(render_html(london_view))
+    assert len(parser.cells) > 300
+    found = [(i, cell) for cell in parser.cells for i in london.entities
+             if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", cell)]
+    assert not found
+
+
+def test_findings_cite_their_sources_and_sources_are_listed_once(london_view):
+    rows = [row for section in london_view["sections"] for row in section["rows"]]
+    assert all(row["sources"] for row in rows)
+    titles = [source["title"] for source in london_view["sources"]]
+    assert len(titles) == len(set(titles)) == 2
+    assert "Appendix 3 (Pan-London Boards)" in london_view["sources"][0]["sections"]
+
+
+def test_evidence_unknowns_and_stale_findings_are_shown_when_the_analysis_gives_them(small, monkeypatch):
+    """Per-finding evidence and the top-level unknowns are optional in the analysis result:
+    when present, the report shows their sources and dates, marks stale evidence, and lists the
+    unknowns apart from the gaps."""
+    import viz.report as report
+
+    real = report.analyse
+
+    def with_evidence(*args, **kwargs):
+        result = real(*args, **kwargs)
+        for found in result["findings"]:
+            found.update(evidence=[{"entity": found["entities"][0], "evidence": "stated",
+                                    "cites": ["2019-05 Old review, Part 2"]}],
+                         last_attested="2019-05-31", stale=True)
+        result["unknowns"] = [{"kind": "orphan_board", "entities": ["south"], "aspect": "reporting",
+                               "explanation": "The sources do not say whom South Youth Panel reports to."}]
+        return result
+
+    monkeypatch.setattr(report, "analyse", with_evidence)
+    view = report_view(small, DAY, generated=GENERATED)
+    row = view["sections"][0]["rows"][0]
+    assert row["stale"] and row["last_attested"] == "2019-05-31"
+    assert row["sources"] == [{"title": "2019-05 Old review", "date": "2019-05", "sections": ["Part 2"]}]
+    assert view["unknowns"][0]["bodies"] == ["South Youth Panel"]
+    assert view["summary"]["unknowns"].startswith("The sources do not say whom South Youth Panel reports to")
+    page = render_html(view)
+    assert "Stale evidence" in page and "What the sources do not say" in page
+    unknowns = page.split('<section id="unknowns">')[1].split("</section>")[0]
+    assert "South Youth Panel" in unknowns
+
+
+DECISIONS = """kind,entities,decision,owner,note,review
+orphan_board,east,accepted,Chair of North,A forum by design,2030-01
+unowned_theme,drift,action,Borough Council,Ask the education board,
+orphan_board,east-old,accepted,Chair,Renamed since,
+unowned_theme,drift-x,action,,,
+"""
+
+
+@pytest.fixture
+def decisions_file(tmp_path):
+    path = tmp_path / "decisions.csv"
+    path.write_text(DECISIONS, encoding="utf-8")
+    return path
+
+
+def test_decisions_matched_accepted_and_stale(small, decisions_file):
+    from landscape.analysis import analyse
+
+    result = apply_decisions(analyse(small, as_of=DAY), read_decisions(decisions_file), DAY)
+    kinds = {(f["kind"], tuple(f["entities"])): f for f in result["findings"]}
+    assert ("orphan_board", ("east",)) not in kinds
+    assert result["accepted"][0]["decision"] == {"decision": "accepted", "owner": "Chair of North",
+                                                 "note": "A forum by design", "review": "2030-01-31"}
+    assert kinds[("unowned_theme", ("drift",))]["decision"]["owner"] == "Borough Council"
+    assert [row["entities"] for row in result["stale_decisions"]] == [["east-old"], ["drift-x"]]
+    assert result["summary"]["orphan_board"] == sum(f["kind"] == "orphan_board" for f in result["findings"])
+
+
+def test_an_accepted_decision_past_its_review_returns_to_the_findings(small, decisions_file):
+    from landscape.analysis import analyse
+
+    later = date(2030, 2, 1)
+    result = apply_decisions(analyse(small, as_of=later), read_decisions(decisions_file), later)
+    back = [f for f in result["findings"] if f["kind"] == "orphan_board" and f["entities"] == ["east"]]
+    assert back and back[0]["decision"]["expired"] and not result["accepted"]
+
+
+def test_a_bad_decisions_file_is_refused_with_located_problems(tmp_path):
+    from landscape.errors import DatasetError
+
+    path = tmp_path / "bad.csv"
+    path.write_text("kind,entities,decision,review\nnope,a,maybe,2024-13\n", encoding="utf-8")
+    with pytest.raises(DatasetError) as error:
+        read_decisions(path)
+    text = str(error.value)
+    assert "bad.csv:2: kind:" in text and "bad.csv:2: decision:" in text and "bad.csv:2: review:" in text
+
+
+def test_analyse_and_report_take_decisions(runner, small, decisions_file, tmp_path):
+    import json
+
+    folder = str(tmp_path / "dataset")
+    result = runner.invoke(main, ["analyse", folder, "--as-of", "2024-12-31", "--format", "json",
+                                  "--decisions", str(decisions_file)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert len(data["accepted"]) == 1 and len(data["stale_decisions"]) == 2
+    assert "decision no longer matches a finding: orphan_board east-old" in result.stderr
+    page = tmp_path / "report.html"
+    result = runner.invoke(main, ["report", folder, "--as-of", "2024-12-31", "--decisions", str(decisions_file),
+                                  "-o", str(page)])
+    assert result.exit_code == 0, result.output
+    text = page.read_text(encoding="utf-8")
+    accepted = text.split('id="accepted"')[1].split("</table>")[0]
+    assert "A forum by design" in accepted and "Chair of North" in accepted
+    assert "Action: Borough Council" in text and "Decisions that no longer match a finding (2)" in text
+
+
+def test_template_writes_an_empty_decisions_file(runner, tmp_path):
+    path = tmp_path / "decisions.csv"
+    result = runner.invoke(main, ["template", "--decisions", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8") == "kind,entities,decision,owner,note,review\n"
+    assert read_decisions(path) == []
+    result = runner.invoke(main, ["template", "--decisions", "-o", str(path)])
+    assert result.exit_code == 1 and "already exists" in result.output
+
+
+def test_the_word_document_holds_the_headings_tables_and_picture(london_view):
+    from docx import Document
+
+    document = Document(io.BytesIO(render_docx(london_view)))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    for heading in ("Executive summary", "Map", "Coverage: boards by theme", "Findings", "Brokers",
+                    "Sources cited", "What changed since 2021-03-31"):
+        assert heading in headings
+    assert "Concerns no board owns (8)" in headings
+    assert document.paragraphs[0].style.name == "Title"
+    assert len(document.tables) >= 10 and all(t.style.name == "Table Grid" for t in document.tables)
+    assert len(document.inline_shapes) == 1
+    cells = [cell.text for cell in document.tables[1].rows[1].cells]
+    assert cells[0] in ("high", "medium", "low") and "members shared" in cells[-1]
+
+
+def test_report_writes_word_from_the_command_line(runner, tiny, tmp_path):
+    from docx import Document
+
+    path = tmp_path / "pack.docx"
+    result = runner.invoke(main, ["report", str(tiny), "--format", "docx", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    assert Document(str(path)).paragraphs[0].text.endswith("overlaps, gaps and links")
+
+
+@pytest.mark.browser
+def test_the_london_report_prints_on_a_few_a4_pages_summary_first(london_view, tmp_path):
+    """Chromium's print to PDF: the summary fills the first page, the map has a landscape page
+    of its own, and the long tables follow in an appendix."""
+    import shutil
+    import subprocess
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium or not shutil.which("pdftotext"):
+        pytest.skip("needs chromium and pdftotext")
+    page, pdf = tmp_path / "report.html", tmp_path / "report.pdf"
+    page.write_text(render_html(london_view), encoding="utf-8")
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}", page.as_uri()],
+                   check=True, capture_output=True, timeout=180)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    pages = text.split("\f")
+    assert "Executive summary" in pages[0] and "What changed since 2021-03-31" in pages[0]
+    assert pages[1].lstrip().startswith("Map")
+    assert pages[3].lstrip().startswith("Appendix")
+    assert len([p for p in pages if p.strip()]) <= 14
+
+
+def test_hostile_strings_stay_text_in_word_and_the_picture(tmp_path):
+    """Markup and control characters in names reach Word and the map picture as plain text."""
+    from docx import Document
+
+    from landscape.model import Entity, Landscape, Relationship
+    from viz.picture import svg_picture
+
+    names = ['<b>bold</b> & "quoted"', "tab\tand\x0bvertical\x00nul", "</svg><script>x</script>"]
+    landscape = Landscape([Entity(f"b{n}", name, "board") for n, name in enumerate(names)],
+                          [Relationship("b1", "b0", "reports_to")])
+    view = report_view(landscape, DAY, generated=GENERATED)
+    document = Document(io.BytesIO(render_docx(view)))
+    text = "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    assert '<b>bold</b> & "quoted"' in text and "tab\tandverticalnul" in text
+    svg = svg_picture(view["picture"])
+    assert "<script>" not in svg and "&lt;/svg&gt;&lt;script&gt;" in svg
+
+
+def test_an_accepted_finding_is_not_counted_as_resolved(small):
+    row = {"kind": "orphan_board", "entities": ["east"], "decision": "accepted", "owner": "", "note": "",
+           "review": ""}
+    view = report_view(small, DAY, generated=GENERATED, since=date(2020, 1, 1), decisions=[row])
+    assert [a["bodies"] for a in view["accepted"]] == [["East Forum"]]
+    assert not any("resolved" in line for line in view["summary"]["changes"])
