@@ -1,0 +1,121 @@
+"""What a finding rests on: the facts behind it, how well each is known, and how old the
+newest of them is.
+
+A board acts on a finding only if it can see why it was raised. `grounds` names the facts a
+finding rests on (the bodies it names and the relationships that make the overlap, or the
+body whose silence makes the gap); `with_evidence` adds them to the finding with their
+evidence level and citations, the date of the newest dated source among them
+(`last_attested`) and whether that is more than `stale_after` years before the day of the
+analysis (`stale`). Only the findings written are given their evidence, so a national
+analysis that keeps a thousand findings reads the sources of a thousand.
+
+>>> from datetime import date
+>>> from landscape.model import Entity, Landscape, Relationship, Source
+>>> boards = [Entity("a", "Board A", "board", source="paper, p. 2"), Entity("b", "Board B", "board")]
+>>> small = Landscape(boards, [], source_table=[Source("paper", "The paper", "2021-02-18")])
+>>> found = {"kind": "orphan_board", "entities": ["a"]}
+>>> with_evidence(found, small, date(2024, 12, 31), stale_after=2)["evidence"]
+[{'entity': 'a', 'evidence': 'stated', 'cites': ['paper, p. 2']}]
+>>> with_evidence(found, small, date(2024, 12, 31), stale_after=2)["last_attested"]
+'2021-02-18'
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from landscape.model import Entity, Fact, Landscape, Relationship
+
+Finding = dict[str, Any]
+
+# The relationships that make each kind of overlap, read from the bodies the finding names.
+MEMBERSHIP = ("member_of",)
+REMIT = ("addresses",)
+OVERSIGHT = ("oversees",)
+
+
+def grounds(finding: Finding, landscape: Landscape) -> list[Fact]:
+    """The facts `finding` rests on, in `landscape` (the landscape it was found in): the
+    entities it names, then the relationships that make it.
+
+    - shared membership: each shared member's membership of both boards;
+    - shared remit, parallel initiatives: each body's `addresses` of the themes they share
+      (and for initiatives, who leads each);
+    - duplicate oversight: each board's oversight of the initiative;
+    - missing required member: the board's memberships (none of them in the sector);
+    - missing link: the remit, oversight and membership the two boards share;
+    - the other gaps (no oversight, no owner, no reporting line, no lead) rest on the entity
+      alone: the relationship that would close them is absent.
+    """
+    named = [landscape.entities[i] for i in finding["entities"] if i in landscape.entities]
+    ids = set(finding["entities"])
+    kind = finding["kind"]
+    if kind == "shared_membership":
+        edges = shared_neighbours(landscape, ids, MEMBERSHIP, inward=True)
+    elif kind in ("shared_remit", "parallel_initiatives"):
+        edges = shared_neighbours(landscape, ids, REMIT)
+        if kind == "parallel_initiatives":
+            edges += [edge for edge in landscape.edges("leads") if edge.target in ids]
+    elif kind == "duplicate_oversight":
+        edges = [edge for edge in landscape.edges(*OVERSIGHT) if edge.source in ids and edge.target in ids]
+        edges += [edge for edge in landscape.edges("reports_to") if edge.source in ids and edge.target in ids]
+    elif kind == "missing_required_member":
+        edges = [edge for edge in landscape.edges(*MEMBERSHIP) if edge.target in ids]
+    elif kind == "missing_link":
+        edges = (shared_neighbours(landscape, ids, REMIT + OVERSIGHT)
+                 + shared_neighbours(landscape, ids, MEMBERSHIP, inward=True))
+    else:
+        edges = []
+    return [*named, *edges]
+
+
+def shared_neighbours(landscape: Landscape, ids: set[str], types: tuple[str, ...],
+                      inward: bool = False) -> list[Relationship]:
+    """The relationships of `types` joining the bodies `ids` to what at least two of them share:
+    outward (`a addresses t`) by default, inward (`m member_of a`) with `inward`."""
+    edges = [edge for edge in landscape.edges(*types) if (edge.target if inward else edge.source) in ids]
+    holders: dict[str, set[str]] = {}
+    for edge in edges:
+        body, other = (edge.target, edge.source) if inward else (edge.source, edge.target)
+        holders.setdefault(other, set()).add(body)
+    return [edge for edge in edges if len(holders[edge.source if inward else edge.target]) > 1]
+
+
+def fact_entry(fact: Fact, landscape: Landscape) -> dict[str, Any]:
+    """A fact as the JSON names it: `{"entity": id}` or `{"source", "target", "type"}`, with its
+    evidence level and its citations as written."""
+    cites = [citation.text for citation in landscape.citations(fact)]
+    if isinstance(fact, Entity):
+        return {"entity": fact.id, "evidence": fact.evidence, "cites": cites}
+    return {"source": fact.source, "target": fact.target, "type": fact.type, "evidence": fact.evidence,
+            "cites": cites}
+
+
+def with_evidence(finding: Finding, landscape: Landscape, day: date, stale_after: float) -> Finding:
+    """`finding` with the facts it rests on (`evidence`), the date of the newest dated source
+    among them (`last_attested`, as the sources table writes it; None when none is dated) and
+    whether that source's last day is more than `stale_after` years before `day` (`stale`)."""
+    facts = grounds(finding, landscape)
+    newest = max((landscape.attested(fact).last for fact in facts if landscape.attested(fact).last),
+                 key=lambda source: source.last_day or date.min, default=None)
+    return finding | {
+        "evidence": [fact_entry(fact, landscape) for fact in facts],
+        "last_attested": newest.date if newest else None,
+        "stale": bool(newest and newest.last_day and is_stale(newest.last_day, day, stale_after)),
+    }
+
+
+def is_stale(last_day: date, day: date, years: float) -> bool:
+    """Whether evidence last attested on `last_day` is more than `years` years old on `day`:
+    at exactly that age it is not yet stale.
+
+    >>> is_stale(date(2021, 2, 18), date(2023, 2, 18), 2), is_stale(date(2021, 2, 18), date(2023, 2, 19), 2)
+    (False, True)
+    """
+    whole, part = divmod(years, 1)
+    try:
+        limit = last_day.replace(year=last_day.year + int(whole))
+    except ValueError:  # 29 February, in a year that has none
+        limit = last_day.replace(year=last_day.year + int(whole), day=28)
+    return (day - limit).days > round(part * 365.25)

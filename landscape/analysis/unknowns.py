@@ -1,0 +1,72 @@
+"""What the sources do not say: findings that would rest on silence.
+
+A gap is a finding only when the sources cover the aspect whose absence makes it. "No board
+oversees X" is a governance gap when the sources record X's oversight and name none; when
+they never speak of it (X lists `oversight` in `not_recorded`), it is a question to put to
+X's owners, not a finding. Each kind below rests on the absence of one aspect:
+
+- `orphan_board`: the board's `reporting` line;
+- `unoverseen_initiative`: the initiative's `oversight`;
+- `no_lead`: the initiative's `lead`;
+- `missing_required_member`: the board's `members`;
+- `missing_link`: the `links` of either board.
+
+>>> from landscape.model import Entity, Landscape
+>>> board = Entity("lcrb", "London Crime Reduction Board", "board", attrs={"not_recorded": "reporting"})
+>>> small = Landscape([board], [])
+>>> unknown_of({"kind": "orphan_board", "entities": ["lcrb"]}, small)["explanation"]
+'The sources do not say whom London Crime Reduction Board reports to, or whether it is part of a larger body.'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from landscape.model import Landscape
+
+Finding = dict[str, Any]
+
+ASPECT_OF_KIND = {
+    "orphan_board": "reporting",
+    "unoverseen_initiative": "oversight",
+    "no_lead": "lead",
+    "missing_required_member": "members",
+    "missing_link": "links",
+}
+
+QUESTIONS = {
+    "reporting": "whom {0} reports to, or whether it is part of a larger body",
+    "oversight": "which board, if any, oversees {0}",
+    "lead": "who leads {0}",
+    "members": "who sits on {0}, so whether it has a member from {sector}",
+    "links": "whether {0} and {1} have an agreed link",
+}
+
+
+def silent_aspect(finding: Finding, landscape: Landscape) -> str | None:
+    """The aspect whose absence `finding` would rest on, when one of its bodies lists it in
+    `not_recorded` (so the absence is unknown, not recorded as none); else None."""
+    aspect = ASPECT_OF_KIND.get(finding["kind"])
+    if aspect is None:
+        return None
+    bodies = [landscape.entities[i] for i in finding["entities"] if i in landscape.entities]
+    return aspect if any(not body.is_recorded(aspect) for body in bodies) else None
+
+
+def unknown_of(finding: Finding, landscape: Landscape) -> dict[str, Any]:
+    """`finding` as an unknown: its `kind` (the finding it would have been), `entities`, the
+    `aspect` the sources do not cover and an `explanation` phrased as the question to ask."""
+    aspect = silent_aspect(finding, landscape) or ASPECT_OF_KIND[finding["kind"]]
+    names = [landscape.name_of(i) for i in finding["entities"]]
+    question = QUESTIONS[aspect].format(*names, sector=finding.get("sector", "every sector it requires"))
+    return {"kind": finding["kind"], "entities": finding["entities"], "aspect": aspect,
+            "explanation": f"The sources do not say {question}."} | (
+        {"sector": finding["sector"]} if "sector" in finding else {})
+
+
+def channel_unknown(finding: Finding, landscape: Landscape) -> bool:
+    """Whether a missing link with no shared member may still have one: either board's members
+    are not recorded, so whether they share one is unknown."""
+    return (finding["kind"] == "missing_link" and finding.get("channel") == "none"
+            and any(not landscape.entities[i].is_recorded("members") for i in finding["entities"]
+                    if i in landscape.entities))
