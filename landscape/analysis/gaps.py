@@ -1,7 +1,13 @@
 """Gaps: work nobody steers, concerns nobody owns, bodies accountable to nobody.
 
-Each gap is found and scored as arrays over entity codes (a national landscape has
-tens of thousands of them); only the findings reported are written as sentences.
+Each gap is an entity lacking a relationship it should have: an initiative no
+board `oversees`, a theme no board `addresses` (itself or through an initiative
+it oversees), a board that `reports_to` nothing and is `part_of` nothing, a board
+without a member from a required sector, an initiative nobody `leads`. Each is
+found from the degrees of entity codes in a relation, as arrays; only the
+findings reported are written as sentences. For example, initiative "Healthy
+Weight" with a lead and no overseer gives one `unoverseen_initiative` finding of
+medium severity (high when nobody leads it either).
 """
 
 from __future__ import annotations
@@ -9,16 +15,16 @@ from __future__ import annotations
 import numpy as np
 
 from landscape.analysis.facts import INVOLVING, PARENT, Facts
-from landscape.analysis.findings import SEVERITIES, Finding, Ranked, finding, ranked_findings
+from landscape.analysis.findings import SEVERITIES, Finding, KindFindings, finding, ranked_findings
 
 HIGH, MEDIUM = SEVERITIES.index("high"), SEVERITIES.index("medium")
 
 
-def unoverseen_initiatives(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> Ranked:
+def unoverseen_initiatives(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> KindFindings:
     """Initiatives no board oversees. Scored by how many organisations are involved in
     them, since more unsteered partners is more room for drift; high when nobody leads them.
     With `naming` (a boolean per entity code), only those it marks."""
-    initiatives = chosen(facts.codes_of_type("initiative"), naming)
+    initiatives = only_named(facts.codes_of_type("initiative"), naming)
     initiatives = initiatives[facts.degree("oversees", by="target")[initiatives] == 0]
     partners = facts.degree(*INVOLVING, by="target")[initiatives]
     severity = np.where(facts.degree("leads", by="target")[initiatives] == 0, HIGH, MEDIUM)
@@ -34,7 +40,7 @@ def unoverseen_initiatives(facts: Facts, limit: int | None = None, naming: np.nd
     return ranked_findings(severity, 1 + partners, (initiatives,), write, limit)
 
 
-def unowned_themes(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> Ranked:
+def unowned_themes(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> KindFindings:
     """Themes no board addresses, directly or through an initiative it oversees.
     Scored by how much work addresses the theme without a board behind it."""
     addresses = facts.relation("addresses")  # board or initiative × theme
@@ -42,11 +48,11 @@ def unowned_themes(facts: Facts, limit: int | None = None, naming: np.ndarray | 
     covered = np.zeros(len(facts), dtype=bool)
     covered[addresses[boards].indices] = True
     covered[(facts.relation("oversees")[boards] @ addresses).indices] = True
-    themes = chosen(facts.codes_of_type("theme"), naming)
+    themes = only_named(facts.codes_of_type("theme"), naming)
     themes = themes[~covered[themes]]
     by_initiatives = addresses[facts.codes_of_type("initiative")]
     initiatives_on = np.bincount(by_initiatives.indices, minlength=len(facts))[themes]
-    addressed_by, initiatives = facts.sets(("addresses",), by="target"), set(facts.initiatives)
+    addressed_by, initiatives = facts.addressed_by, set(facts.initiatives)
 
     def write(k: int) -> Finding:
         theme = facts.ids[themes[k]]
@@ -59,11 +65,11 @@ def unowned_themes(facts: Facts, limit: int | None = None, naming: np.ndarray | 
     return ranked_findings(np.full(len(themes), HIGH), 1 + initiatives_on, (themes,), write, limit)
 
 
-def orphan_boards(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> Ranked:
+def orphan_boards(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> KindFindings:
     """Boards that report to nothing and are part of nothing, unless marked `top` (a body
     that reports to no one by design). Scored by membership: a larger unaccountable body
     matters more."""
-    boards = chosen(facts.codes_of_type("board"), naming)
+    boards = only_named(facts.codes_of_type("board"), naming)
     boards = boards[facts.degree(*PARENT, by="source")[boards] == 0]
     entities = facts.landscape.entities
     boards = boards[[not entities[facts.ids[board]].is_top for board in boards.tolist()]]
@@ -78,12 +84,12 @@ def orphan_boards(facts: Facts, limit: int | None = None, naming: np.ndarray | N
     return ranked_findings(np.full(len(boards), MEDIUM), 1 + members, (boards,), write, limit)
 
 
-def missing_required_members(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> Ranked:
+def missing_required_members(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> KindFindings:
     """Boards whose required sectors include one that none of its members belongs to: one
     finding per such sector, in the order the board lists them."""
     entities, ids = facts.landscape.entities, facts.ids
     boards, sectors = [], []  # each (board, required sector), in the board's order
-    for board in chosen(facts.codes_of_type("board"), naming).tolist():
+    for board in only_named(facts.codes_of_type("board"), naming).tolist():
         required = entities[ids[board]].required_sectors
         boards += [board] * len(required)
         sectors += required
@@ -111,9 +117,9 @@ def missing_required_members(facts: Facts, limit: int | None = None, naming: np.
                            write, limit)
 
 
-def no_lead(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> Ranked:
+def no_lead(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> KindFindings:
     """Initiatives that nobody leads."""
-    initiatives = chosen(facts.codes_of_type("initiative"), naming)
+    initiatives = only_named(facts.codes_of_type("initiative"), naming)
     initiatives = initiatives[facts.degree("leads", by="target")[initiatives] == 0]
 
     def write(k: int) -> Finding:
@@ -128,6 +134,6 @@ def no_lead(facts: Facts, limit: int | None = None, naming: np.ndarray | None = 
                            limit)
 
 
-def chosen(codes: np.ndarray, naming: np.ndarray | None) -> np.ndarray:
+def only_named(codes: np.ndarray, naming: np.ndarray | None) -> np.ndarray:
     """The entity codes `naming` marks (all of them without it)."""
     return codes if naming is None else codes[naming[codes]]
