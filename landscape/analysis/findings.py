@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, NamedTuple, TypedDict
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -34,36 +34,26 @@ def category(kind: str) -> str:
     return "gap" if kind in GAP_KINDS else "missing link"
 
 
-class FindingFields(TypedDict):
-    """The fields every finding has (see `Finding`)."""
+Finding = dict[str, Any]
+"""One finding in its JSON form, as `landscape analyse --format json` writes it, made by
+`finding`. Every finding has these fields, in this order:
 
-    kind: str
-    category: str
-    entities: list[str]  # the ids involved, sorted
-    score: float  # higher is stronger
-    severity: str  # high, medium or low
-    explanation: str  # one plain English sentence
+- `kind`, `category` (overlap, gap or missing link);
+- `entities`: the ids involved, sorted;
+- `score`: a number, higher is stronger; `severity`: high, medium or low;
+- `explanation`: one plain English sentence;
 
+then the details of its kind: `shared` (shared_membership: members in common), `themes`
+(shared_remit, parallel_initiatives: themes both cover), `initiative` and `boards`
+(duplicate_oversight), `sector` (missing_required_member), `channel` and `grounds`
+(missing_link).
 
-class Finding(FindingFields, total=False):
-    """One finding in its JSON form, as `landscape analyse --format json` writes it: the fields
-    every finding has, then the details of its kind.
-
-    A field every finding will carry, such as the facts it rests on (`evidence`), when they
-    were last attested (`last_attested`) and whether that is too long ago (`stale`), is
-    declared here and given its value in `finding`, which every kind calls. What the analysis
-    cannot know (`unknowns`) is not a finding: it is a list of its own, which each kind
-    returns beside its findings (see `KindFindings`).
-    """
-
-    shared: int  # shared_membership: how many members the boards share
-    themes: list[str]  # shared_remit, parallel_initiatives: the themes both cover
-    initiative: str  # duplicate_oversight: the initiative overseen more than once
-    boards: list[str]  # duplicate_oversight: the boards overseeing it
-    sector: str  # missing_required_member: the sector none of the members is from
-    channel: str  # missing_link: "shared_member" or "none"
-    grounds: list[str]  # missing_link: why the boards overlap ("oversight", "parallel", "remit")
-
+A field every finding will carry, such as the facts it rests on (`evidence`), when they were
+last attested (`last_attested`) and whether that is too long ago (`stale`), is a parameter
+of `finding`, which every kind calls. What the analysis cannot know (`unknowns`) is not a
+finding: it is a list of its own, which each kind returns beside its findings in
+`KindFindings`.
+"""
 
 CATEGORIES = {kind: category(kind) for kind in KINDS}
 SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
@@ -79,7 +69,7 @@ def finding(kind: str, entities: Iterable[str], score: float, severity: str, exp
     {'kind': 'no_lead', 'category': 'gap', 'entities': ['hwb'], 'score': 1.0, 'severity': 'medium', \
 'explanation': 'Nobody is recorded as leading Healthy Weight.'}
     """
-    return {"kind": kind, "category": CATEGORIES[kind], "entities": sorted(entities),  # type: ignore[typeddict-item]
+    return {"kind": kind, "category": CATEGORIES[kind], "entities": sorted(entities),
             "score": round(float(score), 4), "severity": severity, "explanation": explanation,
             **details}
 

@@ -66,8 +66,8 @@ class Overlaps:
         incidence `matrix` over the same columns (for example, a lead of two initiatives)."""
         if not len(self):
             return np.zeros(0, dtype=bool)
-        held = matrix[:, self.columns]
-        return entries(held.T @ held, self.first, self.second) > 0
+        of_groups = matrix[:, self.columns]
+        return entries(of_groups.T @ of_groups, self.first, self.second) > 0
 
     def holds_any(self, matrix: sparse.csr_matrix) -> np.ndarray:
         """For each group, whether it holds any item of `matrix` (as in `share_any`)."""

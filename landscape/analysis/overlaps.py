@@ -34,8 +34,8 @@ def shared_membership(facts: Facts, min_shared: int = 2, limit: int | None = Non
     of their member sets, so two small boards with the same people score higher than two
     large ones sharing a few."""
     members, name, listed = facts.members, facts.name, facts.listed
-    pairs, severities = ranked_pairs(overlaps(facts.relation("member_of"), facts.ids, min_shared), 0.5, 0.25, limit,
-                               naming)
+    sharing = overlaps(facts.relation("member_of"), facts.ids, min_shared)
+    pairs, severities = ranked_pairs(sharing, 0.5, 0.25, limit, naming)
     return KindFindings((finding(
         "shared_membership", (a, b), jaccard, severity,
         f"{name(a)} and {name(b)} share {count} members ({listed(members[a] & members[b])}), "
@@ -44,13 +44,12 @@ def shared_membership(facts: Facts, min_shared: int = 2, limit: int | None = Non
 
 
 def ranked_pairs(found: Overlaps, high: float, medium: float, limit: int | None = None,
-           naming: np.ndarray | None = None) -> tuple[Iterator[tuple[str, str, int, float, str]], Counter[str]]:
+                 naming: np.ndarray | None = None) -> tuple[Iterator[tuple[str, str, int, float, str]], Counter[str]]:
     """The pairs, each with its severity (`high` from a Jaccard of `high`, `medium` from
     `medium`), in the order of their findings (see `rank_key`): severity, then the highest
     Jaccard (rounded as the score is), then ids; and how many pairs there are of each severity.
     With `naming` (a boolean per entity code), only the pairs naming one of those entities.
-    Sorted as arrays, so only the `limit` reported are ever seen by Python. Group indices follow
-    the ids' sorted order, so sorting on them sorts on the ids."""
+    Group indices follow the ids' sorted order, so sorting on them sorts on the ids."""
     if naming is not None:
         first, second = found.codes()
         found = found.where(naming[first] | naming[second])
