@@ -86,35 +86,29 @@ def orphan_boards(facts: Facts, limit: int | None = None, naming: np.ndarray | N
 
 def missing_required_members(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> KindFindings:
     """Boards whose required sectors include one that none of its members belongs to: one
-    finding per such sector, in the order the board lists them."""
+    finding per such sector, boards in id order and each board's sectors in its own order."""
     entities, ids = facts.landscape.entities, facts.ids
-    boards, sectors = [], []  # each (board, required sector), in the board's order
+    sector_of = np.array([entities[entity_id].sector if entity_id in entities else "" for entity_id in ids.tolist()],
+                         dtype=object)
+    members_of = facts.by_target("member_of")  # board × member
+    boards, sectors = [], []  # each (board, sector it lacks)
     for board in only_named(facts.codes_of_type("board"), naming).tolist():
         required = entities[ids[board]].required_sectors
-        boards += [board] * len(required)
-        sectors += required
-    board_codes = np.array(boards, dtype=np.int64)
-    memberships = facts.relation("member_of")[:, np.unique(board_codes)].tocoo()  # member × required board
-    members = np.unique(memberships.row)
-    sector_codes = {sector: code for code, sector in enumerate(dict.fromkeys(sectors))}
-    other = len(sector_codes)  # the code of any sector no board here requires
-    sectors_of = (entities[member].sector if member in entities else "" for member in ids[members].tolist())
-    member_sector = np.array([sector_codes.get(sector, other) for sector in sectors_of], dtype=np.int64)
-    width = other + 1
-    present = np.unique(np.unique(board_codes)[memberships.col] * width
-                        + member_sector[np.searchsorted(members, memberships.row)])
-    wanted = board_codes * width + np.array([sector_codes[sector] for sector in sectors], dtype=np.int64)
-    missing = np.flatnonzero(~np.isin(wanted, present))
+        if not required:
+            continue
+        present = set(sector_of[members_of.indices[members_of.indptr[board]:members_of.indptr[board + 1]]].tolist())
+        lacking = [sector for sector in required if sector not in present]
+        boards += [board] * len(lacking)
+        sectors += lacking
 
     def write(k: int) -> Finding:
-        board, sector = ids[board_codes[missing[k]]], sectors[missing[k]]
+        board, sector = ids[boards[k]], sectors[k]
         return finding("missing_required_member", (board,), 1.0, "high",
                        f"{facts.name(board)} should include the {sector} sector "
                        "but none of its members is from it.", sector=sector)
 
-    # a board's sectors stay in its order: ties break on the board, then on the place in `boards`
-    return ranked_findings(np.full(len(missing), HIGH), np.ones(len(missing)), (board_codes[missing], missing),
-                           write, limit)
+    # all score the same: they stay in the order found
+    return ranked_findings(np.full(len(boards), HIGH), np.ones(len(boards)), (np.arange(len(boards)),), write, limit)
 
 
 def no_lead(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> KindFindings:

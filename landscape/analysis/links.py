@@ -37,7 +37,7 @@ class Reasons:
         self.parallel: list[tuple[str, str]] = []
 
     def names(self) -> list[str]:
-        """The kinds of grounds present, in alphabetical order."""
+        """The kinds of reason present, in alphabetical order (the finding's `grounds`)."""
         return [kind for kind, present in (("oversight", self.oversight), ("parallel", self.parallel),
                                            ("remit", self.remit)) if present]
 
@@ -61,7 +61,7 @@ class OverlappingPairs:
     def where(self, keep: np.ndarray) -> OverlappingPairs:
         """The pairs where the boolean array `keep` is true."""
         return OverlappingPairs(self.first[keep], self.second[keep], self.remit[keep], self.oversight[keep],
-                          self.parallel[keep])
+                                self.parallel[keep])
 
 
 def upper_pairs(matrix: sparse.spmatrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -121,17 +121,17 @@ def missing_links(facts: Facts, remit: Overlaps, parallel_initiatives: Overlaps,
     unlinked = np.flatnonzero(~linked)
     severities = tally(channel[unlinked].astype(np.int64))  # high (0) with no channel, medium (1) with one
     order = unlinked[strongest((channel[unlinked], -score[unlinked], found.first[unlinked],
-                                     found.second[unlinked]), limit)]
+                                found.second[unlinked]), limit)]
 
     def explained() -> Iterator[Finding]:
         ids, members = facts.ids, facts.members
         explain = Explainer(facts, parallel_initiatives)
-        for a, b, remit, oversight, parallel, score_, shared in zip(
+        for a, b, themes, initiatives, parallel_pairs, weight, shared in zip(
                 ids[found.first[order]].tolist(), ids[found.second[order]].tolist(),
                 found.remit[order].tolist(), found.oversight[order].tolist(),
                 found.parallel[order].tolist(), score[order].tolist(), channel[order].tolist()):
-            why = explain.reasons(a, b, remit > 0, oversight > 0, parallel > 0)
-            yield describe(facts, a, b, why, score_, members[a] & members[b] if shared else set())
+            why = explain.reasons(a, b, themes > 0, initiatives > 0, parallel_pairs > 0)
+            yield describe(facts, a, b, why, weight, members[a] & members[b] if shared else set())
 
     return KindFindings(explained(), severities)
 
