@@ -223,33 +223,57 @@ def test_exact_betweenness_is_networkxs():
 
 def test_sampled_betweenness_sums_the_paths_from_its_sources_scaled_as_networkx_does():
     """From k of n sources, a node's figure is its share of the paths from them (networkx's
-    subset betweenness, both ways round), over k(n - 2) pairs, or (k - 1)(n - 2) for a source."""
+    subset betweenness, both ways round), over k(n - 2) pairs, or (k - 1)(n - 2) for a source;
+    from every source, networkx's exact betweenness."""
     import networkx as nx
     import numpy as np
+    from scipy import sparse
 
-    from landscape.analysis.brokers import SEED, betweenness
+    from landscape.analysis.betweenness import sampled_betweenness
 
-    graph = nx.bipartite.random_graph(120, 40, 0.06, seed=5)
-    graph.add_edges_from([(160, 161), (162, 161)])  # and a piece apart from it
+    graph = nx.convert_node_labels_to_integers(nx.connected_watts_strogatz_graph(300, 4, 0.3, seed=3))
+    graph.add_edges_from([(300, 301), (302, 303)])  # and pieces apart from it
+    adjacency = sparse.csr_matrix(nx.to_scipy_sparse_array(graph, nodelist=sorted(graph)))
     n, k = graph.number_of_nodes(), 50
-    sources = np.random.default_rng(SEED).choice(n, size=k, replace=False)
+    expected = nx.betweenness_centrality(graph)
+    assert np.allclose(sampled_betweenness(adjacency, n), [expected[node] for node in sorted(graph)], atol=1e-12)
+    sources = np.random.default_rng(7).choice(n, size=k, replace=False)
     paths = nx.betweenness_centrality_subset(graph, sources.tolist(), list(graph))
-    expected = np.array([2 * paths[node] / ((k - 1 if node in sources else k) * (n - 2)) for node in range(n)])
-    assert np.allclose(betweenness(igraph_of(graph), k), expected, atol=1e-12)
-    assert np.allclose(betweenness(igraph_of(graph), n), list(nx.betweenness_centrality(graph).values()))
+    estimate = [2 * paths[node] / ((k - 1 if node in sources else k) * (n - 2)) for node in sorted(graph)]
+    assert np.allclose(sampled_betweenness(adjacency, k), estimate, atol=1e-12)
+
+
+def test_betweenness_of_a_bipartite_graph_searched_side_by_side_is_networkxs():
+    """With `side`, each level of the search covers one side (members or boards) only."""
+    import networkx as nx
+    import numpy as np
+    from scipy import sparse
+
+    from landscape.analysis.betweenness import sampled_betweenness
+
+    graph = nx.bipartite.random_graph(120, 40, 0.06, seed=5)  # nodes 0-119 on one side
+    graph.add_edges_from([(160, 161), (162, 161)])  # and a piece apart from it
+    nodes = sorted(graph)
+    adjacency = sparse.csr_matrix(nx.to_scipy_sparse_array(graph, nodelist=nodes))
+    side = np.array([node < 120 or node == 161 for node in nodes])
+    expected = nx.betweenness_centrality(graph)
+    assert np.allclose(sampled_betweenness(adjacency, len(nodes), side=side),
+                       [expected[node] for node in nodes], atol=1e-12)
+    sampled = sampled_betweenness(adjacency, 50)
+    assert np.allclose(sampled_betweenness(adjacency, 50, side=side), sampled, atol=1e-12)
 
 
 @pytest.mark.parametrize("entities, seed", [(300, 1), (1500, 3)])
 def test_cut_vertices_are_networkxs_articulation_points(entities, seed):
     import networkx as nx
 
-    from landscape.analysis.brokers import brokers, membership_graph
+    from landscape.analysis.brokers import brokers, membership_edges
     from landscape.analysis.facts import gather
     from landscape.generate import generate
 
     facts = gather(generate(entities, seed=seed).as_of(date(2025, 1, 1)))
-    nodes, graph = membership_graph(facts)
-    cuts = set(nx.articulation_points(graph.to_networkx()))
+    nodes, edges = membership_edges(facts)
+    cuts = set(nx.articulation_points(nx.Graph(edges.tolist())))
     members = brokers(facts, limit=len(nodes))
     assert cuts and members
     assert {row["id"] for row in members if row["cut_vertex"]} == {
@@ -297,7 +321,7 @@ def test_brokers_of_bodies_members_of_each_other_have_networkxs_betweenness():
     """Only a landscape built by hand has two boards members of each other: one edge, not two."""
     import networkx as nx
 
-    from landscape.analysis.brokers import brokers, membership_graph
+    from landscape.analysis.brokers import brokers, membership_edges
     from landscape.analysis.facts import gather
     from landscape.model import Entity, Landscape, Relationship
 
@@ -306,8 +330,8 @@ def test_brokers_of_bodies_members_of_each_other_have_networkxs_betweenness():
                            Relationship("c", "d", "member_of"), Relationship("b", "c", "member_of"),
                            Relationship("c", "b", "member_of")])
     facts = gather(landscape)
-    nodes, graph = membership_graph(facts)
-    expected = nx.betweenness_centrality(graph.to_networkx())
+    nodes, edges = membership_edges(facts)
+    expected = nx.betweenness_centrality(nx.Graph(edges.tolist()))
     found = {row["id"]: row["betweenness"] for row in brokers(facts)}
     assert found == {facts.ids[nodes[node]]: round(value, 4) for node, value in expected.items()
                      if facts.ids[nodes[node]] in found}

@@ -13,9 +13,10 @@ For example, when agency ``police`` sits on boards ``a`` and ``b`` and nobody el
 sits on both, every path from ``a``'s people to ``b``'s runs through ``police``: it
 is a cut vertex, with the highest betweenness in the graph.
 
-Exact betweenness takes time proportional to nodes × edges, so above
+Exact betweenness (from igraph) takes time proportional to nodes × edges, so above
 `EXACT_BETWEENNESS_LIMIT` nodes it is estimated from `SAMPLE_SOURCES` seeded random
-sources (Brandes and Pich, 2007): the same landscape always gives the same figures.
+sources (Brandes and Pich, 2007; see `betweenness.sampled_betweenness`): the same
+landscape always gives the same figures.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from typing import Any
 
 import igraph
 import numpy as np
+from scipy import sparse
 
+from landscape.analysis.betweenness import sampled_betweenness
 from landscape.analysis.facts import Facts
 
 EXACT_BETWEENNESS_LIMIT = 2000  # above this many nodes, betweenness is estimated from a sample
@@ -35,11 +38,18 @@ SEED = 7
 def brokers(facts: Facts, limit: int = 20) -> list[dict[str, Any]]:
     """Members of two or more boards, most boards first, then highest betweenness, then by
     name and id, each with its boards, betweenness and whether it is a cut vertex."""
-    nodes, graph = membership_graph(facts)
+    nodes, edges = membership_edges(facts)
     if not len(nodes) or limit <= 0:
         return []
-    sources = None if len(nodes) <= EXACT_BETWEENNESS_LIMIT else SAMPLE_SOURCES
-    centrality = betweenness(graph, sources)
+    graph = igraph.Graph(n=len(nodes), edges=edges)
+    graph.simplify()  # a loop joins nothing, and two bodies members of each other are one edge
+    if len(nodes) <= EXACT_BETWEENNESS_LIMIT:
+        centrality = betweenness(graph)
+    else:
+        # every edge joins a member to a board, unless a board is also a member (built by hand)
+        member_nodes, board_nodes = np.unique(edges[:, 0]), np.unique(edges[:, 1])
+        side = None if np.isin(board_nodes, member_nodes).any() else np.isin(np.arange(len(nodes)), member_nodes)
+        centrality = sampled_betweenness(adjacency(edges, len(nodes)), SAMPLE_SOURCES, SEED, side)
     cut_vertices = set(graph.articulation_points())
     memberships = facts.relation("member_of")  # member × board
     board_count = np.diff(memberships.indptr)[nodes]
@@ -58,14 +68,13 @@ def brokers(facts: Facts, limit: int = 20) -> list[dict[str, Any]]:
     return rows
 
 
-def membership_graph(facts: Facts) -> tuple[np.ndarray, igraph.Graph]:
-    """The membership graph: the entity codes of its nodes, and the undirected graph on them.
+def membership_edges(facts: Facts) -> tuple[np.ndarray, np.ndarray]:
+    """The membership graph: the entity codes of its nodes, and its edges (member, board) as
+    pairs of node numbers.
 
-    Nodes are numbered in the order they first appear in the edge list (member, board),
-    taken board by board in id order and each board's members in id order. Betweenness is
-    sampled from random node numbers, so the numbering has to be the same every time.
-    A body that is a member of itself (only a landscape built by hand has one) joins
-    nothing: loops are dropped, and two bodies members of each other are one edge.
+    Nodes are numbered in the order they first appear in the edges, taken board by board in
+    id order and each board's members in id order. Betweenness is estimated from random node
+    numbers, so the numbering has to be the same every time.
     """
     by_board = facts.relation("member_of").tocsc()  # member × board, each board's members in id order
     members = by_board.indices.astype(np.int64)
@@ -75,19 +84,26 @@ def membership_graph(facts: Facts) -> tuple[np.ndarray, igraph.Graph]:
     nodes = codes[np.argsort(first_place)]
     number = np.zeros(len(facts), dtype=np.int64)
     number[nodes] = np.arange(len(nodes))
-    graph = igraph.Graph(n=len(nodes), edges=number[edges])
-    graph.simplify()
-    return nodes, graph
+    return nodes, number[edges]
 
 
-def betweenness(graph: igraph.Graph, sources: int | None = None, seed: int = SEED) -> np.ndarray:
-    """Normalised betweenness centrality of each node: exact, or estimated from `sources`
-    random source nodes (drawn with `seed`), scaled as networkx's
-    `betweenness_centrality(graph, k=sources, seed=...)` scales its estimate, so that the
-    figures compare with networkx's exact ones.
+def adjacency(edges: np.ndarray, size: int) -> sparse.csr_matrix:
+    """The symmetric 0/1 adjacency matrix of the undirected graph with these edges, loops
+    dropped and repeated edges counted once."""
+    edges = edges[edges[:, 0] != edges[:, 1]]
+    rows, columns = np.concatenate([edges[:, 0], edges[:, 1]]), np.concatenate([edges[:, 1], edges[:, 0]])
+    matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(size, size))
+    matrix.data[:] = 1
+    return matrix
+
+
+def betweenness(graph: igraph.Graph) -> np.ndarray:
+    """Normalised betweenness centrality of each node, as networkx's `betweenness_centrality`
+    gives it: the sum, over pairs of other nodes, of the share of their shortest paths that
+    pass through the node, over the (n - 1)(n - 2) / 2 pairs it could lie between.
 
     For a path of three nodes 0 - 1 - 2, node 1 lies on the one shortest path between the
-    other two, the only pair it could lie between:
+    other two:
 
     >>> betweenness(igraph.Graph(edges=[(0, 1), (1, 2)])).tolist()
     [0.0, 1.0, 0.0]
@@ -95,13 +111,4 @@ def betweenness(graph: igraph.Graph, sources: int | None = None, seed: int = SEE
     n = graph.vcount()
     if n <= 2:
         return np.zeros(n)
-    if sources is None or sources >= n or sources < 2:
-        # igraph counts each unordered pair once: (n - 1)(n - 2) / 2 pairs exclude a node
-        return np.asarray(graph.betweenness(directed=False)) * 2 / ((n - 1) * (n - 2))
-    sampled = np.random.default_rng(seed).choice(n, size=sources, replace=False)
-    # from a subset of sources igraph counts half of each path's share, as for the exact figure
-    total = 2 * np.asarray(graph.betweenness(directed=False, sources=sampled.tolist()))
-    # a source is never counted on its own paths: it lies between k - 1 sources' paths, others k
-    scale = np.full(n, 1 / (sources * (n - 2)))
-    scale[sampled] = 1 / ((sources - 1) * (n - 2))
-    return total * scale
+    return np.asarray(graph.betweenness(directed=False)) * 2 / ((n - 1) * (n - 2))
