@@ -32,7 +32,7 @@ from landscape.analysis.clusters import clusters
 from landscape.analysis.coverage import coverage
 from landscape.analysis.facts import Facts, gather
 from landscape.analysis.findings import KINDS, SEVERITIES, Finding, KindFindings, category
-from landscape.model import Landscape
+from landscape.model import Landscape, cycle_collection_paused
 
 __all__ = ["KINDS", "Finding", "Thresholds", "analyse", "category", "findings", "findings_naming", "gather"]
 
@@ -79,7 +79,8 @@ def findings_naming(current: Landscape, ids: Collection[str],
     """The findings of `current` (a landscape as it stood on a day: `Landscape.as_of`) that name
     one of `ids`, as `analyse` finds them: a map of part of a national landscape marks only
     those, and the millions of others are never written."""
-    return findings(gather(current), thresholds, naming=set(ids))[0]
+    with cycle_collection_paused():
+        return findings(gather(current), thresholds, naming=set(ids))[0]
 
 
 def analyse(landscape: Landscape, *, as_of: date | None = None,
@@ -88,9 +89,13 @@ def analyse(landscape: Landscape, *, as_of: date | None = None,
     With `limit`, only the strongest `limit` findings of each kind are kept (and the result
     says so under `limit`): a national landscape has millions. `summary` (by kind) and
     `severities` count every finding either way."""
-    current = landscape.as_of(as_of)
-    facts = gather(current)
-    found, totals = findings(facts, thresholds, limit)
+    # Millions of findings and sets, none in a reference cycle: the cycle collector would walk
+    # them all again and again while they are made (see `cycle_collection_paused`).
+    with cycle_collection_paused():
+        current = landscape.as_of(as_of)
+        facts = gather(current)
+        found, totals = findings(facts, thresholds, limit)
+        overview = {"brokers": brokers(facts), "clusters": clusters(facts), "coverage": coverage(facts)}
     summary = dict.fromkeys(KINDS, 0)
     severities = dict.fromkeys(SEVERITIES, 0)
     for (kind, severity), count in totals.items():
@@ -104,7 +109,5 @@ def analyse(landscape: Landscape, *, as_of: date | None = None,
         "summary": summary,
         "severities": severities,
         "findings": found,
-        "brokers": brokers(facts),
-        "clusters": clusters(facts),
-        "coverage": coverage(facts),
+        **overview,
     } | ({"limit": limit} if limit is not None else {})

@@ -15,7 +15,7 @@ import orjson  # several times faster than json at national size (a 170 MB store
 from filelock import FileLock, Timeout
 
 from landscape.errors import LandscapeError
-from landscape.model import Landscape
+from landscape.model import Landscape, cycle_collection_paused
 from landscape.output import write_file_atomically
 from landscape.serialize import FORMAT, from_dict, to_dict
 from landscape.store.base import LoadSummary, Store, merge
@@ -46,14 +46,15 @@ class EmbeddedStore(Store):
             if self.default is not None:
                 return self.default()
             raise LandscapeError(f"store {self.folder} is empty: run `landscape load DATASET`")
-        try:
-            data = orjson.loads(self.data_file.read_bytes())
-        except (OSError, ValueError) as error:
-            raise LandscapeError(f"store {self.folder} cannot be read: {error}") from None
-        if data.get("format") != FORMAT:
-            raise LandscapeError(f"store {self.folder} holds an unknown format "
-                                 f"{data.get('format')!r}")
-        return from_dict(data)
+        with cycle_collection_paused():
+            try:
+                data = orjson.loads(self.data_file.read_bytes())
+            except (OSError, ValueError) as error:
+                raise LandscapeError(f"store {self.folder} cannot be read: {error}") from None
+            if data.get("format") != FORMAT:
+                raise LandscapeError(f"store {self.folder} holds an unknown format "
+                                     f"{data.get('format')!r}")
+            return from_dict(data)
 
     def write(self, landscape: Landscape, *, replace: bool = False) -> LoadSummary:
         try:
@@ -65,7 +66,8 @@ class EmbeddedStore(Store):
                 self._remove_leftovers()
                 if not replace and not self.is_empty():
                     landscape = merge(self.read(), landscape)
-                data = orjson.dumps(to_dict(landscape))
+                with cycle_collection_paused():
+                    data = orjson.dumps(to_dict(landscape))
                 self._replace_file(data)
         except Timeout:
             raise LandscapeError(f"store {self.folder} is locked by another load; "

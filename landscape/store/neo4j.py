@@ -67,7 +67,7 @@ from neo4j import GraphDatabase, ManagedTransaction, Session, Transaction
 from neo4j.exceptions import AuthError, DriverError, IncompleteCommit, Neo4jError, ServiceUnavailable
 
 from landscape.errors import LandscapeError
-from landscape.model import Landscape, Relationship
+from landscape.model import Landscape, Relationship, cycle_collection_paused
 from landscape.store import NEO4J_SCHEMES
 from landscape.store.base import LoadSummary, Store, merge
 from landscape.store.graph_schema import (
@@ -168,7 +168,7 @@ class Neo4jStore(Store):
         self._driver.close()
 
     def read(self) -> Landscape:
-        with self._translated("cannot be read: {}"):
+        with self._translated("cannot be read: {}"), cycle_collection_paused():
             landscape = self._run(read_current, write=False)
         if landscape is None:
             raise LandscapeError(f"neo4j store {self.uri} is empty: run `landscape load DATASET`")
@@ -176,7 +176,8 @@ class Neo4jStore(Store):
 
     def write(self, landscape: Landscape, *, replace: bool = False) -> LoadSummary:
         """Write `landscape` (merged into the current one unless `replace`) as a new generation, then switch to it."""
-        return self._load(landscape, replace)
+        with cycle_collection_paused():
+            return self._load(landscape, replace)  # its rows are freed before the collector resumes: it skips them
 
     def _load(self, landscape: Landscape, replace: bool) -> LoadSummary:
         generation = secrets.randbits(63)
