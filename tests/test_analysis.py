@@ -376,3 +376,16 @@ def test_duplicate_oversight_ties_keep_the_landscapes_order():
     found = [f["initiative"] for f in findings(gather(landscape))[0] if f["kind"] == "duplicate_oversight"]
     kept = [f["initiative"] for f in findings(gather(landscape), limit=1)[0] if f["kind"] == "duplicate_oversight"]
     assert found == ["i2", "i1"] and kept == ["i2"]
+
+
+@pytest.mark.parametrize("module", ["landscape.analysis", "landscape.analysis.facts", "landscape.analysis.findings",
+                                    "landscape.analysis.incidence", "landscape.analysis.betweenness",
+                                    "landscape.analysis.brokers", "landscape.analysis.clusters"])
+def test_the_examples_in_the_analysis_docstrings_hold(module, monkeypatch):
+    import doctest
+    import importlib
+    from pathlib import Path
+
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])  # the package's example reads graph_data/london
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted and not result.failed

@@ -10,12 +10,14 @@ module of small functions over the `Facts` gathered from the landscape:
 - `brokers`, `clusters`, `coverage`: who holds the network together, which boards work on
   the same things, and which board covers which theme;
 - `incidence`: pairs of overlapping sets from one sparse product (BᵀB), which the
-  overlaps, links and clusters share; `findings`: the `Finding` type and its ranking.
+  overlaps, links and clusters share; `betweenness`: the brokers' sampled betweenness;
+  `facts`: the relations every analysis reads; `findings`: the `Finding` type and its ranking.
 
->>> from landscape.validate import load_dataset                    # doctest: +SKIP
->>> result = analyse(load_dataset("graph_data/london"))            # doctest: +SKIP
->>> result["findings"][0]["kind"], result["summary"]["missing_link"]  # doctest: +SKIP
-('shared_membership', 9)
+>>> from datetime import date
+>>> from landscape.validate import load_dataset
+>>> result = analyse(load_dataset("graph_data/london"), as_of=date(2024, 12, 1))
+>>> result["findings"][0]["kind"], result["summary"]["missing_link"]
+('shared_membership', 8)
 """
 
 from __future__ import annotations

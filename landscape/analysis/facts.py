@@ -8,10 +8,12 @@ ids (`members`, `remit`, ...) write the sentences of the findings.
 
 For example, in a landscape where agency ``police`` is a member of board ``lasob``:
 
->>> facts = gather(landscape)                                          # doctest: +SKIP
->>> facts.relation("member_of")[facts.code["police"], facts.code["lasob"]]  # doctest: +SKIP
+>>> from landscape.model import Entity, Landscape, Relationship
+>>> facts = gather(Landscape([Entity("police", "Police", "agency"), Entity("lasob", "LASOB", "board")],
+...                          [Relationship("police", "lasob", "member_of")]))
+>>> int(facts.relation("member_of")[facts.code["police"], facts.code["lasob"]])
 1
->>> facts.members["lasob"]                                             # doctest: +SKIP
+>>> facts.members["lasob"]
 {'police'}
 """
 
