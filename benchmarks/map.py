@@ -149,7 +149,7 @@ def browser_times(repeat: int) -> None:
     import shutil
 
     from landscape.io.datasets import resolve_dataset
-    from landscape.validate import load_dataset
+    from landscape.io.validate import load_dataset
     from tests.test_browser import Browser
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -77,9 +77,9 @@ def test_overlaps_computed_in_blocks_match_the_whole_product(monkeypatch):
 @pytest.mark.parametrize("min_shared, min_jaccard", [(1, 0.0), (2, 0.0), (1, 0.2), (1, 0.5), (2, 0.5), (1, 0.75)])
 def test_overlaps_with_items_nearly_every_group_holds_match_a_brute_force(min_shared, min_jaccard, block,
                                                                         monkeypatch):
-    """Common items are counted apart from the product; groups holding mostly common items
-    (here the small ones) are compared in full. Both must give exactly the pairs of sets, for
-    the groups asked for (`columns`), whatever the block size; a stored zero holds nothing."""
+    """Items nearly every group holds, and small groups holding mostly those: the blocks of the
+    product must give exactly the pairs of sets, for the groups asked for (`columns`), whatever
+    the block size; a stored zero holds nothing."""
     import numpy as np
     from scipy import sparse
 

@@ -1,14 +1,29 @@
 """Analysis of a landscape: overlaps, gaps and missing links, plus brokers, clusters and coverage.
 
-`analyse` runs every analysis and returns one JSON-ready result; each topic is
-a module of small functions over the `Facts` gathered from the landscape.
+`analyse` runs every analysis and returns one JSON-ready result. Each topic is a
+module of small functions over the `Facts` gathered from the landscape:
+
+- `overlaps`: shared membership, shared remit, duplicate oversight, parallel initiatives;
+- `gaps`: unoverseen initiatives, unowned themes, orphan boards, missing required members,
+  initiatives with no lead;
+- `links`: missing communication links between overlapping boards;
+- `brokers`, `clusters`, `coverage`: who holds the network together, which boards work on
+  the same things, and which board covers which theme;
+- `incidence`: pairs of overlapping sets from one sparse product (BᵀB), which the
+  overlaps, links and clusters share; `betweenness`: the brokers' sampled betweenness;
+  `facts`: the relations every analysis reads; `findings`: the `Finding` type and its ranking.
+
+>>> from datetime import date
+>>> from landscape.io.validate import load_dataset
+>>> result = analyse(load_dataset("graph_data/london"), as_of=date(2024, 12, 1))
+>>> result["findings"][0]["kind"], result["summary"]["missing_link"]
+('shared_membership', 8)
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Set
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -18,7 +33,7 @@ from landscape.analysis.brokers import brokers
 from landscape.analysis.clusters import clusters
 from landscape.analysis.coverage import coverage
 from landscape.analysis.facts import Facts, gather
-from landscape.analysis.findings import KINDS, SEVERITIES, Finding, category
+from landscape.analysis.findings import KINDS, SEVERITIES, Finding, KindFindings, category
 from landscape.model import Landscape, cycle_collection_paused
 
 __all__ = ["KINDS", "Finding", "Thresholds", "analyse", "category", "findings", "findings_naming", "gather"]
@@ -33,33 +48,31 @@ class Thresholds:
 
 def findings(facts: Facts, thresholds: Thresholds = Thresholds(), limit: int | None = None,
              naming: Set[str] | None = None) -> tuple[list[Finding], Counter[tuple[str, str]]]:
-    """Every finding (with `limit`, only the strongest `limit` of each kind; with `naming`, only
-    those naming one of these ids), ordered by kind, then (missing links) no channel first, then
-    severity and score; and how many there are in all (of those naming `naming`) by kind and
-    severity, whatever the limit.
-    Each kind is `Ranked` as arrays before its sentences are written, so only those kept are
-    written (a national landscape has millions, and sorting them again took seconds)."""
+    """Every finding, ordered by kind, then within a kind as `findings.rank_key` orders them
+    (missing links with no channel first, then severity, score and ids); and how many there
+    are of each kind and severity. With `limit`, only the strongest `limit` of each kind are
+    kept, but all are counted. With `naming`, only those naming one of these ids are kept and
+    counted."""
     named = None if naming is None else facts.mask(naming)
-    kinds = {
-        "shared_membership": lambda: overlaps.shared_membership(facts, thresholds.min_shared_members, limit, named),
-        "shared_remit": lambda: overlaps.shared_remit(facts, thresholds.min_remit_jaccard, limit, named),
-        "duplicate_oversight": lambda: overlaps.duplicate_oversight(facts, limit, named),
-        "parallel_initiatives": lambda: overlaps.parallel_initiatives(facts, thresholds.min_parallel_jaccard, limit,
-                                                                      named),
-        "unoverseen_initiative": lambda: gaps.unoverseen_initiatives(facts, limit, named),
-        "unowned_theme": lambda: gaps.unowned_themes(facts, limit, named),
-        "orphan_board": lambda: gaps.orphan_boards(facts, limit, named),
-        "missing_required_member": lambda: gaps.missing_required_members(facts, limit, named),
-        "no_lead": lambda: gaps.no_lead(facts, limit, named),
-        "missing_link": lambda: links.missing_links(facts, thresholds.min_remit_jaccard,
-                                                    thresholds.min_parallel_jaccard, limit, named),
+    remit = overlaps.remit_pairs(facts, thresholds.min_remit_jaccard)  # shared remit and missing links read both
+    parallel = overlaps.parallel_pairs(facts, thresholds.min_parallel_jaccard)
+    by_kind: dict[str, KindFindings] = {
+        "shared_membership": overlaps.shared_membership(facts, thresholds.min_shared_members, limit, named),
+        "shared_remit": overlaps.shared_remit(facts, remit, limit, named),
+        "duplicate_oversight": overlaps.duplicate_oversight(facts, limit, named),
+        "parallel_initiatives": overlaps.parallel_initiatives(facts, parallel, limit, named),
+        "unoverseen_initiative": gaps.unoverseen_initiatives(facts, limit, named),
+        "unowned_theme": gaps.unowned_themes(facts, limit, named),
+        "orphan_board": gaps.orphan_boards(facts, limit, named),
+        "missing_required_member": gaps.missing_required_members(facts, limit, named),
+        "no_lead": gaps.no_lead(facts, limit, named),
+        "missing_link": links.missing_links(facts, remit, parallel, limit, named),
     }
     found: list[Finding] = []
     totals: Counter[tuple[str, str]] = Counter()
-    for kind in KINDS:  # each kind is ranked on its own, and kinds come in order
-        ranked = kinds[kind]()
-        found += ranked.findings
-        totals.update({(kind, severity): count for severity, count in ranked.severities.items()})
+    for kind in KINDS:
+        found += by_kind[kind].findings
+        totals.update({(kind, severity): count for severity, count in by_kind[kind].severities.items()})
     return found, totals
 
 
@@ -78,19 +91,13 @@ def analyse(landscape: Landscape, *, as_of: date | None = None,
     With `limit`, only the strongest `limit` findings of each kind are kept (and the result
     says so under `limit`): a national landscape has millions. `summary` (by kind) and
     `severities` count every finding either way."""
-    with cycle_collection_paused(), ThreadPoolExecutor(max_workers=2) as pool:
+    # Millions of findings and sets, none in a reference cycle: the cycle collector would walk
+    # them all again and again while they are made (see `cycle_collection_paused`).
+    with cycle_collection_paused():
         current = landscape.as_of(as_of)
         facts = gather(current)
-        # Brokers, clusters and coverage are mostly sparse products and array arithmetic, which
-        # free the GIL: they run beside the findings, which are mostly Python writing sentences.
-        beside = {name: pool.submit(part, facts)
-                  for name, part in (("brokers", brokers), ("clusters", clusters), ("coverage", coverage))}
-        try:
-            found, totals = findings(facts, thresholds, limit)
-            done = {name: future.result() for name, future in beside.items()}
-        except BaseException:  # an error or an interrupt: what has not started never starts
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+        found, totals = findings(facts, thresholds, limit)
+        overview = {"brokers": brokers(facts), "clusters": clusters(facts), "coverage": coverage(facts)}
     summary = dict.fromkeys(KINDS, 0)
     severities = dict.fromkeys(SEVERITIES, 0)
     for (kind, severity), count in totals.items():
@@ -104,5 +111,5 @@ def analyse(landscape: Landscape, *, as_of: date | None = None,
         "summary": summary,
         "severities": severities,
         "findings": found,
-        **done,
+        **overview,
     } | ({"limit": limit} if limit is not None else {})

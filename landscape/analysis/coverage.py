@@ -1,7 +1,11 @@
 """The board × theme coverage matrix: which board takes on which concern, and how.
 
+For example, a board addressing exploitation and overseeing an initiative on
+county lines has "direct" under exploitation and "via initiative" under county
+lines. A theme column nobody covers is a gap.
+
 A national landscape has about 10,000 boards and 2,000 themes: 20 million cells,
-nearly all empty, which written out in full made a 400 MB JSON file. Above
+nearly all empty, which written out in full would be a 400 MB JSON file. Above
 `DENSE_CELLS` cells the matrix is sparse: each board's row holds only the
 themes it covers (and the result says `"sparse": true`). A row reads as the
 dense one would: a theme the board does not cover gives "".
@@ -33,8 +37,8 @@ def coverage(facts: Facts, dense_cells: int = DENSE_CELLS) -> dict[str, Any]:
     """For each board and theme: `direct` when the board addresses the theme,
     `via initiative` when only an initiative it oversees does, else empty.
     Themes nobody covers stay as columns, so gaps show as empty columns."""
-    boards = sorted(facts.boards, key=facts.name)
-    themes = sorted(facts.themes, key=facts.name)
+    boards = sorted(facts.boards, key=lambda board: (facts.name(board), board))
+    themes = sorted(facts.themes, key=lambda theme: (facts.name(theme), theme))
     dense = len(boards) * len(themes) <= dense_cells
     cells: dict[str, dict[str, str]] = {}
     for board, row in zip(boards, covered_cells(facts, boards, themes)):

@@ -97,8 +97,8 @@ def with_evidence(finding: Finding, landscape: Landscape, day: date, stale_after
     among them (`last_attested`, as the sources table writes it; None when none is dated) and
     whether that source's last day is more than `stale_after` years before `day` (`stale`)."""
     facts = grounds(finding, landscape)
-    newest = max((landscape.attested(fact).last for fact in facts if landscape.attested(fact).last),
-                 key=lambda source: source.last_day or date.min, default=None)
+    dated = [source for source in (landscape.attested(fact).last for fact in facts) if source is not None]
+    newest = max(dated, key=lambda source: source.last_day or date.min, default=None)
     return finding | {
         "evidence": [fact_entry(fact, landscape) for fact in facts],
         "last_attested": newest.date if newest else None,

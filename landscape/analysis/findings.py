@@ -34,24 +34,50 @@ def category(kind: str) -> str:
     return "gap" if kind in GAP_KINDS else "missing link"
 
 
-Finding = dict[str, Any]  # one finding in its JSON form: the contract's fields, then extras
+Finding = dict[str, Any]
+"""One finding in its JSON form, as `landscape analyse --format json` writes it, made by
+`finding`. Every finding has these fields, in this order:
+
+- `kind`, `category` (overlap, gap or missing link);
+- `entities`: the ids involved, sorted;
+- `score`: a number, higher is stronger; `severity`: high, medium or low;
+- `explanation`: one plain English sentence;
+
+then the details of its kind: `shared` (shared_membership: members in common), `themes`
+(shared_remit, parallel_initiatives: themes both cover), `initiative` and `boards`
+(duplicate_oversight), `sector` (missing_required_member), `channel` and `grounds`
+(missing_link).
+
+A field every finding will carry, such as the facts it rests on (`evidence`), when they were
+last attested (`last_attested`) and whether that is too long ago (`stale`), is a parameter
+of `finding`, which every kind calls. What the analysis cannot know (`unknowns`) is not a
+finding: it is a list of its own, which each kind returns beside its findings in
+`KindFindings`.
+"""
+
 CATEGORIES = {kind: category(kind) for kind in KINDS}
 SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 
 
 def finding(kind: str, entities: Iterable[str], score: float, severity: str, explanation: str,
-            **extra: Any) -> Finding:
-    """A finding built straight into its JSON form: national landscapes have millions of them,
-    so there is no intermediate object. Entities are sorted and the score rounded here."""
+            **details: Any) -> Finding:
+    """A finding of `kind` about `entities`, with its score and severity, explained in one
+    sentence; `details` are the kind's own fields. Entities are sorted and the score is
+    rounded to four places, so that equal findings compare equal.
+
+    >>> finding("no_lead", ["hwb"], 1, "medium", "Nobody is recorded as leading Healthy Weight.")
+    {'kind': 'no_lead', 'category': 'gap', 'entities': ['hwb'], 'score': 1.0, 'severity': 'medium', \
+'explanation': 'Nobody is recorded as leading Healthy Weight.'}
+    """
     return {"kind": kind, "category": CATEGORIES[kind], "entities": sorted(entities),
             "score": round(float(score), 4), "severity": severity, "explanation": explanation,
-            **extra}
+            **details}
 
 
-class Ranked(NamedTuple):
-    """The findings of a kind, strongest first (with a limit, only the strongest), their
-    sentences written as they are read; and how many the kind has of each severity in all,
-    counted as arrays before a sentence is written."""
+class KindFindings(NamedTuple):
+    """The findings of one kind, strongest first (with a limit, only the strongest), each
+    written when it is read, and how many the kind has of each severity in all, whatever the
+    limit: a national landscape has millions, and only those kept are written."""
 
     findings: Iterator[Finding]
     severities: Counter[str]
@@ -63,37 +89,22 @@ def tally(severity: np.ndarray) -> Counter[str]:
     return Counter({name: count for name, count in zip(SEVERITIES, counts) if count})
 
 
+def strongest(keys: Sequence[np.ndarray], limit: int | None = None) -> np.ndarray:
+    """The indices that sort the arrays `keys` (most significant first, ties in index order),
+    only the first `limit` of them when given."""
+    if not len(keys[0]):
+        return np.zeros(0, dtype=np.int64)
+    return np.lexsort(tuple(reversed(keys)))[:limit]
+
+
 def ranked_findings(severity: np.ndarray, score: np.ndarray, ties: Sequence[np.ndarray],
-                    write: Callable[[int], Finding], limit: int | None = None) -> Ranked:
-    """Findings of one kind given as arrays, one entry each: severity (codes indexing
-    `SEVERITIES`), score (as the finding shows it) and `ties` (most significant first: the
-    order of their entities), ranked as `rank_key` orders them. `write(k)` writes the k-th
-    finding: only the `limit` kept are written."""
-    order = first_in_order((severity, -np.asarray(score, dtype=np.float64), *ties), limit)
-    return Ranked(map(write, order.tolist()), tally(np.asarray(severity, dtype=np.int64)))
-
-
-def first_in_order(keys: Sequence[np.ndarray], limit: int | None = None) -> np.ndarray:
-    """The indices that sort the arrays `keys` (most significant first; ties in index order, as
-    `np.lexsort` breaks them), or only the first `limit` of them. Those are found by
-    partitioning, key by key, before the few are sorted: a national landscape has millions of
-    candidate findings, and a limited analysis keeps a thousand of each kind. Keys hold no NaN
-    (scores are counts and ratios)."""
-    chosen = np.arange(len(keys[0]))
-    if limit is not None and limit <= 0:
-        return chosen[:0]
-    if limit is not None and limit < len(chosen):
-        certain, need = [], limit
-        for key in keys:  # the entries before the `need`-th on this key are in; its ties go on
-            if len(chosen) <= need:
-                break
-            values = key[chosen]
-            cut = np.partition(values, need - 1)[need - 1]
-            certain.append(chosen[values < cut])
-            need -= len(certain[-1])
-            chosen = chosen[values == cut]
-        chosen = np.sort(np.concatenate([*certain, chosen]))
-    return chosen[np.lexsort([key[chosen] for key in reversed(keys)])][:limit]
+                    write: Callable[[int], Finding], limit: int | None = None) -> KindFindings:
+    """The findings of one kind given as arrays, one entry per finding: severity (codes into
+    `SEVERITIES`), score (as the finding shows it) and `ties` (the order of their entities,
+    most significant first), ranked as `rank_key` orders them. `write(k)` writes the k-th
+    finding; only the `limit` kept are written."""
+    order = strongest((severity, -np.asarray(score, dtype=np.float64), *ties), limit)
+    return KindFindings(map(write, order.tolist()), tally(np.asarray(severity, dtype=np.int64)))
 
 
 def rank_key(found: Finding) -> tuple[Any, ...]:

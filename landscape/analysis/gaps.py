@@ -1,7 +1,13 @@
 """Gaps: work nobody steers, concerns nobody owns, bodies accountable to nobody.
 
-Each gap is found and scored as arrays over entity codes (a national landscape has
-tens of thousands of them); only the findings reported are written as sentences.
+Each gap is an entity lacking a relationship it should have: an initiative no
+board `oversees`, a theme no board `addresses` (itself or through an initiative
+it oversees), a board that `reports_to` nothing and is `part_of` nothing, a board
+without a member from a required sector, an initiative nobody `leads`. Each is
+found from the degrees of entity codes in a relation, as arrays; only the
+findings reported are written as sentences. For example, initiative "Healthy
+Weight" with a lead and no overseer gives one `unoverseen_initiative` finding of
+medium severity (high when nobody leads it either).
 """
 
 from __future__ import annotations
@@ -9,16 +15,16 @@ from __future__ import annotations
 import numpy as np
 
 from landscape.analysis.facts import INVOLVING, PARENT, Facts
-from landscape.analysis.findings import SEVERITIES, Finding, Ranked, finding, ranked_findings
+from landscape.analysis.findings import SEVERITIES, Finding, KindFindings, finding, ranked_findings
 
 HIGH, MEDIUM = SEVERITIES.index("high"), SEVERITIES.index("medium")
 
 
-def unoverseen_initiatives(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> Ranked:
+def unoverseen_initiatives(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> KindFindings:
     """Initiatives no board oversees. Scored by how many organisations are involved in
     them, since more unsteered partners is more room for drift; high when nobody leads them.
     With `naming` (a boolean per entity code), only those it marks."""
-    initiatives = chosen(facts.codes_of_type("initiative"), naming)
+    initiatives = only_named(facts.codes_of_type("initiative"), naming)
     initiatives = initiatives[facts.degree("oversees", by="target")[initiatives] == 0]
     partners = facts.degree(*INVOLVING, by="target")[initiatives]
     severity = np.where(facts.degree("leads", by="target")[initiatives] == 0, HIGH, MEDIUM)
@@ -34,7 +40,7 @@ def unoverseen_initiatives(facts: Facts, limit: int | None = None, naming: np.nd
     return ranked_findings(severity, 1 + partners, (initiatives,), write, limit)
 
 
-def unowned_themes(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> Ranked:
+def unowned_themes(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> KindFindings:
     """Themes no board addresses, directly or through an initiative it oversees.
     Scored by how much work addresses the theme without a board behind it."""
     addresses = facts.relation("addresses")  # board or initiative × theme
@@ -42,11 +48,11 @@ def unowned_themes(facts: Facts, limit: int | None = None, naming: np.ndarray | 
     covered = np.zeros(len(facts), dtype=bool)
     covered[addresses[boards].indices] = True
     covered[(facts.relation("oversees")[boards] @ addresses).indices] = True
-    themes = chosen(facts.codes_of_type("theme"), naming)
+    themes = only_named(facts.codes_of_type("theme"), naming)
     themes = themes[~covered[themes]]
     by_initiatives = addresses[facts.codes_of_type("initiative")]
     initiatives_on = np.bincount(by_initiatives.indices, minlength=len(facts))[themes]
-    addressed_by, initiatives = facts.sets(("addresses",), by="target"), set(facts.initiatives)
+    addressed_by, initiatives = facts.addressed_by, set(facts.initiatives)
 
     def write(k: int) -> Finding:
         theme = facts.ids[themes[k]]
@@ -59,11 +65,11 @@ def unowned_themes(facts: Facts, limit: int | None = None, naming: np.ndarray | 
     return ranked_findings(np.full(len(themes), HIGH), 1 + initiatives_on, (themes,), write, limit)
 
 
-def orphan_boards(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> Ranked:
+def orphan_boards(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> KindFindings:
     """Boards that report to nothing and are part of nothing, unless marked `top` (a body
     that reports to no one by design). Scored by membership: a larger unaccountable body
     matters more."""
-    boards = chosen(facts.codes_of_type("board"), naming)
+    boards = only_named(facts.codes_of_type("board"), naming)
     boards = boards[facts.degree(*PARENT, by="source")[boards] == 0]
     entities = facts.landscape.entities
     boards = boards[[not entities[facts.ids[board]].is_top for board in boards.tolist()]]
@@ -78,42 +84,36 @@ def orphan_boards(facts: Facts, limit: int | None = None, naming: np.ndarray | N
     return ranked_findings(np.full(len(boards), MEDIUM), 1 + members, (boards,), write, limit)
 
 
-def missing_required_members(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> Ranked:
+def missing_required_members(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> KindFindings:
     """Boards whose required sectors include one that none of its members belongs to: one
-    finding per such sector, in the order the board lists them."""
+    finding per such sector, boards in id order and each board's sectors in its own order."""
     entities, ids = facts.landscape.entities, facts.ids
-    boards, sectors = [], []  # each (board, required sector), in the board's order
-    for board in chosen(facts.codes_of_type("board"), naming).tolist():
+    sector_of = np.array([entities[entity_id].sector if entity_id in entities else "" for entity_id in ids.tolist()],
+                         dtype=object)
+    members_of = facts.by_target("member_of")  # board × member
+    boards, sectors = [], []  # each (board, sector it lacks)
+    for board in only_named(facts.codes_of_type("board"), naming).tolist():
         required = entities[ids[board]].required_sectors
-        boards += [board] * len(required)
-        sectors += required
-    board_codes = np.array(boards, dtype=np.int64)
-    memberships = facts.relation("member_of")[:, np.unique(board_codes)].tocoo()  # member × required board
-    members = np.unique(memberships.row)
-    sector_codes = {sector: code for code, sector in enumerate(dict.fromkeys(sectors))}
-    other = len(sector_codes)  # the code of any sector no board here requires
-    sectors_of = (entities[member].sector if member in entities else "" for member in ids[members].tolist())
-    member_sector = np.array([sector_codes.get(sector, other) for sector in sectors_of], dtype=np.int64)
-    width = other + 1
-    present = np.unique(np.unique(board_codes)[memberships.col] * width
-                        + member_sector[np.searchsorted(members, memberships.row)])
-    wanted = board_codes * width + np.array([sector_codes[sector] for sector in sectors], dtype=np.int64)
-    missing = np.flatnonzero(~np.isin(wanted, present))
+        if not required:
+            continue
+        present = set(sector_of[members_of.indices[members_of.indptr[board]:members_of.indptr[board + 1]]].tolist())
+        lacking = [sector for sector in required if sector not in present]
+        boards += [board] * len(lacking)
+        sectors += lacking
 
     def write(k: int) -> Finding:
-        board, sector = ids[board_codes[missing[k]]], sectors[missing[k]]
+        board, sector = ids[boards[k]], sectors[k]
         return finding("missing_required_member", (board,), 1.0, "high",
                        f"{facts.name(board)} should include the {sector} sector "
                        "but none of its members is from it.", sector=sector)
 
-    # a board's sectors stay in its order: ties break on the board, then on the place in `boards`
-    return ranked_findings(np.full(len(missing), HIGH), np.ones(len(missing)), (board_codes[missing], missing),
-                           write, limit)
+    # all score the same: they stay in the order found
+    return ranked_findings(np.full(len(boards), HIGH), np.ones(len(boards)), (np.arange(len(boards)),), write, limit)
 
 
-def no_lead(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> Ranked:
+def no_lead(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> KindFindings:
     """Initiatives that nobody leads."""
-    initiatives = chosen(facts.codes_of_type("initiative"), naming)
+    initiatives = only_named(facts.codes_of_type("initiative"), naming)
     initiatives = initiatives[facts.degree("leads", by="target")[initiatives] == 0]
 
     def write(k: int) -> Finding:
@@ -128,6 +128,6 @@ def no_lead(facts: Facts, limit: int | None = None, naming: np.ndarray | None = 
                            limit)
 
 
-def chosen(codes: np.ndarray, naming: np.ndarray | None) -> np.ndarray:
+def only_named(codes: np.ndarray, naming: np.ndarray | None) -> np.ndarray:
     """The entity codes `naming` marks (all of them without it)."""
     return codes if naming is None else codes[naming[codes]]

@@ -5,6 +5,10 @@ oversee parallel initiatives. They are formally linked when a
 `communicates_with`, `reports_to` or `part_of` relationship joins them, either
 way. An overlapping pair with no formal link is a missing link; a member in
 common is an informal channel, so pairs with none are the more urgent.
+
+For example, two boards that both address child criminal exploitation and county
+lines (a shared remit), with no `communicates_with` between them and no member in
+common, are a `missing_link` of high severity with `channel` "none".
 """
 
 from __future__ import annotations
@@ -15,16 +19,15 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from landscape.analysis.facts import FORMAL, Facts, RowSets
-from landscape.analysis.findings import Finding, Ranked, finding, first_in_order, listing, tally
-from landscape.analysis.incidence import entries
-from landscape.analysis.overlaps import parallel_pairs, remit_pairs
+from landscape.analysis.facts import FORMAL, Facts, RelatedIds
+from landscape.analysis.findings import Finding, KindFindings, finding, listing, strongest, tally
+from landscape.analysis.incidence import Overlaps, entries
 
 
-class Grounds:
+class Reasons:
     """Why two boards overlap: themes both cover, initiatives both oversee, and pairs of
-    parallel initiatives (theirs first) they oversee apart. (A plain class with slots: there
-    is one per reported pair.)"""
+    parallel initiatives (theirs first) they oversee apart. (A class with slots: there is one
+    per reported pair, millions nationally.)"""
 
     __slots__ = ("remit", "oversight", "parallel")
 
@@ -34,13 +37,13 @@ class Grounds:
         self.parallel: list[tuple[str, str]] = []
 
     def names(self) -> list[str]:
-        """The kinds of grounds present, in alphabetical order."""
-        return [kind for kind, held in (("oversight", self.oversight), ("parallel", self.parallel),
-                                        ("remit", self.remit)) if held]
+        """The kinds of reason present, in alphabetical order (the finding's `grounds`)."""
+        return [kind for kind, present in (("oversight", self.oversight), ("parallel", self.parallel),
+                                           ("remit", self.remit)) if present]
 
 
 @dataclass(frozen=True)
-class Candidates:
+class OverlappingPairs:
     """Overlapping pairs of boards as arrays: entity codes (first < second, so in id order),
     how many themes they share (when theirs is a shared remit), initiatives they both oversee,
     and pairs of parallel initiatives they oversee apart."""
@@ -55,10 +58,10 @@ class Candidates:
         """The weight of evidence that each pair should talk: a shared initiative counts twice."""
         return self.remit + 2 * self.oversight + self.parallel
 
-    def where(self, keep: np.ndarray) -> Candidates:
+    def where(self, keep: np.ndarray) -> OverlappingPairs:
         """The pairs where the boolean array `keep` is true."""
-        return Candidates(self.first[keep], self.second[keep], self.remit[keep], self.oversight[keep],
-                          self.parallel[keep])
+        return OverlappingPairs(self.first[keep], self.second[keep], self.remit[keep], self.oversight[keep],
+                                self.parallel[keep])
 
 
 def upper_pairs(matrix: sparse.spmatrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -75,39 +78,38 @@ def pair_keys(first: np.ndarray, second: np.ndarray, size: int) -> np.ndarray:
     return low * size + high
 
 
-def overlap_candidates(facts: Facts, min_remit_jaccard: float = 0.5,
-                       min_parallel_jaccard: float = 0.5) -> Candidates:
+def overlapping_pairs(facts: Facts, remit: Overlaps, parallel_initiatives: Overlaps) -> OverlappingPairs:
     """Every overlapping pair of boards, with how much each ground weighs, from sparse
     products: O·Oᵀ counts the initiatives two boards both oversee, and O·P·Oᵀ the parallel
-    pairs (P) they oversee one each, where O is board × initiative oversight."""
+    pairs (P) they oversee one each, where O is board × initiative oversight. `remit` are the
+    pairs of boards with a shared remit, `parallel_initiatives` the parallel pairs of initiatives."""
     size = len(facts)
-    remit = remit_pairs(facts, min_remit_jaccard)
     oversees = facts.relation("oversees")
     of_initiatives = oversees[:, facts.codes_of_type("initiative")]
     oversight = upper_pairs(of_initiatives @ of_initiatives.T)
-    i, j = parallel_pairs(facts, min_parallel_jaccard).codes()
+    i, j = parallel_initiatives.codes()
     parallel = sparse.csr_matrix((np.ones(len(i), dtype=np.int64), (i, j)), shape=(size, size))
     apart = oversees @ parallel @ oversees.T
     parallel_found = upper_pairs(apart + apart.T)  # either board may oversee the first of the pair
-    grounds = (remit.codes() + (remit.shared,), oversight, parallel_found)
-    keys = np.concatenate([pair_keys(first, second, size) for first, second, _ in grounds])
+    reasons = (remit.codes() + (remit.shared,), oversight, parallel_found)
+    keys = np.concatenate([pair_keys(first, second, size) for first, second, _ in reasons])
     pairs, inverse = np.unique(keys, return_inverse=True)
     counts = []
     start = 0
-    for first, _, weight in grounds:
+    for first, _, weight in reasons:
         counts.append(np.bincount(inverse[start:start + len(first)], weights=weight,
                                   minlength=len(pairs)).astype(np.int64))
         start += len(first)
-    return Candidates(pairs // size, pairs % size, *counts)
+    return OverlappingPairs(pairs // size, pairs % size, *counts)
 
 
-def missing_links(facts: Facts, min_remit_jaccard: float = 0.5, min_parallel_jaccard: float = 0.5,
-                  limit: int | None = None, naming: np.ndarray | None = None) -> Ranked:
+def missing_links(facts: Facts, remit: Overlaps, parallel_initiatives: Overlaps,
+                  limit: int | None = None, naming: np.ndarray | None = None) -> KindFindings:
     """Overlapping pairs of boards with no formal link; `channel` says whether a shared member
     gives them an informal one. Scored by the weight of evidence that they should talk.
     Pairs are filtered and ranked as arrays; only those reported are explained. With `naming`
     (a boolean per entity code), only the pairs naming one of those entities."""
-    found = overlap_candidates(facts, min_remit_jaccard, min_parallel_jaccard)
+    found = overlapping_pairs(facts, remit, parallel_initiatives)
     if naming is not None:
         found = found.where(naming[found.first] | naming[found.second])
     formal = facts.relation(*FORMAL)
@@ -118,34 +120,34 @@ def missing_links(facts: Facts, min_remit_jaccard: float = 0.5, min_parallel_jac
     # the order of findings: no channel (and so high severity) first, then the highest score
     unlinked = np.flatnonzero(~linked)
     severities = tally(channel[unlinked].astype(np.int64))  # high (0) with no channel, medium (1) with one
-    order = unlinked[first_in_order((channel[unlinked], -score[unlinked], found.first[unlinked],
-                                     found.second[unlinked]), limit)]
+    order = unlinked[strongest((channel[unlinked], -score[unlinked], found.first[unlinked],
+                                found.second[unlinked]), limit)]
 
     def explained() -> Iterator[Finding]:
         ids, members = facts.ids, facts.members
-        explain = Explainer(facts, min_parallel_jaccard)
-        for a, b, remit, oversight, parallel, score_, shared in zip(
+        explain = Explainer(facts, parallel_initiatives)
+        for a, b, themes, initiatives, parallel_pairs, weight, shared in zip(
                 ids[found.first[order]].tolist(), ids[found.second[order]].tolist(),
                 found.remit[order].tolist(), found.oversight[order].tolist(),
                 found.parallel[order].tolist(), score[order].tolist(), channel[order].tolist()):
-            why = explain.grounds(a, b, remit > 0, oversight > 0, parallel > 0)
-            yield describe(facts, a, b, why, score_, members[a] & members[b] if shared else set())
+            why = explain.reasons(a, b, themes > 0, initiatives > 0, parallel_pairs > 0)
+            yield describe(facts, a, b, why, weight, members[a] & members[b] if shared else set())
 
-    return Ranked(explained(), severities)
+    return KindFindings(explained(), severities)
 
 
 class Explainer:
-    """Finds, for a pair of boards `overlap_candidates` found, why they overlap. The relations
+    """Finds, for a pair of boards `overlapping_pairs` found, why they overlap. The relations
     it reads are looked up once: it runs for every missing link (millions, nationally)."""
 
-    def __init__(self, facts: Facts, min_parallel_jaccard: float) -> None:
+    def __init__(self, facts: Facts, parallel_initiatives: Overlaps) -> None:
         self.remit, self.overseen = facts.remit, facts.overseen
         self.initiatives = set(facts.initiatives)
-        self.partners = parallel_partners(facts, min_parallel_jaccard)
+        self.partners = parallel_partners(facts, parallel_initiatives)
 
-    def grounds(self, a: str, b: str, remit: bool, oversight: bool, parallel: bool) -> Grounds:
+    def reasons(self, a: str, b: str, remit: bool, oversight: bool, parallel: bool) -> Reasons:
         """Why boards `a` and `b` (a < b) overlap, on the grounds the counts say they do."""
-        why = Grounds(sorted(self.remit[a] & self.remit[b]) if remit else None)
+        why = Reasons(sorted(self.remit[a] & self.remit[b]) if remit else None)
         if oversight:
             why.oversight = [i for i in self.overseen[a] & self.overseen[b] if i in self.initiatives]
         if parallel:
@@ -156,20 +158,17 @@ class Explainer:
         return why
 
 
-def parallel_partners(facts: Facts, min_jaccard: float) -> dict[str, set[str]]:
-    """The initiatives each initiative runs in parallel with (each set made when first read)."""
-    def compute() -> dict[str, set[str]]:
-        first, second = parallel_pairs(facts, min_jaccard).codes()
-        size = len(facts)
-        either_way = sparse.csr_matrix((np.ones(2 * len(first)), (np.concatenate([first, second]),
-                                                                  np.concatenate([second, first]))),
-                                       shape=(size, size))
-        return RowSets(either_way, facts.ids, facts.code)
-
-    return facts.once(f"parallel partners {min_jaccard}", compute)
+def parallel_partners(facts: Facts, parallel_initiatives: Overlaps) -> RelatedIds:
+    """The initiatives each initiative runs in parallel with, either way round."""
+    first, second = parallel_initiatives.codes()
+    size = len(facts)
+    either_way = sparse.csr_matrix((np.ones(2 * len(first)), (np.concatenate([first, second]),
+                                                              np.concatenate([second, first]))),
+                                   shape=(size, size))
+    return RelatedIds(either_way, facts.ids, facts.code)
 
 
-def describe(facts: Facts, a: str, b: str, why: Grounds, score: int, common: set[str]) -> Finding:
+def describe(facts: Facts, a: str, b: str, why: Reasons, score: int, common: set[str]) -> Finding:
     """The missing link between boards `a` and `b`, in a sentence."""
     name, listed = facts.name, facts.listed
     reasons = []

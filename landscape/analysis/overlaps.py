@@ -1,8 +1,10 @@
 """Overlaps: where two bodies or two pieces of work cover the same ground.
 
-Shared membership, shared remit and parallel work come from one sparse product
-each, filtered and ranked as arrays (see `incidence.overlaps`), so they stay fast on
-national landscapes: Python only touches the pairs it reports.
+Shared membership, shared remit and parallel work are pairs whose sets overlap: each
+comes from one sparse product (see `incidence.overlaps`), ranked as arrays, so only
+the findings reported are written as sentences. For example, boards A and B with
+members {police, health, council} and {police, health} share 2 members: a
+`shared_membership` finding with score 2/3 (Jaccard), of high severity (from 0.5).
 """
 
 from __future__ import annotations
@@ -16,86 +18,81 @@ from landscape.analysis.facts import Facts
 from landscape.analysis.findings import (
     SEVERITIES,
     Finding,
-    Ranked,
+    KindFindings,
     finding,
-    first_in_order,
     percent,
     ranked_findings,
+    strongest,
     tally,
 )
 from landscape.analysis.incidence import Overlaps, overlaps, rounded_ratios
 
 
 def shared_membership(facts: Facts, min_shared: int = 2, limit: int | None = None,
-                      naming: np.ndarray | None = None) -> Ranked:
+                      naming: np.ndarray | None = None) -> KindFindings:
     """Pairs of boards with at least `min_shared` members in common; score is the Jaccard index
     of their member sets, so two small boards with the same people score higher than two
     large ones sharing a few."""
     members, name, listed = facts.members, facts.name, facts.listed
-    pairs, severities = ranked(overlaps(facts.relation("member_of"), facts.ids, min_shared), 0.5, 0.25, limit,
-                               naming)
-    return Ranked((finding(
+    sharing = overlaps(facts.relation("member_of"), facts.ids, min_shared)
+    pairs, severities = ranked_pairs(sharing, 0.5, 0.25, limit, naming)
+    return KindFindings((finding(
         "shared_membership", (a, b), jaccard, severity,
         f"{name(a)} and {name(b)} share {count} members ({listed(members[a] & members[b])}), "
         f"{percent(jaccard)} of their combined membership.",
         shared=count) for a, b, count, jaccard, severity in pairs), severities)
 
 
-def ranked(found: Overlaps, high: float, medium: float, limit: int | None = None,
-           naming: np.ndarray | None = None) -> tuple[Iterator[tuple[str, str, int, float, str]], Counter[str]]:
+def ranked_pairs(found: Overlaps, high: float, medium: float, limit: int | None = None,
+                 naming: np.ndarray | None = None) -> tuple[Iterator[tuple[str, str, int, float, str]], Counter[str]]:
     """The pairs, each with its severity (`high` from a Jaccard of `high`, `medium` from
     `medium`), in the order of their findings (see `rank_key`): severity, then the highest
     Jaccard (rounded as the score is), then ids; and how many pairs there are of each severity.
     With `naming` (a boolean per entity code), only the pairs naming one of those entities.
-    Sorted as arrays, so only the `limit` reported are ever seen by Python. Group indices follow
-    the ids' sorted order, so sorting on them sorts on the ids."""
+    Group indices follow the ids' sorted order, so sorting on them sorts on the ids."""
     if naming is not None:
         first, second = found.codes()
         found = found.where(naming[first] | naming[second])
     severity = np.where(found.jaccard >= high, 0, np.where(found.jaccard >= medium, 1, 2))
     score = rounded_ratios(found.shared, found.union)
-    order = first_in_order((severity, -score, found.first, found.second), limit)
+    order = strongest((severity, -score, found.first, found.second), limit)
     graded = zip(found.where(order), map(SEVERITIES.__getitem__, severity[order].tolist()))
     return ((*pair, grade) for pair, grade in graded), tally(severity)
 
 
 def remit_pairs(facts: Facts, min_jaccard: float = 0.5) -> Overlaps:
-    """Pairs of boards whose themes overlap with Jaccard at least `min_jaccard` (computed once:
-    shared remit and missing links both ask)."""
-    def compute() -> Overlaps:
-        themes = facts.by_target("addresses")  # theme × board or initiative
-        return overlaps(themes, facts.ids, min_jaccard=min_jaccard,
-                        columns=facts.codes_of_type("board"))
-
-    return facts.once(f"remit_pairs {min_jaccard}", compute)
+    """Pairs of boards whose themes overlap with Jaccard at least `min_jaccard` (shared remit
+    and missing links both read them)."""
+    themes = facts.by_target("addresses")  # theme × board or initiative
+    return overlaps(themes, facts.ids, min_jaccard=min_jaccard, columns=facts.codes_of_type("board"))
 
 
-def shared_remit(facts: Facts, min_jaccard: float = 0.5, limit: int | None = None,
-                 naming: np.ndarray | None = None) -> Ranked:
-    """Pairs of boards whose themes overlap with Jaccard at least `min_jaccard`."""
+def shared_remit(facts: Facts, pairs: Overlaps, limit: int | None = None,
+                 naming: np.ndarray | None = None) -> KindFindings:
+    """Pairs of boards whose themes overlap enough (`pairs`, from `remit_pairs`)."""
     name, listed = facts.name, facts.listed
     return on_the_same_themes(
-        "shared_remit", facts, remit_pairs(facts, min_jaccard), limit, naming,
+        "shared_remit", facts, pairs, limit, naming,
         lambda a, b, themes, jaccard: f"{name(a)} and {name(b)} both cover {listed(themes)} "
                                       f"({percent(jaccard)} of their combined remit).")
 
 
 def on_the_same_themes(kind: str, facts: Facts, found: Overlaps, limit: int | None, naming: np.ndarray | None,
-                       sentence: Callable[[str, str, set[str], float], str]) -> Ranked:
+                       sentence: Callable[[str, str, set[str], float], str]) -> KindFindings:
     """Findings of pairs whose themes overlap (high from 75%, medium from 50%), each with the
     themes they share; `sentence(a, b, themes, jaccard)` explains one."""
     remit = facts.remit
-    pairs, severities = ranked(found, 0.75, 0.5, limit, naming)
+    pairs, severities = ranked_pairs(found, 0.75, 0.5, limit, naming)
 
     def explained() -> Iterator[Finding]:
         for a, b, _, jaccard, severity in pairs:
             themes = remit[a] & remit[b]
             yield finding(kind, (a, b), jaccard, severity, sentence(a, b, themes, jaccard), themes=sorted(themes))
 
-    return Ranked(explained(), severities)
+    return KindFindings(explained(), severities)
 
 
-def duplicate_oversight(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> Ranked:
+def duplicate_oversight(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> KindFindings:
     """Initiatives overseen by two or more boards: who has the final say is unclear. With
     `naming` (a boolean per entity code), only those naming one of its entities."""
     overseers = facts.by_target("oversees")  # initiative × board
@@ -125,25 +122,22 @@ def duplicate_oversight(facts: Facts, limit: int | None = None, naming: np.ndarr
 
 
 def parallel_pairs(facts: Facts, min_jaccard: float = 0.5) -> Overlaps:
-    """Pairs of initiatives led by different owners, on the same themes, with no board in
-    common overseeing them: the same work done twice, with nobody placed to notice.
-    Every test is an array operation over the candidate pairs."""
-    def compute() -> Overlaps:
-        themes = facts.by_target("addresses")  # theme × board or initiative
-        found = overlaps(themes, facts.ids, min_jaccard=min_jaccard,
-                         columns=facts.codes_of_type("initiative"))
-        leads, overseers = facts.relation("leads"), facts.relation("oversees")
-        led = found.holds_any(leads)
-        found = found.where(led[found.first] & led[found.second])
-        return found.where(~found.share_any(leads) & ~found.share_any(overseers))
-
-    return facts.once(f"parallel_pairs {min_jaccard}", compute)
+    """Pairs of initiatives, each led by someone, on the same themes (Jaccard at least
+    `min_jaccard`), with no lead in common and no board in common overseeing them: the same
+    work done twice, with nobody placed to notice."""
+    themes = facts.by_target("addresses")  # theme × board or initiative
+    found = overlaps(themes, facts.ids, min_jaccard=min_jaccard, columns=facts.codes_of_type("initiative"))
+    leads, overseers = facts.relation("leads"), facts.relation("oversees")
+    led = found.holds_any(leads)
+    found = found.where(led[found.first] & led[found.second])
+    return found.where(~found.share_any(leads) & ~found.share_any(overseers))
 
 
-def parallel_initiatives(facts: Facts, min_jaccard: float = 0.5, limit: int | None = None,
-                         naming: np.ndarray | None = None) -> Ranked:
+def parallel_initiatives(facts: Facts, pairs: Overlaps, limit: int | None = None,
+                         naming: np.ndarray | None = None) -> KindFindings:
+    """Pairs of initiatives doing the same work apart (`pairs`, from `parallel_pairs`)."""
     leads, name, listed = facts.leads, facts.name, facts.listed
     return on_the_same_themes(
-        "parallel_initiatives", facts, parallel_pairs(facts, min_jaccard), limit, naming,
+        "parallel_initiatives", facts, pairs, limit, naming,
         lambda a, b, themes, _: f"{name(a)} (led by {listed(leads[a])}) and {name(b)} (led by "
                                 f"{listed(leads[b])}) both work on {listed(themes)}, and no board oversees both.")
