@@ -259,6 +259,23 @@ def threshold_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def evidence_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--evidence and --stale-after: how well known a fact must be to count, and how old a
+    finding's newest source may be before it is marked stale."""
+    options = [
+        click.option("--evidence", "evidence", type=click.Choice(["stated", "inferred", "proposed"]),
+                     default="inferred", show_default=True,
+                     help="The weakest evidence used: stated facts only; stated and inferred; or "
+                          "also what is only proposed (a draft terms of reference)."),
+        click.option("--stale-after", "stale_after", type=click.FloatRange(0), default=2.0, show_default=True,
+                     metavar="YEARS",
+                     help="Mark a finding stale when its newest source is more than YEARS before the date."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @main.command(epilog=examples("landscape analyse london",
                               "landscape analyse graph_data/london --as-of 2021-03 --format json",
                               "landscape analyse london --over-time --as-of 2024-12 --format csv",
@@ -271,6 +288,7 @@ def threshold_options(command: Callable[..., Any]) -> Callable[..., Any]:
               help="Write to FILE ('-' for standard output, the default).")
 @force_option
 @threshold_options
+@evidence_options
 @click.option("--limit", type=click.IntRange(1), metavar="N",
               help="Keep only the strongest N findings of each kind [default: all]; a national "
                    "landscape has millions.")
@@ -283,8 +301,10 @@ def threshold_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @fail_clearly
 def analyse(dataset: str | None, as_of: date | None, fmt: str | None, output: str, force: bool,
             min_shared_members: int, min_remit_jaccard: float, min_parallel_jaccard: float,
-            limit: int | None, over_time: bool, decisions_file: str | None, **store: Any) -> None:
-    """Find overlaps, gaps and missing communication links."""
+            evidence: str, stale_after: float, limit: int | None, over_time: bool, decisions_file: str | None,
+            **store: Any) -> None:
+    """Find overlaps, gaps and missing communication links, each with the facts it rests on;
+    what the sources do not say is listed apart."""
     from landscape.analysis import Thresholds
     from landscape.analysis import analyse as run_analysis
     from landscape.files import write_output
@@ -306,7 +326,7 @@ def analyse(dataset: str | None, as_of: date | None, fmt: str | None, output: st
         landscape = open_landscape(dataset, **store)
         bar.update(1, "analysing")
         result = run_analysis(landscape, as_of=day_or_today(as_of), thresholds=thresholds,
-                              limit=limit)
+                              limit=limit, evidence=evidence, stale_after=stale_after)
         if decisions is not None:
             from landscape.analysis.decisions import apply_decisions
 
@@ -409,10 +429,12 @@ def map_command(dataset: str | None, as_of: date | None, output: str | None, fmt
 @click.option("--since", callback=parse_as_of, metavar="DATE",
               help="Add a section on what changed from DATE to the report's date.")
 @decisions_option
+@evidence_options
 @store_options
 @fail_clearly
 def report(dataset: str | None, as_of: date | None, output: str | None, fmt: str, force: bool, title: str | None,
-           since: date | None, decisions_file: str | None, **store: Any) -> None:
+           since: date | None, decisions_file: str | None, evidence: str, stale_after: float,
+           **store: Any) -> None:
     """Write the executive pack: a summary, the map, the findings and the coverage matrix in one
     file (HTML, or Word with --format docx)."""
     from landscape.files import write_output
@@ -425,7 +447,8 @@ def report(dataset: str | None, as_of: date | None, output: str | None, fmt: str
     with progress("Reporting", 2, "reading") as bar:
         landscape = open_landscape(dataset, **store)
         bar.update(1, "analysing and drawing")
-        view = report_view(landscape, day_or_today(as_of), title=title, since=since, decisions=decisions)
+        view = report_view(landscape, day_or_today(as_of), title=title, since=since, decisions=decisions,
+                           evidence=evidence, stale_after=stale_after)
         page = render_docx(view) if fmt == "docx" else render_html(view)
         bar.update(1, "done")
     write_output(page, output, force=force)

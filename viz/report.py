@@ -80,14 +80,16 @@ def data_uri(png: bytes) -> str:
 
 
 def report_view(landscape: Landscape, day: date, *, title: str | None = None, generated: date | None = None,
-                since: date | None = None, decisions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+                since: date | None = None, decisions: list[dict[str, Any]] | None = None,
+                evidence: str = "inferred", stale_after: float = 2.0) -> dict[str, Any]:
     """The report's data. With `since`, what changed from that date to `day`; with
     `decisions` (rows of a decisions file), findings carry their decisions, accepted ones
     move to their own list, and decisions matching no finding are listed. Too large to draw,
     a landscape is analysed for the findings listed only (its map would have marked them all)."""
     current = landscape.as_of(day)
     drawable = len(current) <= DRAW_LIMIT
-    result = analyse(landscape, as_of=day, limit=None if drawable else SECTION_LIMIT)
+    limit = None if drawable else SECTION_LIMIT
+    result = analyse(landscape, as_of=day, limit=limit, evidence=evidence, stale_after=stale_after)
     if decisions is not None:
         result = apply_decisions(result, decisions, day)
     title = title or f"{landscape.name.title()} landscape: overlaps, gaps and links"
@@ -97,7 +99,7 @@ def report_view(landscape: Landscape, day: date, *, title: str | None = None, ge
     if since is not None:
         changes = diff(landscape, landscape, before_day=since, after_day=day)
         changes["sections"] = diff_sections(changes)
-        earlier = analyse(landscape, as_of=since, limit=None if drawable else SECTION_LIMIT)
+        earlier = analyse(landscape, as_of=since, limit=limit, evidence=evidence, stale_after=stale_after)
         # a finding the board accepted is still there: not resolved
         findings_change = compare_findings(earlier["findings"], result["findings"] + result.get("accepted", []))
     view: dict[str, Any] = {

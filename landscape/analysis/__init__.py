@@ -32,11 +32,17 @@ from landscape.analysis import gaps, links, overlaps
 from landscape.analysis.brokers import brokers
 from landscape.analysis.clusters import clusters
 from landscape.analysis.coverage import coverage
+from landscape.analysis.evidence import with_evidence
 from landscape.analysis.facts import Facts, gather
 from landscape.analysis.findings import KINDS, SEVERITIES, Finding, KindFindings, category
-from landscape.model import Landscape, cycle_collection_paused
+from landscape.errors import LandscapeError
+from landscape.model import EVIDENCE_LEVELS, Landscape, cycle_collection_paused
 
 __all__ = ["KINDS", "Finding", "Thresholds", "analyse", "category", "findings", "findings_naming", "gather"]
+
+
+DEFAULT_LEVEL = "inferred"  # the weakest evidence an analysis uses unless told otherwise
+DEFAULT_STALE_AFTER = 2.0  # years after which the newest source of a finding is old
 
 
 @dataclass(frozen=True)
@@ -47,12 +53,14 @@ class Thresholds:
 
 
 def findings(facts: Facts, thresholds: Thresholds = Thresholds(), limit: int | None = None,
-             naming: Set[str] | None = None) -> tuple[list[Finding], Counter[tuple[str, str]]]:
+             naming: Set[str] | None = None
+             ) -> tuple[list[Finding], Counter[tuple[str, str]], list[dict[str, Any]]]:
     """Every finding, ordered by kind, then within a kind as `findings.rank_key` orders them
     (missing links with no channel first, then severity, score and ids); and how many there
     are of each kind and severity. With `limit`, only the strongest `limit` of each kind are
     kept, but all are counted. With `naming`, only those naming one of these ids are kept and
-    counted."""
+    counted. Third, the unknowns: what would have been findings had the sources covered the
+    aspect their absence rests on."""
     named = None if naming is None else facts.mask(naming)
     remit = overlaps.remit_pairs(facts, thresholds.min_remit_jaccard)  # shared remit and missing links read both
     parallel = overlaps.parallel_pairs(facts, thresholds.min_parallel_jaccard)
@@ -69,11 +77,13 @@ def findings(facts: Facts, thresholds: Thresholds = Thresholds(), limit: int | N
         "missing_link": links.missing_links(facts, remit, parallel, limit, named),
     }
     found: list[Finding] = []
+    unknowns: list[dict[str, Any]] = []
     totals: Counter[tuple[str, str]] = Counter()
     for kind in KINDS:
         found += by_kind[kind].findings
+        unknowns += by_kind[kind].unknowns
         totals.update({(kind, severity): count for severity, count in by_kind[kind].severities.items()})
-    return found, totals
+    return found, totals, unknowns
 
 
 def findings_naming(current: Landscape, ids: Collection[str],
@@ -86,17 +96,28 @@ def findings_naming(current: Landscape, ids: Collection[str],
 
 
 def analyse(landscape: Landscape, *, as_of: date | None = None,
-            thresholds: Thresholds = Thresholds(), limit: int | None = None) -> dict[str, Any]:
+            thresholds: Thresholds = Thresholds(), limit: int | None = None,
+            evidence: str = DEFAULT_LEVEL, stale_after: float = DEFAULT_STALE_AFTER) -> dict[str, Any]:
     """The whole analysis of `landscape` as it stood on `as_of` (today's data when None).
     With `limit`, only the strongest `limit` findings of each kind are kept (and the result
     says so under `limit`): a national landscape has millions. `summary` (by kind) and
-    `severities` count every finding either way."""
+    `severities` count every finding either way.
+
+    Only facts known at least as well as `evidence` are used (`inferred`, the default, uses
+    stated and inferred facts; `proposed` adds what is only proposed). Each finding kept
+    carries the facts it rests on, when they were last attested and whether that is more
+    than `stale_after` years before the day analysed (see `landscape.analysis.evidence`);
+    what would rest on an aspect the sources do not cover is listed under `unknowns`."""
+    if evidence not in EVIDENCE_LEVELS:
+        raise LandscapeError(f"evidence level {evidence!r}: expected one of {', '.join(EVIDENCE_LEVELS)}")
+    day = as_of or date.today()
     # Millions of findings and sets, none in a reference cycle: the cycle collector would walk
     # them all again and again while they are made (see `cycle_collection_paused`).
     with cycle_collection_paused():
-        current = landscape.as_of(as_of)
+        current = landscape.as_of(as_of).at_evidence(evidence)
         facts = gather(current)
-        found, totals = findings(facts, thresholds, limit)
+        found, totals, unknowns = findings(facts, thresholds, limit)
+        found = [with_evidence(finding, current, day, stale_after) for finding in found]
         overview = {"brokers": brokers(facts), "clusters": clusters(facts), "coverage": coverage(facts)}
     summary = dict.fromkeys(KINDS, 0)
     severities = dict.fromkeys(SEVERITIES, 0)
@@ -107,9 +128,12 @@ def analyse(landscape: Landscape, *, as_of: date | None = None,
         "landscape": landscape.name,
         "as_of": as_of.isoformat() if as_of else None,
         "thresholds": asdict(thresholds),
+        "evidence_level": evidence,
+        "stale_after": stale_after,
         "counts": current.counts(),
         "summary": summary,
         "severities": severities,
         "findings": found,
+        "unknowns": unknowns,
         **overview,
     } | ({"limit": limit} if limit is not None else {})

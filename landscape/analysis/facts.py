@@ -28,7 +28,7 @@ from scipy import sparse
 
 from landscape.analysis.findings import listing
 from landscape.analysis.incidence import incidence_matrix
-from landscape.model import Columns, Landscape
+from landscape.model import Columns, Landscape, Relationship
 
 INVOLVING = ("leads", "delivers", "funds")  # the relationships that involve an organisation in work
 PARENT = ("reports_to", "part_of")  # the relationships that place a body under another
@@ -161,6 +161,43 @@ class Facts:
         """The names of `ids` as English, in name order (see `listing`)."""
         return listing(self.names(ids), limit)
 
+    def silent(self, aspect: str) -> np.ndarray:
+        """A boolean per code: whether the entity lists `aspect` in `not_recorded` (the sources
+        do not cover it, so its absence is unknown rather than none)."""
+        silent = np.zeros(len(self.ids), dtype=bool)
+        code = self.code
+        silent[[code[entity.id] for entity in self.landscape.entities.values()
+                if not entity.is_recorded(aspect)]] = True
+        return silent
+
+    @cached_property
+    def governed(self) -> np.ndarray:
+        """A boolean per code: whether the entity is an initiative a partnership is expected to
+        oversee and lead (not context such as a national strategy or an inspection)."""
+        governed = np.zeros(len(self.ids), dtype=bool)
+        code = self.code
+        governed[[code[entity.id] for entity in self.landscape.entities.values() if entity.is_governed]] = True
+        return governed
+
+    @cached_property
+    def ancestors(self) -> sparse.csr_matrix:
+        """Entity × every entity it is `part_of`, directly or through others (an initiative
+        part of a programme part of a strategy is part of both)."""
+        step = self.relation("part_of")
+        reach = step.copy()
+        while True:
+            wider = reach + reach @ step
+            wider.data[:] = 1
+            if wider.nnz == reach.nnz:
+                return reach
+            reach = wider
+
+    def inherited(self, held: np.ndarray) -> np.ndarray:
+        """A boolean per code: `held` by the entity or by anything it is `part_of` (a theme is
+        owned when a broader theme is; an initiative is overseen when the programme it is part
+        of is)."""
+        return held | (self.ancestors @ held.astype(np.int64) > 0)
+
     def board_covers(self, board: str) -> set[str]:
         """Themes a board addresses directly or through an initiative it oversees."""
         covered = set(self.remit[board])
@@ -191,5 +228,24 @@ class RelatedIds(dict[str, set[str]]):
 
 
 def gather(landscape: Landscape) -> Facts:
-    """Code a landscape's entities and index its relationships by type."""
-    return Facts(landscape)
+    """Code a landscape's entities and index its relationships by type. An initiative that
+    `reports_to` a board is overseen by it: the analysis reads that line as the board's
+    `oversees`."""
+    return Facts(oversight_as_written(landscape))
+
+
+def oversight_as_written(landscape: Landscape) -> Landscape:
+    """`landscape` with each initiative's `reports_to` a board turned into the board's
+    `oversees` of the initiative (the same landscape when there is none)."""
+    entities = landscape.entities
+
+    def reports_up(edge: Relationship) -> bool:
+        source = entities.get(edge.source)
+        return edge.type == "reports_to" and source is not None and source.type == "initiative"
+
+    if not any(map(reports_up, landscape.edges("reports_to"))):
+        return landscape
+    turned = [Relationship(edge.target, edge.source, "oversees", edge.start, edge.end, edge.source_doc,
+                           edge.role, edge.attrs) if reports_up(edge) else edge
+              for edge in landscape.relationships]
+    return Landscape(entities.values(), turned, landscape.name, source_table=landscape.source_table.values())

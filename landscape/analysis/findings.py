@@ -57,6 +57,7 @@ finding: it is a list of its own, which each kind returns beside its findings in
 
 CATEGORIES = {kind: category(kind) for kind in KINDS}
 SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+CHANNEL_RANK = {"none": 0, "unknown": 1, "shared_member": 2}
 
 
 def finding(kind: str, entities: Iterable[str], score: float, severity: str, explanation: str,
@@ -77,10 +78,13 @@ def finding(kind: str, entities: Iterable[str], score: float, severity: str, exp
 class KindFindings(NamedTuple):
     """The findings of one kind, strongest first (with a limit, only the strongest), each
     written when it is read, and how many the kind has of each severity in all, whatever the
-    limit: a national landscape has millions, and only those kept are written."""
+    limit: a national landscape has millions, and only those kept are written. `unknowns` are
+    what would have been findings of the kind, had the sources covered the aspect their
+    absence rests on (see `landscape.analysis.unknowns`)."""
 
     findings: Iterator[Finding]
     severities: Counter[str]
+    unknowns: Sequence[dict[str, Any]] = ()
 
 
 def tally(severity: np.ndarray) -> Counter[str]:
@@ -98,19 +102,20 @@ def strongest(keys: Sequence[np.ndarray], limit: int | None = None) -> np.ndarra
 
 
 def ranked_findings(severity: np.ndarray, score: np.ndarray, ties: Sequence[np.ndarray],
-                    write: Callable[[int], Finding], limit: int | None = None) -> KindFindings:
+                    write: Callable[[int], Finding], limit: int | None = None,
+                    unknowns: Sequence[dict[str, Any]] = ()) -> KindFindings:
     """The findings of one kind given as arrays, one entry per finding: severity (codes into
     `SEVERITIES`), score (as the finding shows it) and `ties` (the order of their entities,
     most significant first), ranked as `rank_key` orders them. `write(k)` writes the k-th
     finding; only the `limit` kept are written."""
     order = strongest((severity, -np.asarray(score, dtype=np.float64), *ties), limit)
-    return KindFindings(map(write, order.tolist()), tally(np.asarray(severity, dtype=np.int64)))
+    return KindFindings(map(write, order.tolist()), tally(np.asarray(severity, dtype=np.int64)), unknowns)
 
 
 def rank_key(found: Finding) -> tuple[Any, ...]:
-    """Order within one kind: missing links with no channel first, then severity, then the
-    highest score, then entity ids."""
-    return (found.get("channel", "none") != "none", SEVERITY_RANK[found["severity"]],
+    """Order within one kind: missing links with no channel first (then those whose channel is
+    unknown), then severity, then the highest score, then entity ids."""
+    return (CHANNEL_RANK[found.get("channel", "none")], SEVERITY_RANK[found["severity"]],
             -found["score"], found["entities"])
 
 

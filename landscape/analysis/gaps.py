@@ -8,14 +8,23 @@ found from the degrees of entity codes in a relation, as arrays; only the
 findings reported are written as sentences. For example, initiative "Healthy
 Weight" with a lead and no overseer gives one `unoverseen_initiative` finding of
 medium severity (high when nobody leads it either).
+
+Hierarchies count: an initiative is overseen and led when an initiative it is `part_of`
+is, and a theme is owned when a broader theme it is `part_of` is. Initiatives that are
+context (a national strategy, an inspection: see `Entity.is_governed`) are nobody's to
+oversee or lead. A gap whose entity lists the aspect it rests on in `not_recorded` is an
+unknown, not a finding (see `landscape.analysis.unknowns`).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
 from landscape.analysis.facts import INVOLVING, PARENT, Facts
 from landscape.analysis.findings import SEVERITIES, Finding, KindFindings, finding, ranked_findings
+from landscape.analysis.unknowns import unknown_of
 
 HIGH, MEDIUM = SEVERITIES.index("high"), SEVERITIES.index("medium")
 
@@ -24,10 +33,11 @@ def unoverseen_initiatives(facts: Facts, limit: int | None = None, naming: np.nd
     """Initiatives no board oversees. Scored by how many organisations are involved in
     them, since more unsteered partners is more room for drift; high when nobody leads them.
     With `naming` (a boolean per entity code), only those it marks."""
-    initiatives = only_named(facts.codes_of_type("initiative"), naming)
-    initiatives = initiatives[facts.degree("oversees", by="target")[initiatives] == 0]
+    initiatives = governed_initiatives(facts, naming)
+    initiatives = initiatives[~facts.inherited(facts.degree("oversees", by="target") > 0)[initiatives]]
+    initiatives, silent = split_silent(facts, initiatives, "oversight")
     partners = facts.degree(*INVOLVING, by="target")[initiatives]
-    severity = np.where(facts.degree("leads", by="target")[initiatives] == 0, HIGH, MEDIUM)
+    severity = np.where(facts.inherited(facts.degree("leads", by="target") > 0)[initiatives], MEDIUM, HIGH)
 
     def write(k: int) -> Finding:
         initiative = facts.ids[initiatives[k]]
@@ -37,7 +47,8 @@ def unoverseen_initiatives(facts: Facts, limit: int | None = None, naming: np.nd
         return finding("unoverseen_initiative", (initiative,), 1 + len(involved), SEVERITIES[severity[k]],
                        f"No board oversees {facts.name(initiative)}{who}.")
 
-    return ranked_findings(severity, 1 + partners, (initiatives,), write, limit)
+    return ranked_findings(severity, 1 + partners, (initiatives,), write, limit,
+                           unknowns(facts, "unoverseen_initiative", silent))
 
 
 def unowned_themes(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> KindFindings:
@@ -49,7 +60,7 @@ def unowned_themes(facts: Facts, limit: int | None = None, naming: np.ndarray | 
     covered[addresses[boards].indices] = True
     covered[(facts.relation("oversees")[boards] @ addresses).indices] = True
     themes = only_named(facts.codes_of_type("theme"), naming)
-    themes = themes[~covered[themes]]
+    themes = themes[~facts.inherited(covered)[themes]]
     by_initiatives = addresses[facts.codes_of_type("initiative")]
     initiatives_on = np.bincount(by_initiatives.indices, minlength=len(facts))[themes]
     addressed_by, initiatives = facts.addressed_by, set(facts.initiatives)
@@ -73,6 +84,7 @@ def orphan_boards(facts: Facts, limit: int | None = None, naming: np.ndarray | N
     boards = boards[facts.degree(*PARENT, by="source")[boards] == 0]
     entities = facts.landscape.entities
     boards = boards[[not entities[facts.ids[board]].is_top for board in boards.tolist()]]
+    boards, silent = split_silent(facts, boards, "reporting")
     members = facts.degree("member_of", by="target")[boards]
 
     def write(k: int) -> Finding:
@@ -81,7 +93,8 @@ def orphan_boards(facts: Facts, limit: int | None = None, naming: np.ndarray | N
                        f"{facts.name(board)} reports to no other body and is part of none, "
                        "so its accountability line is not recorded.")
 
-    return ranked_findings(np.full(len(boards), MEDIUM), 1 + members, (boards,), write, limit)
+    return ranked_findings(np.full(len(boards), MEDIUM), 1 + members, (boards,), write, limit,
+                           unknowns(facts, "orphan_board", silent))
 
 
 def missing_required_members(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> KindFindings:
@@ -92,12 +105,17 @@ def missing_required_members(facts: Facts, limit: int | None = None, naming: np.
                          dtype=object)
     members_of = facts.by_target("member_of")  # board × member
     boards, sectors = [], []  # each (board, sector it lacks)
+    silent: list[dict[str, Any]] = []  # the same, for boards whose members are not recorded
     for board in only_named(facts.codes_of_type("board"), naming).tolist():
         required = entities[ids[board]].required_sectors
         if not required:
             continue
         present = set(sector_of[members_of.indices[members_of.indptr[board]:members_of.indptr[board + 1]]].tolist())
         lacking = [sector for sector in required if sector not in present]
+        if not entities[ids[board]].is_recorded("members"):
+            silent += [unknown_of({"kind": "missing_required_member", "entities": [ids[board]], "sector": sector},
+                                  facts.landscape) for sector in lacking]
+            continue
         boards += [board] * len(lacking)
         sectors += lacking
 
@@ -108,13 +126,15 @@ def missing_required_members(facts: Facts, limit: int | None = None, naming: np.
                        "but none of its members is from it.", sector=sector)
 
     # all score the same: they stay in the order found
-    return ranked_findings(np.full(len(boards), HIGH), np.ones(len(boards)), (np.arange(len(boards)),), write, limit)
+    return ranked_findings(np.full(len(boards), HIGH), np.ones(len(boards)), (np.arange(len(boards)),), write, limit,
+                           silent)
 
 
 def no_lead(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> KindFindings:
     """Initiatives that nobody leads."""
-    initiatives = only_named(facts.codes_of_type("initiative"), naming)
-    initiatives = initiatives[facts.degree("leads", by="target")[initiatives] == 0]
+    initiatives = governed_initiatives(facts, naming)
+    initiatives = initiatives[~facts.inherited(facts.degree("leads", by="target") > 0)[initiatives]]
+    initiatives, silent = split_silent(facts, initiatives, "lead")
 
     def write(k: int) -> Finding:
         initiative = facts.ids[initiatives[k]]
@@ -125,9 +145,30 @@ def no_lead(facts: Facts, limit: int | None = None, naming: np.ndarray | None = 
                        f"Nobody is recorded as leading {facts.name(initiative)}{note}.")
 
     return ranked_findings(np.full(len(initiatives), MEDIUM), np.ones(len(initiatives)), (initiatives,), write,
-                           limit)
+                           limit, unknowns(facts, "no_lead", silent))
 
 
 def only_named(codes: np.ndarray, naming: np.ndarray | None) -> np.ndarray:
     """The entity codes `naming` marks (all of them without it)."""
     return codes if naming is None else codes[naming[codes]]
+
+
+def governed_initiatives(facts: Facts, naming: np.ndarray | None) -> np.ndarray:
+    """The codes of the initiatives a partnership is expected to oversee and lead (`naming`
+    marks those to keep, when given)."""
+    initiatives = only_named(facts.codes_of_type("initiative"), naming)
+    return initiatives[facts.governed[initiatives]]
+
+
+def split_silent(facts: Facts, codes: np.ndarray, aspect: str) -> tuple[np.ndarray, np.ndarray]:
+    """`codes` split in two: those whose `aspect` the sources cover (gaps), and those listing it
+    in `not_recorded` (unknowns)."""
+    silent = facts.silent(aspect)[codes]
+    return codes[~silent], codes[silent]
+
+
+def unknowns(facts: Facts, kind: str, codes: np.ndarray) -> list[dict[str, Any]]:
+    """The unknowns of `kind`, one per entity code, in id order."""
+    return [unknown_of({"kind": kind, "entities": [entity_id]}, facts.landscape)
+            for entity_id in facts.ids[codes].tolist()]
+

@@ -22,6 +22,7 @@ from scipy import sparse
 from landscape.analysis.facts import FORMAL, Facts, RelatedIds
 from landscape.analysis.findings import Finding, KindFindings, finding, listing, strongest, tally
 from landscape.analysis.incidence import Overlaps, entries
+from landscape.analysis.unknowns import unknown_of
 
 
 class Reasons:
@@ -103,6 +104,10 @@ def overlapping_pairs(facts: Facts, remit: Overlaps, parallel_initiatives: Overl
     return OverlappingPairs(pairs // size, pairs % size, *counts)
 
 
+NONE, UNKNOWN, SHARED_MEMBER = range(3)  # channels, in the order their findings are ranked
+CHANNELS = ("none", "unknown", "shared_member")
+
+
 def missing_links(facts: Facts, remit: Overlaps, parallel_initiatives: Overlaps,
                   limit: int | None = None, naming: np.ndarray | None = None) -> KindFindings:
     """Overlapping pairs of boards with no formal link; `channel` says whether a shared member
@@ -114,12 +119,19 @@ def missing_links(facts: Facts, remit: Overlaps, parallel_initiatives: Overlaps,
         found = found.where(naming[found.first] | naming[found.second])
     formal = facts.relation(*FORMAL)
     linked = entries(formal + formal.T, found.first, found.second) > 0  # either way round
+    # a pair whose links the sources do not cover may have one: a question, not a finding
+    links_silent = facts.silent("links")
+    silent = ~linked & (links_silent[found.first] | links_silent[found.second])
     membership = facts.relation("member_of")  # member × board
-    channel = entries(membership.T @ membership, found.first, found.second) > 0
+    shared = entries(membership.T @ membership, found.first, found.second) > 0
+    members_silent = facts.silent("members")
+    channel = np.where(shared, SHARED_MEMBER, np.where(members_silent[found.first] | members_silent[found.second],
+                                                       UNKNOWN, NONE))
     score = found.score()
-    # the order of findings: no channel (and so high severity) first, then the highest score
-    unlinked = np.flatnonzero(~linked)
-    severities = tally(channel[unlinked].astype(np.int64))  # high (0) with no channel, medium (1) with one
+    # the order of findings: no channel (and so high severity) first, then an unknown one,
+    # then the highest score
+    unlinked = np.flatnonzero(~linked & ~silent)
+    severities = tally((channel[unlinked] != NONE).astype(np.int64))  # high (0) with no channel, else medium
     order = unlinked[strongest((channel[unlinked], -score[unlinked], found.first[unlinked],
                                 found.second[unlinked]), limit)]
 
@@ -131,9 +143,11 @@ def missing_links(facts: Facts, remit: Overlaps, parallel_initiatives: Overlaps,
                 found.remit[order].tolist(), found.oversight[order].tolist(),
                 found.parallel[order].tolist(), score[order].tolist(), channel[order].tolist()):
             why = explain.reasons(a, b, themes > 0, initiatives > 0, parallel_pairs > 0)
-            yield describe(facts, a, b, why, weight, members[a] & members[b] if shared else set())
+            yield describe(facts, a, b, why, weight, members[a] & members[b], CHANNELS[shared])
 
-    return KindFindings(explained(), severities)
+    unknown = [unknown_of({"kind": "missing_link", "entities": [a, b]}, facts.landscape)
+               for a, b in zip(facts.ids[found.first[silent]].tolist(), facts.ids[found.second[silent]].tolist())]
+    return KindFindings(explained(), severities, unknown)
 
 
 class Explainer:
@@ -168,8 +182,11 @@ def parallel_partners(facts: Facts, parallel_initiatives: Overlaps) -> RelatedId
     return RelatedIds(either_way, facts.ids, facts.code)
 
 
-def describe(facts: Facts, a: str, b: str, why: Reasons, score: int, common: set[str]) -> Finding:
-    """The missing link between boards `a` and `b`, in a sentence."""
+def describe(facts: Facts, a: str, b: str, why: Reasons, score: int, common: set[str],
+             channel: str = "none") -> Finding:
+    """The missing link between boards `a` and `b`, in a sentence; `common` are their shared
+    members, and `channel` says whether they give an informal link (`shared_member`), none is
+    recorded (`none`) or the boards' members are not recorded (`unknown`)."""
     name, listed = facts.name, facts.listed
     reasons = []
     if why.remit:
@@ -183,11 +200,14 @@ def describe(facts: Facts, a: str, b: str, why: Reasons, score: int, common: set
     shown = total if total <= 3 else 2
     reasons += [f"oversee parallel work ({name(i)} and {name(j)})"
                 for i, j in parallel[:max(0, shown - len(reasons))]]
-    contact = (f"; their only contact is through {listed(common)}, "
-               f"{'a member' if len(common) == 1 else 'members'} of both"
-               ) if common else " and no member in common"
+    contact = {
+        "shared_member": f"; their only contact is through {listed(common)}, "
+                         f"{'a member' if len(common) == 1 else 'members'} of both",
+        "unknown": "; whether they share a member is not recorded",
+        "none": " and no member in common",
+    }[channel]
     return finding(
-        "missing_link", (a, b), score, "medium" if common else "high",
+        "missing_link", (a, b), score, "high" if channel == "none" else "medium",
         f"{name(a)} and {name(b)} {listing(reasons, limit=3, total=total)}, "
         f"but have no agreed link{contact}.",
-        channel="shared_member" if common else "none", grounds=why.names())
+        channel=channel, grounds=why.names())

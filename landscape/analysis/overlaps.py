@@ -25,7 +25,7 @@ from landscape.analysis.findings import (
     strongest,
     tally,
 )
-from landscape.analysis.incidence import Overlaps, overlaps, rounded_ratios
+from landscape.analysis.incidence import Overlaps, entries, overlaps, rounded_ratios
 
 
 def shared_membership(facts: Facts, min_shared: int = 2, limit: int | None = None,
@@ -122,15 +122,23 @@ def duplicate_oversight(facts: Facts, limit: int | None = None, naming: np.ndarr
 
 
 def parallel_pairs(facts: Facts, min_jaccard: float = 0.5) -> Overlaps:
-    """Pairs of initiatives, each led by someone, on the same themes (Jaccard at least
-    `min_jaccard`), with no lead in common and no board in common overseeing them: the same
-    work done twice, with nobody placed to notice."""
+    """Pairs of governed initiatives, each led by someone, on the same themes (Jaccard at least
+    `min_jaccard`), with no lead in common, no board in common overseeing them, and neither
+    part of the other nor both part of one initiative: the same work done twice, with nobody
+    placed to notice."""
     themes = facts.by_target("addresses")  # theme × board or initiative
     found = overlaps(themes, facts.ids, min_jaccard=min_jaccard, columns=facts.codes_of_type("initiative"))
+    first, second = found.codes()
+    found = found.where(facts.governed[first] & facts.governed[second])
     leads, overseers = facts.relation("leads"), facts.relation("oversees")
     led = found.holds_any(leads)
     found = found.where(led[found.first] & led[found.second])
-    return found.where(~found.share_any(leads) & ~found.share_any(overseers))
+    found = found.where(~found.share_any(leads) & ~found.share_any(overseers))
+    # one part of the other, or both parts of one programme: the same work, planned as one
+    ancestors = facts.ancestors
+    first, second = found.codes()
+    within = entries(ancestors + ancestors.T, first, second) > 0
+    return found.where(~within & ~found.share_any(ancestors.T.tocsr()))
 
 
 def parallel_initiatives(facts: Facts, pairs: Overlaps, limit: int | None = None,

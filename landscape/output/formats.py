@@ -13,7 +13,8 @@ from landscape.model import TYPE_LABELS
 
 FORMATS = ("table", "json", "csv", "markdown", "xlsx")
 FINDING_COLUMNS = ("kind", "category", "severity", "score", "entities", "explanation",
-                   "channel", "sector")
+                   "channel", "sector", "sources", "last_attested", "stale")
+UNKNOWN_COLUMNS = ("kind", "entities", "aspect", "explanation")
 
 
 def render(result: dict[str, Any], fmt: str) -> str | bytes:
@@ -32,8 +33,26 @@ def as_json(result: dict[str, Any]) -> str:
 
 
 def finding_row(finding: dict[str, Any]) -> list[Any]:
-    return [";".join(finding[c]) if c == "entities" else finding.get(c, "")
-            for c in FINDING_COLUMNS]
+    cells = {"entities": ";".join(finding["entities"]), "sources": "; ".join(cited(finding)),
+             "last_attested": finding.get("last_attested") or "",
+             "stale": "yes" if finding.get("stale") else ""}
+    return [cells[c] if c in cells else finding.get(c, "") for c in FINDING_COLUMNS]
+
+
+def cited(finding: dict[str, Any]) -> list[str]:
+    """The citations of the facts a finding rests on, each once, in the order first cited."""
+    return list(dict.fromkeys(cite for fact in finding.get("evidence", []) for cite in fact["cites"]))
+
+
+def evidence_note(finding: dict[str, Any]) -> str:
+    """Where a finding comes from, in a line: its sources, when last attested, and whether that
+    is old ("" when it cites nothing)."""
+    sources = cited(finding)
+    if not sources:
+        return ""
+    when = f"; last attested {finding['last_attested']}" if finding.get("last_attested") else ""
+    old = " (stale)" if finding.get("stale") else ""
+    return f"Sources: {'; '.join(sources)}{when}{old}"
 
 
 def as_csv(result: dict[str, Any]) -> str:
@@ -66,9 +85,19 @@ def as_table(result: dict[str, Any], width: int = 100) -> str:
             wrapped = textwrap.wrap(finding["explanation"], width - len(label)) or [""]
             lines.append(label + wrapped[0])
             lines += [" " * len(label) + more for more in wrapped[1:]]
+            note = evidence_note(finding)
+            lines += [" " * len(label) + more for more in textwrap.wrap(note, width - len(label))]
         lines.append("")
     if not result["findings"]:
         lines.append("No findings.")
+    if result.get("unknowns"):
+        lines.append(f"WHAT THE SOURCES DO NOT SAY ({len(result['unknowns'])})")
+        for unknown in result["unknowns"]:
+            label = f"  {unknown['aspect']:<10} "
+            wrapped = textwrap.wrap(unknown["explanation"], width - len(label)) or [""]
+            lines.append(label + wrapped[0])
+            lines += [" " * len(label) + more for more in wrapped[1:]]
+        lines.append("")
     if result["brokers"]:
         lines.append("BROKERS (members of two or more boards)")
         for broker in result["brokers"][:10]:
@@ -87,10 +116,15 @@ def markdown_cell(value: Any) -> str:
 
 def as_markdown(result: dict[str, Any]) -> str:
     lines = [f"# {markdown_cell(heading(result))}", ""]
-    lines += ["| severity | kind | explanation | score |", "|---|---|---|---|"]
+    lines += ["| severity | kind | explanation | score | sources |", "|---|---|---|---|---|"]
     for finding in result["findings"]:
         lines.append(f"| {finding['severity']} | {finding['kind']} | "
-                     f"{markdown_cell(finding['explanation'])} | {finding['score']} |")
+                     f"{markdown_cell(finding['explanation'])} | {finding['score']} | "
+                     f"{markdown_cell(evidence_note(finding).removeprefix('Sources: '))} |")
+    if result.get("unknowns"):
+        lines += ["", "## What the sources do not say", "", "| would be | aspect | question |", "|---|---|---|"]
+        lines += [f"| {unknown['kind']} | {unknown['aspect']} | {markdown_cell(unknown['explanation'])} |"
+                  for unknown in result["unknowns"]]
     if result["brokers"]:
         lines += ["", "## Brokers", "", "| member | boards | betweenness | cut vertex |",
                   "|---|---|---|---|"]
@@ -109,6 +143,9 @@ def as_xlsx(result: dict[str, Any]) -> bytes:
         bold = book.add_format({"bold": True})
         write_sheet(book.add_worksheet("findings"), bold, FINDING_COLUMNS,
                     [finding_row(f) for f in result["findings"]])
+        write_sheet(book.add_worksheet("unknowns"), bold, UNKNOWN_COLUMNS,
+                    [[";".join(u["entities"]) if c == "entities" else u[c] for c in UNKNOWN_COLUMNS]
+                     for u in result.get("unknowns", [])])
         write_sheet(book.add_worksheet("brokers"), bold,
                     ("id", "name", "type", "sector", "board_count", "betweenness", "cut_vertex"),
                     [[b[k] for k in ("id", "name", "type", "sector", "board_count",
