@@ -88,7 +88,7 @@ def test_analyse_writes_xlsx_to_a_file(runner, tiny, tmp_path):
     path = tmp_path / "findings.xlsx"
     result = runner.invoke(main, ["analyse", str(tiny), "--format", "xlsx", "-o", str(path)])
     assert result.exit_code == 0
-    assert openpyxl.load_workbook(path).sheetnames == ["findings", "brokers", "coverage"]
+    assert openpyxl.load_workbook(path).sheetnames == ["findings", "unknowns", "brokers", "coverage"]
 
 
 def test_bad_dates_and_unknown_focus_are_clear_errors(runner, tiny, tmp_path):
