@@ -460,8 +460,8 @@ def report(dataset: str | None, as_of: date | None, output: str | None, fmt: str
 @main.command(epilog=examples("landscape export london --format json -o london.json",
                               "landscape export graph_data/london --format csv -o copy/",
                               "landscape export --format gexf -o landscape.gexf",
-                              "landscape export --format cypher -o landscape.output.cypher  "
-                              "# then: cypher-shell -f landscape.output.cypher"))
+                              "landscape export --format cypher -o landscape.cypher  "
+                              "# then: cypher-shell -f landscape.cypher"))
 @dataset_argument
 @click.option("--format", "fmt", required=True,
               type=click.Choice(["json", "csv", "xlsx", "graphml", "gexf", "popolo", "cypher"]),
@@ -541,7 +541,7 @@ def generate(entities: int, relationships: int | None, seed: int, output: str, f
 
 
 @main.command("diff", epilog=examples("landscape diff london --from 2021-03 --to 2024-12",
-                                      "landscape diff london --as-of 2021-02-17 --with london-proposal-2021",
+                                      "landscape diff london --as-of 2021-02-18 --with london-proposal-2021",
                                       "landscape diff today.xlsx --with proposal.xlsx --format markdown",
                                       "landscape diff old-partners/ partners.xlsx --format json",
                                       "landscape diff --from 2023 --to 2024 --format markdown"))

@@ -142,7 +142,7 @@ def stage_actions(folder: Path, out: Path) -> dict[str, Callable[[], Any]]:
         "export-csv": lambda: export(held["landscape"], "csv", str(out / "csv")),
         "export-json": lambda: export(held["landscape"], "json", str(out / "landscape.json")),
         "export-xlsx": lambda: export(held["landscape"], "xlsx", str(out / "landscape.xlsx")),
-        "export-cypher": lambda: export(held["landscape"], "cypher", str(out / "landscape.output.cypher")),
+        "export-cypher": lambda: export(held["landscape"], "cypher", str(out / "landscape.cypher")),
     }
 
 

@@ -16,8 +16,8 @@ module of small functions over the `Facts` gathered from the landscape:
 >>> from datetime import date
 >>> from landscape.io.validate import load_dataset
 >>> result = analyse(load_dataset("graph_data/london"), as_of=date(2024, 12, 1))
->>> result["findings"][0]["kind"], result["summary"]["missing_link"]
-('shared_membership', 8)
+>>> result["findings"][0]["kind"], result["summary"]["shared_remit"], len(result["unknowns"])
+('shared_remit', 9, 58)
 """
 
 from __future__ import annotations

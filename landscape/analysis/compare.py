@@ -124,7 +124,8 @@ def proposed(current: Landscape, changes: Landscape) -> Landscape:
     from landscape.store.base import merge
 
     merged = merge(current, changes)
-    return Landscape(merged.entities.values(), merged.relationships, f"{current.name} with {changes.name}")
+    return Landscape(merged.entities.values(), merged.relationships, f"{current.name} with {changes.name}",
+                     source_table=merged.source_table.values())
 
 
 # --- as text -------------------------------------------------------------------------------------

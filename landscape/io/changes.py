@@ -54,4 +54,4 @@ def load_changes(path: str | Path, landscape: Landscape) -> Landscape:
         name = Path(path).stem if Path(path).suffix else Path(path).resolve().name
         built = build_landscape(with_context(entities, landscape), tables["relationships"], name)
         return Landscape((built.entities[entity_id] for entity_id in own if entity_id in built.entities),
-                         built.relationships, name)
+                         built.relationships, name, source_table=built.source_table.values())
