@@ -29,6 +29,7 @@ from landscape.analysis.findings import GAP_KINDS
 from landscape.io.datasets import resolve_dataset
 from landscape.io.validate import load_dataset
 from landscape.model import EDGE_VERBS, TYPE_LABELS, Landscape
+from tests.conftest import TINY
 from viz.map import neighbourhood, render_map
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -253,9 +254,11 @@ def page(browser):
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
-    """The London map, its report and a focused map, written once by the command line."""
+    """The London map, its report and a focused map, written once by the command line; and a
+    small landscape's, which has a missing link (London's sources record none as absent)."""
     folder = tmp_path_factory.mktemp("pages")
     commands = {"map": ["map", "london"], "report": ["report", "london"],
+                "small-map": ["map", str(TINY)], "small-report": ["report", str(TINY)],
                 "focus": ["map", "london", "--focus", "lasob", "--depth", "1"],
                 "chart": ["map", "london", "--layout", "chart"],
                 "tiered": ["map", "london", "--layout", "tiered"]}
@@ -415,7 +418,7 @@ def test_clicking_a_node_then_focus_shows_its_neighbourhood(page, pages, london)
 
 
 def test_the_missing_links_toggle_hides_the_dashed_lines(page, pages):
-    page.open(pages["map"])
+    page.open(pages["small-map"])
     missing = set(page.js("landscapeMap.edgeList.filter(e => e.finding === 'missing_link').map(e => e.id)"))
     dashed = "new Set(landscapeMap.edges.get({filter: e => !e.hidden && e.dashes}).map(e => e.id))"
     assert missing and missing <= set(page.js(f"[...{dashed}]"))
@@ -515,6 +518,9 @@ def test_the_saved_picture_has_no_selection_in_it(page, pages):
 def test_the_report_opens_with_its_map(page, pages):
     page.open(pages["report"])
     assert page.js("inkedPixels()") > 5000
+    total = len(view_of(page)["nodes"]["entity"])
+    assert page.status() == f"{total} of {total} shown"
+    page.open(pages["small-report"])
     assert page.js("!!document.getElementById('kind-missing_link')")
     total = len(view_of(page)["nodes"]["entity"])
     assert page.status() == f"{total} of {total} shown"
