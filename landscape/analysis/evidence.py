@@ -22,8 +22,11 @@ analysis that keeps a thousand findings reads the sources of a thousand.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
+
+import numpy as np
 
 from landscape.model import Entity, Fact, Landscape, Relationship
 
@@ -35,7 +38,7 @@ REMIT = ("addresses",)
 OVERSIGHT = ("oversees",)
 
 
-def grounds(finding: Finding, landscape: Landscape) -> list[Fact]:
+def grounds(finding: Finding, landscape: Landscape, touching: Touching | None = None) -> list[Fact]:
     """The facts `finding` rests on, in `landscape` (the landscape it was found in): the
     entities it names, then the relationships that make it.
 
@@ -47,34 +50,68 @@ def grounds(finding: Finding, landscape: Landscape) -> list[Fact]:
     - missing link: the remit, oversight and membership the two boards share;
     - the other gaps (no oversight, no owner, no reporting line, no lead) rest on the entity
       alone: the relationship that would close them is absent.
+
+    `touching` (the landscape's relationships by the entities they join) is made when not
+    given; an analysis makes it once for all its findings.
     """
-    named = [landscape.entities[i] for i in finding["entities"] if i in landscape.entities]
-    ids = set(finding["entities"])
+    touching = touching or Touching(landscape)
+    ids = finding["entities"]
+    named = [landscape.entities[i] for i in ids if i in landscape.entities]
+    inside = set(ids)
     kind = finding["kind"]
     if kind == "shared_membership":
-        edges = shared_neighbours(landscape, ids, MEMBERSHIP, inward=True)
+        edges = shared_neighbours(touching.of(ids, MEMBERSHIP), inside, inward=True)
     elif kind in ("shared_remit", "parallel_initiatives"):
-        edges = shared_neighbours(landscape, ids, REMIT)
+        edges = shared_neighbours(touching.of(ids, REMIT), inside)
         if kind == "parallel_initiatives":
-            edges += [edge for edge in landscape.edges("leads") if edge.target in ids]
+            edges += [edge for edge in touching.of(ids, ("leads",)) if edge.target in inside]
     elif kind == "duplicate_oversight":
-        edges = [edge for edge in landscape.edges(*OVERSIGHT) if edge.source in ids and edge.target in ids]
-        edges += [edge for edge in landscape.edges("reports_to") if edge.source in ids and edge.target in ids]
+        edges = [edge for edge in touching.of(ids, ("oversees", "reports_to"))
+                 if edge.source in inside and edge.target in inside]
     elif kind == "missing_required_member":
-        edges = [edge for edge in landscape.edges(*MEMBERSHIP) if edge.target in ids]
+        edges = [edge for edge in touching.of(ids, MEMBERSHIP) if edge.target in inside]
     elif kind == "missing_link":
-        edges = (shared_neighbours(landscape, ids, REMIT + OVERSIGHT)
-                 + shared_neighbours(landscape, ids, MEMBERSHIP, inward=True))
+        edges = (shared_neighbours(touching.of(ids, REMIT + OVERSIGHT), inside)
+                 + shared_neighbours(touching.of(ids, MEMBERSHIP), inside, inward=True))
     else:
         edges = []
     return [*named, *edges]
 
 
-def shared_neighbours(landscape: Landscape, ids: set[str], types: tuple[str, ...],
-                      inward: bool = False) -> list[Relationship]:
-    """The relationships of `types` joining the bodies `ids` to what at least two of them share:
-    outward (`a addresses t`) by default, inward (`m member_of a`) with `inward`."""
-    edges = [edge for edge in landscape.edges(*types) if (edge.target if inward else edge.source) in ids]
+class Touching:
+    """A landscape's relationships by the entities they join and their type, made once: a
+    national analysis writes the evidence of thousands of findings, each about a few bodies.
+    With `ids`, only the relationships touching those entities are indexed (a million
+    relationships are filtered as arrays, and a few thousand indexed)."""
+
+    def __init__(self, landscape: Landscape, ids: Iterable[str] | None = None) -> None:
+        relationships = landscape.relationships
+        if ids is not None:  # only the relationships touching `ids`, found as arrays
+            columns = landscape.columns
+            wanted = np.zeros(len(columns.ids), dtype=bool)
+            wanted[[columns.code[i] for i in set(ids) if i in columns.code]] = True
+            touching = np.flatnonzero(wanted[columns.sources] | wanted[columns.targets])
+            relationships = [relationships[k] for k in touching.tolist()]
+        self.index: dict[tuple[str, str], list[Relationship]] = {}
+        for edge in relationships:
+            self.index.setdefault((edge.source, edge.type), []).append(edge)
+            if edge.target != edge.source:
+                self.index.setdefault((edge.target, edge.type), []).append(edge)
+
+    def of(self, ids: list[str], types: tuple[str, ...]) -> list[Relationship]:
+        """The relationships of `types` touching any of `ids`, each once."""
+        seen: dict[int, Relationship] = {}
+        for entity_id in ids:
+            for edge_type in types:
+                for edge in self.index.get((entity_id, edge_type), ()):
+                    seen.setdefault(id(edge), edge)
+        return list(seen.values())
+
+
+def shared_neighbours(edges: list[Relationship], ids: set[str], inward: bool = False) -> list[Relationship]:
+    """Of `edges`, those joining the bodies `ids` to what at least two of them share: outward
+    (`a addresses t`) by default, inward (`m member_of a`) with `inward`."""
+    edges = [edge for edge in edges if (edge.target if inward else edge.source) in ids]
     holders: dict[str, set[str]] = {}
     for edge in edges:
         body, other = (edge.target, edge.source) if inward else (edge.source, edge.target)
@@ -92,11 +129,12 @@ def fact_entry(fact: Fact, landscape: Landscape) -> dict[str, Any]:
             "cites": cites}
 
 
-def with_evidence(finding: Finding, landscape: Landscape, day: date, stale_after: float) -> Finding:
+def with_evidence(finding: Finding, landscape: Landscape, day: date, stale_after: float,
+                  touching: Touching | None = None) -> Finding:
     """`finding` with the facts it rests on (`evidence`), the date of the newest dated source
     among them (`last_attested`, as the sources table writes it; None when none is dated) and
     whether that source's last day is more than `stale_after` years before `day` (`stale`)."""
-    facts = grounds(finding, landscape)
+    facts = grounds(finding, landscape, touching)
     dated = [source for source in (landscape.attested(fact).last for fact in facts) if source is not None]
     newest = max(dated, key=lambda source: source.last_day or date.min, default=None)
     return finding | {
