@@ -60,6 +60,7 @@ class Table:
     def __init__(self, where: str, header: list[str]) -> None:
         self.where = where
         self.header = header
+        self.in_workbook = False  # a workbook's sheet: its problems name their cell
         self.lines: list[int] = []
         self.columns: dict[str, list[str]] = {}
         self.problems = Problems()
@@ -236,6 +237,7 @@ def read_workbook(path: Path) -> dict[str, Table]:
     tables = {}
     for name in TABLES + tuple(name for name in OPTIONAL_TABLES if name in sheets):
         table = Table(f"{path}[{name}]", [])
+        table.in_workbook = True
         rows = [(number, [cell_text(value) for value in values])
                 for number, values in enumerate(sheets[name], 1)]
         rows = [(number, values) for number, values in rows if any(values)]

@@ -22,7 +22,8 @@ import numpy as np
 
 from landscape.cells import NOT_IN_XML
 from landscape.errors import DatasetError, Problem, Problems, is_invisible, shown
-from landscape.io import evidence
+from landscape.find import CONTAINS, did_you_mean, find, match_rank
+from landscape.io import evidence, hints
 from landscape.io.reader import Table, read_tables
 from landscape.model import (
     EDGE_ENDPOINTS,
@@ -30,6 +31,7 @@ from landscape.model import (
     MEMBER_ROLES,
     NO_DATE,
     NODE_TYPES,
+    TYPE_LABELS,
     Columns,
     Entity,
     Landscape,
@@ -64,8 +66,9 @@ def build_landscape(entities: Table, relationships: Table, name: str, sources: T
                 problems.append(Problem(table.where, 1, column, "required column is missing"))
     if sources is not None:
         problems += sources.problems + evidence.source_header_problems(sources)
+    tables = [entities, relationships] + ([sources] if sources is not None else [])
     if any(p.line <= 1 for p in problems):
-        raise DatasetError(problems)  # rows cannot be read against a broken header
+        refuse(problems, tables)  # rows cannot be read against a broken header
 
     problems += not_in_xml(entities) + not_in_xml(relationships)
     if not entities.rows and not problems:
@@ -78,16 +81,31 @@ def build_landscape(entities: Table, relationships: Table, name: str, sources: T
     evidence.check_relationships(relationships, source_ids, problems)
     nodes, lines = read_entities(entities, problems)
     problems += look_alikes(entities, lines)
-    edges, columns = read_relationships(relationships, nodes, problems, LookAlikes(lines))
+    known = LookAlikes(lines, Landscape(nodes.values(), []))
+    edges, columns = read_relationships(relationships, nodes, problems, known)
     addressed = theme_edges(entities, nodes, lines, problems)
     problems += cycles(relationships, edges + addressed)
+    problems += unknown_sectors(entities)
     if problems:
-        raise DatasetError(problems)
+        refuse(problems, tables)
     themes = [edge for edge, _ in addressed]
     # with no problem every row made a relationship, in order: the rows' columns are theirs
     assert len(edges) == len(relationships.lines)
     return Landscape(nodes.values(), [edge for edge, _ in edges] + themes, name, columns.extended(themes),
                      source_table)
+
+
+def refuse(problems: Problems, tables: list[Table]) -> None:
+    """Raise DatasetError with the problems, a workbook's naming their cell, and a CSV file that
+    looks re-saved by Excel said so once, before its problems."""
+    headers = {table.where: table.header for table in tables if table.in_workbook}
+    located = Problems(hints.with_cells(problems, headers))
+    located.more = problems.more
+    for table in tables:
+        resaved = None if table.in_workbook else hints.excel_resaved(table.where, table.columns)
+        if resaved is not None:
+            located.append(resaved)
+    raise DatasetError(located)
 
 
 def not_in_xml(table: Table) -> list[Problem]:
@@ -124,7 +142,7 @@ def read_entities(table: Table, problems: list[Problem]) -> tuple[dict[str, Enti
             found("name", "name is empty")
         if node_type not in NODE_TYPES:
             found("type", f"unknown entity type {shown(node_type)} (expected one of "
-                          f"{', '.join(NODE_TYPES)})")
+                          f"{', '.join(NODE_TYPES)}){hints.suggestion(node_type, NODE_TYPES)}")
         if row.get("top", "").lower() not in TRUE_FALSE:
             found("top", f"{shown(row['top'])} is not true or false")
         start, end = row.get("start", ""), row.get("end", "")
@@ -165,9 +183,10 @@ class LookAlikes:
     """Ids by how they look, to say which id an unknown reference was likely meant to be; made
     when first asked (only a dataset with unknown references needs it)."""
 
-    def __init__(self, lines: dict[str, int]) -> None:
+    def __init__(self, lines: dict[str, int], landscape: Landscape | None = None) -> None:
         self.lines = lines
         self.ids: dict[str, str] | None = None
+        self.landscape = landscape  # the entities, to say which one an unknown reference meant
 
     def note(self, reference: str) -> str:
         """` (the entity at line N is 'x')` when an id looks the same as `reference`, else ``."""
@@ -179,6 +198,43 @@ class LookAlikes:
         if other is None or other == reference:
             return ""
         return f" (the entity at line {self.lines[other]} is {shown(other)})"
+
+    def meant(self, reference: str) -> str:
+        """'; did you mean ...?' naming the entities whose id, alias or name `reference` is or is
+        close to (ranked as `landscape.find` ranks them), or ''."""
+        if self.landscape is None:
+            return ""
+        exact = [entity for entity in find(self.landscape, reference)
+                 if (match_rank(entity, reference) or CONTAINS) < CONTAINS]
+        if exact:
+            return "; did you mean " + ", ".join(f"{entity.id!r} ({entity.name})" for entity in exact[:3]) + "?"
+        return did_you_mean(self.landscape, reference)
+
+
+def with_label(node_type: str) -> str:
+    """A type as people read it, after 'a' or 'an': an agency, a VCS organisation."""
+    return hints.with_article(TYPE_LABELS.get(node_type, (node_type,))[0])
+
+
+def unknown_sectors(table: Table) -> list[Problem]:
+    """A sector (or required sector) that is in neither the known list nor used on another row,
+    and close to one that is, is a typo: say which was meant. Other new sectors are welcome."""
+    from landscape.io.template import SECTORS  # the known list the template offers
+
+    cells = [(line, column, sector) for line, row in table.rows for column in ("sector", "required_sectors")
+             for sector in split_list(row.get(column, ""))]
+    uses: dict[str, int] = {}
+    for _, _, sector in cells:
+        uses[sector] = uses.get(sector, 0) + 1
+    known = set(SECTORS) | {sector for sector, count in uses.items() if count > 1}
+    problems = []
+    for line, column, sector in cells:
+        if sector not in known:
+            hint = hints.suggestion(sector, sorted(known - {sector}), cutoff=0.75)
+            if hint:
+                problems.append(Problem(table.where, line, column, f"unknown sector {shown(sector)} "
+                                        f"(used nowhere else){hint}"))
+    return problems
 
 
 class Found:
@@ -306,17 +362,19 @@ def check_relationship(row: dict[str, str], types: dict[str, str], found: Found,
             found(column, f"{column} is empty")
             ok = False
         elif ref not in types:
-            found(column, f"unknown entity {shown(ref)}{alike.note(ref)}")
+            found(column, f"unknown entity {shown(ref)}{alike.note(ref) or alike.meant(ref)}")
             ok = False
     if edge_type not in EDGE_ENDPOINTS:
         found("type", f"unknown relationship type {shown(edge_type)} (expected one of "
-                      f"{', '.join(EDGE_ENDPOINTS)})")
+                      f"{', '.join(EDGE_ENDPOINTS)}){hints.suggestion(edge_type, EDGE_ENDPOINTS)}")
         ok = False
+    elif ok and not {types[source], types[target]} <= set(NODE_TYPES):
+        ok = False  # an end of unknown type: its own row says so, once
     elif ok:
         pair = (types[source], types[target])
         if pair not in EDGE_ENDPOINTS[edge_type]:
             allowed = ", ".join(f"{a} → {b}" for a, b in sorted(EDGE_ENDPOINTS[edge_type]))
-            found("type", f"{edge_type} cannot go from a {pair[0]} to a {pair[1]} "
+            found("type", f"{edge_type} cannot go from {with_label(pair[0])} to {with_label(pair[1])} "
                           f"(allowed: {allowed})")
             ok = False
     if ok and source == target:
@@ -340,12 +398,14 @@ def theme_edges(table: Table, nodes: dict[str, Entity], lines: dict[str, int],
             if theme not in nodes:
                 problems.append(Problem(table.where, line, "themes",
                                         f"unknown theme {shown(theme)}{alike.note(theme)}"))
+            elif nodes[theme].type not in NODE_TYPES or entity.type not in NODE_TYPES:
+                continue  # an unknown type: its own row says so, once
             elif nodes[theme].type != "theme":
                 problems.append(Problem(table.where, line, "themes",
-                                        f"{shown(theme)} is a {nodes[theme].type}, not a theme"))
+                                        f"{shown(theme)} is {with_label(nodes[theme].type)}, not a theme"))
             elif entity.type not in ("board", "initiative"):
                 problems.append(Problem(table.where, line, "themes",
-                                        f"a {entity.type} cannot address themes "
+                                        f"{with_label(entity.type)} cannot address themes "
                                         "(only boards and initiatives)"))
             else:
                 edges.append((Relationship(entity_id, theme, "addresses", entity.start,
@@ -360,7 +420,9 @@ def cached_date(text: str, end: bool) -> date | str:
     try:
         return parse_date(text, end=end)
     except ValueError as error:
-        return str(error)
+        # a date in another form says what form is wanted; a real-looking one that is no
+        # real day (2025-02-30) keeps the reason
+        return str(error) if text[:4].isdigit() and text[4:5] == "-" else hints.not_a_date(text)
 
 
 def check_dates(row: dict[str, str], problem: Callable[[str, str], None]) -> bool:
