@@ -152,7 +152,7 @@ def test_workbooks_ignore_hidden_sheets_and_keep_row_numbers(tmp_path):
         book.worksheets()[2].activate()
     with pytest.raises(LandscapeError) as error:
         load_dataset(path)
-    assert str(error.value).splitlines() == [f"{path}[entities]:3: top: 'maybe' is not true or false",
+    assert str(error.value).splitlines() == [f"{path}[entities]:3: top: (cell D3) 'maybe' is not true or false",
                                              "1 problem found; nothing was loaded"]
 
 
@@ -178,7 +178,7 @@ def test_formulas_without_values_are_reported(tmp_path, monkeypatch, reader):
     path = formula_workbook(tmp_path / "book.xlsx")
     with pytest.raises(LandscapeError) as error:
         load_dataset(path)
-    assert (f"{path}[entities]:3: name: formula without a value — open and save the workbook in "
+    assert (f"{path}[entities]:3: name: (cell B3) formula without a value — open and save the workbook in "
             "Excel, or paste values") in str(error.value).splitlines()
 
 
