@@ -395,6 +395,12 @@ def test_a_partial_name_finds_a_node_too(page, pages):
     page.wait_for("entityOf.get(landscapeMap.network.getSelectedNodes()[0]) === 'lasob'")
 
 
+def test_an_alias_finds_its_entity_before_names_that_contain_it(page, pages):
+    page.open(pages["map"])
+    page.type_into("#lmap-search", "LASOB")
+    page.wait_for("entityOf.get(landscapeMap.network.getSelectedNodes()[0]) === 'lasob'")
+
+
 def test_the_focus_option_shows_only_the_neighbourhood(page, pages, london):
     page.open(pages["focus"])
     expected = neighbourhood(london, "lasob", 1)
