@@ -133,7 +133,7 @@ def map_view(landscape: Landscape, day: date, options: MapOptions = MapOptions()
                             else analysed.get("clusters", []), numbers, nodes["short"])
     layouts = positions(nodes, edges, groups, [e.is_top for e in entities])
     return {
-        "title": options.title or f"{landscape.name.title()} landscape",
+        "title": options.title or default_title(landscape),
         "source_line": source_line(landscape.name, current),
         "as_of": day.isoformat(),
         "nodes": nodes,
@@ -166,6 +166,14 @@ def finding_columns(findings: list[dict[str, Any]]) -> dict[str, list[Any]]:
         "entities": [finding["entities"] for finding in findings],
         "explanation": [finding["explanation"] for finding in findings],
     }
+
+
+DEFAULT_TITLE = "Governance landscape"  # for a dataset that gives no title: a folder's name is no title
+
+
+def default_title(landscape: Landscape) -> str:
+    """The title the dataset gives itself, else a plain one."""
+    return landscape.title or DEFAULT_TITLE
 
 
 def entity_named(query: str, current: Landscape, landscape: Landscape, day: date, option: str = "--focus") -> str:

@@ -24,7 +24,7 @@ from landscape.cells import NOT_IN_XML
 from landscape.errors import DatasetError, Problem, Problems, is_invisible, shown
 from landscape.find import CONTAINS, did_you_mean, find, match_rank
 from landscape.io import evidence, hints
-from landscape.io.reader import Table, read_tables
+from landscape.io.reader import Table, dataset_title, read_tables
 from landscape.model import (
     EDGE_ENDPOINTS,
     EDGE_TYPES,
@@ -53,7 +53,9 @@ def load_dataset(path: str | Path) -> Landscape:
     with cycle_collection_paused():
         tables = read_tables(path)
         name = Path(path).stem if Path(path).suffix else Path(path).resolve().name
-        return build_landscape(tables["entities"], tables["relationships"], name, tables.get("sources"))
+        landscape = build_landscape(tables["entities"], tables["relationships"], name, tables.get("sources"))
+        landscape.title = dataset_title(path)
+        return landscape
 
 
 def build_landscape(entities: Table, relationships: Table, name: str, sources: Table | None = None) -> Landscape:
