@@ -287,6 +287,7 @@ def analyse(dataset: str | None, as_of: date | None, fmt: str | None, output: st
     """Find overlaps, gaps and missing communication links."""
     from landscape.analysis import Thresholds
     from landscape.analysis import analyse as run_analysis
+    from landscape.cells import for_excel
     from landscape.files import write_output
     from landscape.output.formats import render
 
@@ -314,6 +315,8 @@ def analyse(dataset: str | None, as_of: date | None, fmt: str | None, output: st
         bar.update(1, "formatting")
         text = render(result, fmt)
         bar.update(1, "done")
+    if fmt == "csv" and output != "-":  # a file, for Excel; standard output stays plain for programs
+        text = for_excel(str(text))
     write_output(text, output, force=force, workbook=fmt == "xlsx")
     name_stale_decisions(result)
     if output != "-":
