@@ -100,15 +100,32 @@ def as_markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Widths of the findings sheet's columns, in characters: the explanation is read, the rest scanned.
+FINDING_WIDTHS = {"kind": 26, "category": 14, "severity": 10, "score": 8, "entities": 30,
+                  "explanation": 80, "channel": 14, "sector": 18}
+
+
+def kind_in_words(kind: str) -> str:
+    """A finding's kind as people say it: `shared_membership` is 'shared membership'."""
+    return kind.replace("_", " ")
+
+
 def as_xlsx(result: dict[str, Any]) -> bytes:
     """A workbook with findings, brokers and coverage sheets; every cell written as a value,
     never a formula or link, and every text neutralised (`spreadsheet_safe`), headers too: a
-    coverage column is named after a theme."""
+    coverage column is named after a theme. The findings sheet is ready to read: kinds in
+    words, columns wide enough, long text wrapped, a filter on every column."""
     buffer = io.BytesIO()
     with new_workbook(buffer) as book:
         bold = book.add_format({"bold": True})
-        write_sheet(book.add_worksheet("findings"), bold, FINDING_COLUMNS,
-                    [finding_row(f) for f in result["findings"]])
+        wrapped = book.add_format({"text_wrap": True, "valign": "top"})
+        findings = book.add_worksheet("findings")
+        write_sheet(findings, bold, FINDING_COLUMNS,
+                    [[kind_in_words(row[0]), *row[1:]] for row in map(finding_row, result["findings"])])
+        for column, name in enumerate(FINDING_COLUMNS):
+            findings.set_column(column, column, FINDING_WIDTHS.get(name, 16),
+                                wrapped if name in ("explanation", "entities") else None)
+        findings.autofilter(0, 0, len(result["findings"]), len(FINDING_COLUMNS) - 1)
         write_sheet(book.add_worksheet("brokers"), bold,
                     ("id", "name", "type", "sector", "board_count", "betweenness", "cut_vertex"),
                     [[b[k] for k in ("id", "name", "type", "sector", "board_count",
