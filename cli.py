@@ -34,12 +34,18 @@ def fail_clearly(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except DatasetError as error:
-            click.echo(str(error), err=True)
+            click.echo(f"{error}\n{next_step(error)}", err=True)
             sys.exit(1)
         except LandscapeError as error:
             raise click.ClickException(str(error)) from None
 
     return wrapper
+
+
+def next_step(error: DatasetError) -> str:
+    """What to do about a refused dataset: the person at the keyboard fixes it and tries again."""
+    where = "cells" if any(problem.cell for problem in error.problems) else "problems"
+    return f"Fix the {where} listed above, save the file, then run the same command again."
 
 
 def parse_as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
