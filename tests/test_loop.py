@@ -99,7 +99,8 @@ def test_the_template_offers_the_ids_entered_and_a_title_cell(tmp_path):
     path.write_bytes(template_workbook())
     book = openpyxl.load_workbook(path)
     assert {"entities", "relationships", "sources", "guide", "example"} <= set(book.sheetnames)
-    rules = {str(rule.sqref).split(":")[0]: rule.formula1 for rule in book["relationships"].data_validations.dataValidation}
+    validations = book["relationships"].data_validations.dataValidation
+    rules = {str(rule.sqref).split(":")[0]: rule.formula1 for rule in validations}
     assert rules["A2"] == rules["B2"] == "entities!$A$2:$A$5001"
     assert book["guide"]["A1"].value == "title"
     header = [cell.value for cell in book["entities"][1]]
