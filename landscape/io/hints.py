@@ -133,7 +133,9 @@ def looks_saved_by_excel(text: str) -> bool:
     if EXCEL_NUMBER.match(text):
         return True
     found = EXCEL_MONTH_YEAR.match(text) or EXCEL_DAY_MONTH.match(text)
-    return bool(found) and any(month_number(part) for part in found.groups() if part and part.isalpha())
+    if found is None:
+        return False
+    return any(month_number(part) for part in found.groups() if part and part.isalpha())
 
 
 EXCEL_MESSAGE = (
