@@ -150,7 +150,9 @@ DATE_COLUMNS = ("start", "end", "date", "review")
 def excel_resaved(where: str, columns: dict[str, list[str]]) -> Problem | None:
     """One problem for the whole file when its date columns hold dates as Excel shows them, or
     its cells long numbers as Excel shows them; else None."""
-    rewritten = [value for name, values in columns.items() for value in values
+    rewritten = [value for name, values in columns.items()
+                 if name in DATE_COLUMNS or "E+" in "".join(values).upper()  # a quick look first: most have none
+                 for value in values
                  if value and (looks_saved_by_excel(value) if name in DATE_COLUMNS else EXCEL_NUMBER.match(value))]
     if not rewritten:
         return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from itertools import repeat
@@ -83,7 +84,7 @@ def build_landscape(entities: Table, relationships: Table, name: str, sources: T
     evidence.check_relationships(relationships, source_ids, problems)
     nodes, lines = read_entities(entities, problems)
     problems += look_alikes(entities, lines)
-    known = LookAlikes(lines, Landscape(nodes.values(), []))
+    known = LookAlikes(lines, nodes)
     edges, columns = read_relationships(relationships, nodes, problems, known)
     addressed = theme_edges(entities, nodes, lines, problems)
     problems += cycles(relationships, edges + addressed)
@@ -181,14 +182,19 @@ def visible_key(text: str) -> str:
                 if not is_invisible(character)).strip())
 
 
+SUGGESTED_REFERENCES = 100  # unknown references that get a "did you mean"
+
+
 class LookAlikes:
     """Ids by how they look, to say which id an unknown reference was likely meant to be; made
     when first asked (only a dataset with unknown references needs it)."""
 
-    def __init__(self, lines: dict[str, int], landscape: Landscape | None = None) -> None:
+    def __init__(self, lines: dict[str, int], nodes: dict[str, Entity] | None = None) -> None:
         self.lines = lines
         self.ids: dict[str, str] | None = None
-        self.landscape = landscape  # the entities, to say which one an unknown reference meant
+        self.nodes = nodes or {}  # the entities, to say which one an unknown reference meant
+        self.known: Landscape | None = None
+        self.suggested = 0
 
     def note(self, reference: str) -> str:
         """` (the entity at line N is 'x')` when an id looks the same as `reference`, else ``."""
@@ -204,13 +210,19 @@ class LookAlikes:
     def meant(self, reference: str) -> str:
         """'; did you mean ...?' naming the entities whose id, alias or name `reference` is or is
         close to (ranked as `landscape.find` ranks them), or ''."""
-        if self.landscape is None:
+        # Each suggestion searches every id, name and alias: a file of thousands of unknown ids
+        # (the wrong file, most likely) gets them for its first few only.
+        self.suggested += 1
+        if self.suggested > SUGGESTED_REFERENCES:
             return ""
-        exact = [entity for entity in find(self.landscape, reference)
+        if self.known is None:
+            self.known = Landscape(self.nodes.values(), [])
+        known = self.known
+        exact = [entity for entity in find(known, reference)
                  if (match_rank(entity, reference) or CONTAINS) < CONTAINS]
         if exact:
             return "; did you mean " + ", ".join(f"{entity.id!r} ({entity.name})" for entity in exact[:3]) + "?"
-        return did_you_mean(self.landscape, reference)
+        return did_you_mean(known, reference)
 
 
 def with_label(node_type: str) -> str:
@@ -223,12 +235,12 @@ def unknown_sectors(table: Table) -> list[Problem]:
     and close to one that is, is a typo: say which was meant. Other new sectors are welcome."""
     from landscape.io.template import SECTORS  # the known list the template offers
 
-    cells = [(line, column, sector) for line, row in table.rows for column in ("sector", "required_sectors")
-             for sector in split_list(row.get(column, ""))]
-    uses: dict[str, int] = {}
-    for _, _, sector in cells:
-        uses[sector] = uses.get(sector, 0) + 1
+    cells = [(line, column, sector) for column in ("sector", "required_sectors")
+             for line, text in zip(table.lines, table.column(column)) if text for sector in split_list(text)]
+    uses = Counter(sector for _, _, sector in cells)
     known = set(SECTORS) | {sector for sector, count in uses.items() if count > 1}
+    if known >= uses.keys():
+        return []  # nearly always: every sector is known or used more than once
     problems = []
     for line, column, sector in cells:
         if sector not in known:
@@ -391,7 +403,7 @@ def theme_edges(table: Table, nodes: dict[str, Entity], lines: dict[str, int],
                 problems: list[Problem]) -> list[tuple[Relationship, int]]:
     """Expand the `themes` column into `addresses` relationships."""
     edges = []
-    alike = LookAlikes(lines)
+    alike = LookAlikes(lines, nodes)
     for entity_id, entity in nodes.items():
         if not entity.attrs.get("themes"):
             continue
@@ -399,7 +411,7 @@ def theme_edges(table: Table, nodes: dict[str, Entity], lines: dict[str, int],
         for theme in split_list(entity.get("themes")):
             if theme not in nodes:
                 problems.append(Problem(table.where, line, "themes",
-                                        f"unknown theme {shown(theme)}{alike.note(theme)}"))
+                                        f"unknown theme {shown(theme)}{alike.note(theme) or alike.meant(theme)}"))
             elif nodes[theme].type not in NODE_TYPES or entity.type not in NODE_TYPES:
                 continue  # an unknown type: its own row says so, once
             elif nodes[theme].type != "theme":
