@@ -25,7 +25,7 @@ from landscape.cells import NOT_IN_XML
 from landscape.errors import DatasetError, Problem, Problems, is_invisible, shown
 from landscape.find import CONTAINS, did_you_mean, find, match_rank
 from landscape.io import evidence, hints
-from landscape.io.reader import Table, dataset_title, read_tables
+from landscape.io.reader import NO_VALUE_MESSAGE, Table, dataset_title, read_tables
 from landscape.model import (
     EDGE_ENDPOINTS,
     EDGE_TYPES,
@@ -102,13 +102,22 @@ def refuse(problems: Problems, tables: list[Table]) -> None:
     """Raise DatasetError with the problems, a workbook's naming their cell, and a CSV file that
     looks re-saved by Excel said so once, before its problems."""
     headers = {table.where: table.header for table in tables if table.in_workbook}
-    located = Problems(hints.with_cells(problems, headers))
+    located = Problems(hints.with_cells(without_knock_ons(problems), headers))
     located.more = problems.more
     for table in tables:
         resaved = None if table.in_workbook else hints.excel_resaved(table.where, table.columns)
         if resaved is not None:
             located.append(resaved)
     raise DatasetError(located)
+
+
+def without_knock_ons(problems: list[Problem]) -> list[Problem]:
+    """The problems but those a formula with no value causes in its own cell (it reads as empty):
+    one mistake, one message."""
+    formulas = {(p.where, p.line, p.column) for p in problems if p.message == NO_VALUE_MESSAGE}
+    if not formulas:
+        return problems
+    return [p for p in problems if p.message == NO_VALUE_MESSAGE or (p.where, p.line, p.column) not in formulas]
 
 
 def not_in_xml(table: Table) -> list[Problem]:
@@ -221,7 +230,7 @@ class LookAlikes:
         exact = [entity for entity in find(known, reference)
                  if (match_rank(entity, reference) or CONTAINS) < CONTAINS]
         if exact:
-            return "; did you mean " + ", ".join(f"{entity.id!r} ({entity.name})" for entity in exact[:3]) + "?"
+            return "; did you mean " + ", ".join(f"{entity.id} ({entity.name})" for entity in exact[:3]) + "?"
         return did_you_mean(known, reference)
 
 
