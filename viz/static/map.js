@@ -571,7 +571,9 @@
     select.addEventListener("change", function () { state[key] = select.value; refresh(); });
   });
   $("lmap-names").append.apply($("lmap-names"), nodeList.map(function (n) {
-    var option = document.createElement("option"); option.value = n.label; return option;
+    var option = document.createElement("option"); option.value = n.label;
+    if (n.aliases) { option.label = n.aliases.split(";").join(", "); }  // shown beside the name as a hint
+    return option;
   }));
   $("lmap-search").addEventListener("input", function () {  // a name picked from the list
     var match = find(this.value, true);
