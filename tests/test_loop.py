@@ -152,6 +152,9 @@ def test_csv_files_start_with_a_byte_order_mark_and_read_back_the_same(london, t
     assert (tmp_path / "csv" / "entities.csv").read_bytes().startswith(b"\xef\xbb\xbfid,")
     again = load_dataset(tmp_path / "csv")
     assert again.entities == london.entities and again.relationships == london.relationships
+    assert again.title == london.title  # kept in the folder's dataset.json
+    assert runner.invoke(main, ["export", "london", "--format", "xlsx", "-o", str(tmp_path / "c.xlsx")]).exit_code == 0
+    assert load_dataset(tmp_path / "c.xlsx").title == london.title  # kept in the guide sheet
     findings = tmp_path / "findings.csv"
     assert runner.invoke(main, ["analyse", "london", "--format", "csv", "-o", str(findings)]).exit_code == 0
     assert findings.read_bytes().startswith(b"\xef\xbb\xbfkind,")

@@ -42,6 +42,8 @@ def write_csv_folder(landscape: Landscape, folder: Path, *, force: bool = False)
     # one-word citations source ids when the folder is read again.
     if landscape.source_table:
         files["sources.csv"] = for_excel(csv_text(*source_rows(landscape))).encode("utf-8")
+    if landscape.title:  # read back as the folder's title
+        files["dataset.json"] = json.dumps({"title": landscape.title}, ensure_ascii=False).encode("utf-8") + b"\n"
     write_dataset_folder(folder, files, force=force)
 
 
@@ -87,6 +89,9 @@ def as_xlsx(landscape: Landscape) -> bytes:
                 for column, key in enumerate(columns):
                     write_text(sheet, number, column, row.get(key, ""))
             sheet.freeze_panes(1, 0)
+        if landscape.title:  # where the template keeps it, so the copy keeps its title
+            guide = book.add_worksheet("guide")
+            write_row(guide, 0, ["title", landscape.title])
     return buffer.getvalue()
 
 
