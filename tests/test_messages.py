@@ -105,3 +105,8 @@ def test_a_workbook_problem_names_its_cell(tmp_path):
     book.save(path)
     assert problems(path) == [f"{path}[entities]:2: start: (cell D2) '31/03/2025' is not a date like 2025-03-31, "
                               "2025-03 or 2025; did you mean 2025-03-31?"]
+
+
+def test_a_role_typo_is_suggested(write_dataset):
+    folder = write_dataset("b,Board,board,,,true,,,,doc,\na,Agency,agency,,,,,,,doc,", "a,b,member_of,chiar,,,doc,")
+    assert problems(folder)[0].endswith("did you mean 'chair'?")

@@ -404,7 +404,8 @@ def check_relationship(row: dict[str, str], types: dict[str, str], found: Found,
         found("target", f"{shown(source)} cannot have a {edge_type} relationship with itself")
         ok = False
     if role and edge_type == "member_of" and role not in MEMBER_ROLES:
-        found("role", f"unknown role {shown(role)} (expected one of {', '.join(MEMBER_ROLES)})")
+        found("role", f"unknown role {shown(role)} (expected one of {', '.join(MEMBER_ROLES)})"
+                      f"{hints.suggestion(role, MEMBER_ROLES)}")
     return ok
 
 
