@@ -51,12 +51,13 @@ def next_step(error: DatasetError) -> str:
 def parse_as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
     if value is None:
         return None
+    from landscape.io.hints import date_problem
     from landscape.model import parse_date
 
     try:
         return parse_date(value, end=True)
     except ValueError as error:
-        raise click.BadParameter(str(error)) from None
+        raise click.BadParameter(date_problem(value, error)) from None
 
 
 def store_options(command: Callable[..., Any]) -> Callable[..., Any]:

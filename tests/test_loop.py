@@ -160,3 +160,8 @@ def test_csv_files_start_with_a_byte_order_mark_and_read_back_the_same(london, t
     assert findings.read_bytes().startswith(b"\xef\xbb\xbfkind,")
     plain = runner.invoke(main, ["analyse", "london", "--format", "csv"]).output
     assert plain.startswith("kind,")
+
+
+def test_a_day_first_as_of_date_is_given_in_iso(tiny):
+    result = CliRunner().invoke(main, ["analyse", str(tiny), "--as-of", "31/03/2024"])
+    assert result.exit_code == 2 and "did you mean 2024-03-31?" in result.output

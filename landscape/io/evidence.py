@@ -16,7 +16,7 @@ import difflib
 from collections.abc import Callable, Collection
 
 from landscape.errors import Problem
-from landscape.io.hints import not_a_date
+from landscape.io.hints import date_problem
 from landscape.io.reader import Table
 from landscape.model import (
     ASPECTS,
@@ -62,7 +62,7 @@ def read_sources(table: Table, problems: list[Problem]) -> list[Source]:
             try:
                 parse_date(when)
             except ValueError as error:
-                found("date", str(error) if when[:4].isdigit() and when[4:5] == "-" else not_a_date(when))
+                found("date", date_problem(when, error))
         if source_id and source_id not in first:
             first[source_id] = line
             sources.append(Source(source_id, title, when, row.get("url", ""), row.get("publisher", ""),

@@ -127,6 +127,12 @@ def not_a_date(text: str) -> str:
     return f"{text!r} is not {DATE_FORMS}{hint}"
 
 
+def date_problem(text: str, error: ValueError) -> str:
+    """What is wrong with a date that did not parse: a date in another form says what form is
+    wanted; one in the right form that is no real day (2025-02-30) keeps the reason."""
+    return str(error) if text[:4].isdigit() and text[4:5] == "-" else not_a_date(text)
+
+
 def looks_saved_by_excel(text: str) -> bool:
     """Whether a cell holds what Excel writes when it re-saves a CSV: a date shown as Mar-21 or
     21-Mar, or a long number shown as 1.23457E+11."""

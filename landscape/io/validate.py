@@ -444,9 +444,7 @@ def cached_date(text: str, end: bool) -> date | str:
     try:
         return parse_date(text, end=end)
     except ValueError as error:
-        # a date in another form says what form is wanted; a real-looking one that is no
-        # real day (2025-02-30) keeps the reason
-        return str(error) if text[:4].isdigit() and text[4:5] == "-" else hints.not_a_date(text)
+        return hints.date_problem(text, error)
 
 
 def check_dates(row: dict[str, str], problem: Callable[[str, str], None]) -> bool:
