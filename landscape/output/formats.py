@@ -138,8 +138,14 @@ def as_xlsx(result: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
+MAX_WIDTH = 60  # characters: a wider column is wrapped rather than widened
+
+
 def write_sheet(sheet: Any, bold: Any, header: Any, rows: list[list[Any]]) -> None:
+    """A table with a frozen header, each column as wide as its longest value (up to MAX_WIDTH)."""
     write_row(sheet, 0, [spreadsheet_safe(value) for value in header], bold)
     for number, row in enumerate(rows, 1):
         write_row(sheet, number, [spreadsheet_safe(value) for value in row])
+    for column, values in enumerate(zip(header, *rows[:1000])):  # the first rows show the widths well enough
+        sheet.set_column(column, column, min(MAX_WIDTH, max(len(str(value)) for value in values) + 2))
     sheet.freeze_panes(1, 0)
