@@ -34,7 +34,7 @@ def fail_clearly(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except DatasetError as error:
-            click.echo(str(error), err=True)
+            click.echo(f"{error}\n{next_step(error)}", err=True)
             sys.exit(1)
         except LandscapeError as error:
             raise click.ClickException(str(error)) from None
@@ -42,15 +42,22 @@ def fail_clearly(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def next_step(error: DatasetError) -> str:
+    """What to do about a refused dataset: the person at the keyboard fixes it and tries again."""
+    where = "cells" if any(problem.cell for problem in error.problems) else "problems"
+    return f"Fix the {where} listed above, save the file, then run the same command again."
+
+
 def parse_as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
     if value is None:
         return None
+    from landscape.io.hints import date_problem
     from landscape.model import parse_date
 
     try:
         return parse_date(value, end=True)
     except ValueError as error:
-        raise click.BadParameter(str(error)) from None
+        raise click.BadParameter(date_problem(value, error)) from None
 
 
 def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -307,6 +314,7 @@ def analyse(dataset: str | None, as_of: date | None, fmt: str | None, output: st
     what the sources do not say is listed apart."""
     from landscape.analysis import Thresholds
     from landscape.analysis import analyse as run_analysis
+    from landscape.cells import for_excel
     from landscape.files import write_output
     from landscape.output.formats import render
 
@@ -334,6 +342,8 @@ def analyse(dataset: str | None, as_of: date | None, fmt: str | None, output: st
         bar.update(1, "formatting")
         text = render(result, fmt)
         bar.update(1, "done")
+    if fmt == "csv" and output != "-":  # a file, for Excel; standard output stays plain for programs
+        text = for_excel(str(text))
     write_output(text, output, force=force, workbook=fmt == "xlsx")
     name_stale_decisions(result)
     if output != "-":

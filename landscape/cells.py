@@ -19,6 +19,16 @@ NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 ESCAPE_LIKE = re.compile("(_)(?=x[0-9a-fA-F]{4}_)")
 
 
+# Excel takes a CSV file without a byte-order mark for the computer's local code page, and shows
+# "–" and accents garbled: a file written for people to open starts with one. Every reader strips it.
+BOM = "\ufeff"
+
+
+def for_excel(text: str) -> str:
+    """CSV text as Excel reads it right: starting with a byte-order mark."""
+    return text if text.startswith(BOM) else BOM + text
+
+
 def spreadsheet_safe(value: object) -> object:
     """Neutralise text a spreadsheet would run as a formula by prefixing a quote (OWASP advice)."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class LandscapeError(Exception):
@@ -19,11 +19,13 @@ class Problem:
     line: int  # 1 is the header; 0 when the problem is with the file as a whole
     column: str
     message: str
+    cell: str = field(default="", compare=False)  # a workbook's cell, such as C7: what an Excel user looks for
 
     def __str__(self) -> str:
         if not self.line:
             return f"{self.where}: {self.message}"
-        return f"{self.where}:{self.line}: {self.column}: {self.message}"
+        cell = f"(cell {self.cell}) " if self.cell else ""
+        return f"{self.where}:{self.line}: {self.column}: {cell}{self.message}"
 
 
 def is_invisible(character: str) -> bool:

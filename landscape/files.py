@@ -20,7 +20,7 @@ from landscape.errors import LandscapeError
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 # The files that make a dataset folder: written and switched in as one set.
-DATASET_FILES = ("entities.csv", "relationships.csv", "sources.csv")
+DATASET_FILES = ("entities.csv", "relationships.csv", "sources.csv", "dataset.json")
 
 
 def write_output(content: str | bytes, output: str, *, force: bool = False, workbook: bool = False) -> None:

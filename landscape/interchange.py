@@ -107,6 +107,8 @@ def to_dict(landscape: Landscape) -> dict[str, Any]:
     _, entities, _, relationships = interchange_rows(landscape)
     data = {"format": FORMAT, "name": landscape.name, "entities": entities,
             "relationships": relationships}
+    if landscape.title:
+        data["title"] = landscape.title
     if landscape.source_table:  # left out when there is none, as a dataset without sources.csv
         data["sources"] = source_rows(landscape)[1]
     return data
@@ -145,4 +147,5 @@ def from_dict(data: dict[str, Any]) -> Landscape:
             relationships.append(Relationship(entity.id, theme, "addresses", entity.start,
                                               entity.end, entity.source))
     return Landscape(entities, relationships, data.get("name", "landscape"),
-                     source_table=[source_from_row(row) for row in data.get("sources", [])])
+                     source_table=[source_from_row(row) for row in data.get("sources", [])],
+                     title=data["title"] if isinstance(data.get("title"), str) else "")

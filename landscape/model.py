@@ -393,10 +393,11 @@ class Landscape:
 
     def __init__(self, entities: Iterable[Entity], relationships: Iterable[Relationship],
                  name: str = "landscape", columns: Columns | None = None,
-                 source_table: Iterable[Source] = ()) -> None:
+                 source_table: Iterable[Source] = (), title: str = "") -> None:
         self.entities: dict[str, Entity] = {entity.id: entity for entity in entities}
         self.relationships: list[Relationship] = list(relationships)
         self.name = name
+        self.title = title  # what the dataset calls itself (its guide sheet, dataset.json or README); may be empty
         self._columns = columns
         # The sources table (`sources.csv`) by id, in its order; empty when the dataset has none.
         self.source_table: dict[str, Source] = {source.id: source for source in source_table}
@@ -450,7 +451,7 @@ class Landscape:
         if self.source_table:
             keep &= self.attested_starts() <= today
         return Landscape(entities, compress(self.relationships, keep.tolist()), self.name,
-                         columns.where(keep, alive), self.source_table.values())
+                         columns.where(keep, alive), self.source_table.values(), self.title)
 
     def at_evidence(self, weakest: str) -> Landscape:
         """The facts known at least as well as `weakest` (`stated`, `inferred` or `proposed`),
@@ -464,7 +465,7 @@ class Landscape:
         return Landscape(entities, [edge for edge in self.relationships
                                     if edge.source in held and edge.target in held
                                     and evidence_rank(edge.evidence) <= rank],
-                         self.name, source_table=self.source_table.values())
+                         self.name, source_table=self.source_table.values(), title=self.title)
 
     def citations(self, fact: Fact) -> tuple[Citation, ...]:
         """The citations of an entity's `source` or a relationship's `source_doc`, parsed against

@@ -398,6 +398,12 @@ def test_a_partial_name_finds_a_node_too(page, pages):
     page.wait_for("entityOf.get(landscapeMap.network.getSelectedNodes()[0]) === 'lasob'")
 
 
+def test_an_alias_finds_its_entity_before_names_that_contain_it(page, pages):
+    page.open(pages["map"])
+    page.type_into("#lmap-search", "LASOB")
+    page.wait_for("entityOf.get(landscapeMap.network.getSelectedNodes()[0]) === 'lasob'")
+
+
 def test_the_focus_option_shows_only_the_neighbourhood(page, pages, london):
     page.open(pages["focus"])
     expected = neighbourhood(london, "lasob", 1)
@@ -483,7 +489,7 @@ def test_the_static_picture_shows_with_scripts_off(browser, pages):
         while True:  # only the protocol's own evaluation runs while page scripts are off
             box = browser.js("(() => { const s = document.querySelector('noscript svg, svg.lmap-static');"
                              " if (!s) { return null; } const b = s.getBoundingClientRect();"
-                             " return [b.width, b.height, s.textContent.includes('London landscape')]; })()")
+                             " return [b.width, b.height, s.textContent.includes('adolescent safeguarding')]; })()")
             if box or time.monotonic() > deadline:
                 break
             time.sleep(0.1)
@@ -501,7 +507,7 @@ def test_save_as_png_makes_a_picture_of_the_map(page, pages):
     page.click("#lmap-png")
     page.wait_for("!!window.saved")
     saved = page.js("window.saved")
-    assert saved["name"] == "London landscape map.png"
+    assert saved["name"] == "London adolescent safeguarding landscape map.png"
     assert saved["href"].startswith("data:image/png;base64,")
     picture = base64.b64decode(saved["href"].split(",", 1)[1])
     assert picture[:8] == b"\x89PNG\r\n\x1a\n" and len(picture) > 20_000

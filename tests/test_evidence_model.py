@@ -185,7 +185,7 @@ def test_a_workbook_sources_sheet_is_read_and_its_problems_located(tmp_path):
     book = openpyxl.load_workbook(path)
     book["sources"].append(["later", "Later paper", "2025-02-30"])
     book.save(path)
-    assert problems_of(path) == [f"{path}[sources]:4: date: '2025-02-30' is not a real date "
+    assert problems_of(path) == [f"{path}[sources]:4: date: (cell C4) '2025-02-30' is not a real date "
                                  "(day is out of range for month)"]
 
 

@@ -133,7 +133,8 @@ def test_evidence_and_sources_round_trip_through_csv_xlsx_and_json(tmp_path):
 
     landscape = evidenced_landscape(tmp_path)
     write_csv_folder(landscape, tmp_path / "csv")
-    assert (tmp_path / "csv" / "sources.csv").read_text(encoding="utf-8").startswith("id,title,date,url,publisher\n")
+    sources = (tmp_path / "csv" / "sources.csv").read_text(encoding="utf-8-sig")
+    assert sources.startswith("id,title,date,url,publisher\n")
     (tmp_path / "book.xlsx").write_bytes(as_xlsx(landscape))
     assert "sources" in openpyxl.load_workbook(tmp_path / "book.xlsx").sheetnames
     for copy in (load_dataset(tmp_path / "csv"), load_dataset(tmp_path / "book.xlsx"),

@@ -83,7 +83,7 @@ def test_workbook_problems_name_the_sheet_and_row(tmp_path):
     book.save(path)
     with pytest.raises(DatasetError) as error:
         load_dataset(path)
-    assert str(error.value.problems[0]).startswith(f"{path}[entities]:2: type: unknown entity type")
+    assert str(error.value.problems[0]).startswith(f"{path}[entities]:2: type: (cell C2) unknown entity type")
 
 
 def test_workbook_without_the_sheets_is_refused(tmp_path):

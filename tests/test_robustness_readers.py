@@ -20,6 +20,8 @@ from landscape.io.validate import load_dataset
 COMMAND = [sys.executable, "-c", "import cli; cli.main()"]
 ROWS = [["id", "name", "type"], ["a", "A", "board"], ["b", "B", "board"], ["c", "C", "board"]]
 
+NEXT_STEP = "Fix the problems listed above, save the file, then run the same command again."
+
 
 def refused(runner, *args: str) -> str:
     """Run a command that must fail cleanly; its combined output."""
@@ -152,7 +154,7 @@ def test_workbooks_ignore_hidden_sheets_and_keep_row_numbers(tmp_path):
         book.worksheets()[2].activate()
     with pytest.raises(LandscapeError) as error:
         load_dataset(path)
-    assert str(error.value).splitlines() == [f"{path}[entities]:3: top: 'maybe' is not true or false",
+    assert str(error.value).splitlines() == [f"{path}[entities]:3: top: (cell D3) 'maybe' is not true or false",
                                              "1 problem found; nothing was loaded"]
 
 
@@ -178,8 +180,9 @@ def test_formulas_without_values_are_reported(tmp_path, monkeypatch, reader):
     path = formula_workbook(tmp_path / "book.xlsx")
     with pytest.raises(LandscapeError) as error:
         load_dataset(path)
-    assert (f"{path}[entities]:3: name: formula without a value — open and save the workbook in "
-            "Excel, or paste values") in str(error.value).splitlines()
+    assert str(error.value).splitlines()[:2] == [  # one message: not "name is empty" too
+        f"{path}[entities]:3: name: (cell B3) formula without a value — open and save the workbook in "
+        "Excel, or paste values", "1 problem found; nothing was loaded"]
 
 
 def test_formulas_with_values_are_read(tmp_path):
@@ -216,7 +219,7 @@ def test_a_distant_cell_is_refused_before_a_reader_allocates_the_sheet(tmp_path,
     result = validate_apart(path)
     assert result.returncode == 1, result.stderr
     assert result.stderr.splitlines()[0].startswith(f"{path}{message}")
-    assert result.stderr.splitlines()[1:] == ["1 problem found; nothing was loaded"]
+    assert result.stderr.splitlines()[1:] == ["1 problem found; nothing was loaded", NEXT_STEP]
 
 
 def test_the_real_extent_is_read_not_the_stored_dimension(tmp_path):
@@ -283,10 +286,10 @@ def test_problems_are_listed_up_to_a_thousand_then_counted(runner, tmp_path):
     rows = "".join(f"e{number},E,boad\n" for number in range(2500))
     folder = write_bytes(tmp_path / "data", f"id,name,type\n{rows}".encode())
     lines = refused(runner, "validate", str(folder)).splitlines()
-    assert len(lines) == 1002
+    assert len(lines) == 1003
     assert lines[0].startswith(f"{folder / 'entities.csv'}:2: type: unknown entity type 'boad'")
     assert lines[999].startswith(f"{folder / 'entities.csv'}:1001: type:")
-    assert lines[-2:] == ["... and 1,500 more", "2,500 problems found; nothing was loaded"]
+    assert lines[-3:] == ["... and 1,500 more", "2,500 problems found; nothing was loaded", NEXT_STEP]
 
 
 def test_a_file_mixing_utf8_and_cp1252_is_refused_at_the_line(runner, tmp_path):

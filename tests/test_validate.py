@@ -36,7 +36,8 @@ def test_every_planted_problem_is_listed_with_its_line(write_dataset):
         """)
     e, r = folder / "entities.csv", folder / "relationships.csv"
     assert problems(folder) == [
-        f"{e}:3: type: unknown entity type 'boad' (expected one of board, agency, vcs, initiative, person, theme)",
+        f"{e}:3: type: unknown entity type 'boad' (expected one of board, agency, vcs, initiative, person, theme); "
+        "did you mean 'board'?",
         f"{e}:4: id: duplicate id 'a' (first at line 2)",
         f"{e}:5: start: '2021-02-30' is not a real date (day is out of range for month)",
         f"{e}:6: end: end 2021 is before start 2022",
@@ -53,7 +54,7 @@ def test_every_planted_problem_is_listed_with_its_line(write_dataset):
         f"{r}:7: start: '2021-13' has no month 13",
         f"{r}:9: -: repeats the relationship at line 8",
         f"{r}:10: role: unknown role 'boss' (expected one of chair, vice-chair, member, secretariat, attendee)",
-        f"{r}:10: type: member_of cannot go from a initiative to a board "
+        f"{r}:10: type: member_of cannot go from an initiative to a board "
         "(allowed: agency → board, person → board, vcs → board)",
         f"{r}:11: target: 'a' cannot have a communicates_with relationship with itself",
     ]

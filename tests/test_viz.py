@@ -252,7 +252,7 @@ def test_pictures_for_print(tmp_path, fmt):
     data = path.read_bytes()
     if fmt == "svg":
         text = data.decode("utf-8")
-        assert text.startswith("<svg") and "London landscape" in text and "Governance chart" in text
+        assert text.startswith("<svg") and "London adolescent safeguarding" in text and "Governance chart" in text
         assert "No reporting line recorded" in text and "Source: Landscape dataset" in text and ">Key<" in text
     elif fmt == "png":
         import struct

@@ -11,10 +11,9 @@ sets as innerText), never as HTML.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import defaultdict, deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -23,6 +22,7 @@ import numpy as np
 from landscape.analysis import analyse, findings_naming
 from landscape.analysis.findings import GAP_KINDS
 from landscape.errors import LandscapeError
+from landscape.find import did_you_mean, find, resolve
 from landscape.model import (
     EDGE_TYPES,
     EDGE_VERBS,
@@ -103,8 +103,8 @@ def map_view(landscape: Landscape, day: date, options: MapOptions = MapOptions()
     of the landscape's entities; `focus` is a node's number. `result`, when given, is the
     landscape's analysis on `day` without a limit (the map marks every finding)."""
     current = landscape.as_of(day)
-    if options.focus is not None and options.focus not in current.entities:
-        raise LandscapeError(unknown_entity_message(options.focus, current))
+    if options.focus is not None:
+        options = replace(options, focus=entity_named(options.focus, current, landscape, day))
     if len(current) > DRAW_LIMIT:
         if options.focus is None:
             raise LandscapeError(
@@ -121,8 +121,8 @@ def map_view(landscape: Landscape, day: date, options: MapOptions = MapOptions()
         analysed = result if result is not None else analyse(landscape, as_of=day)
         findings = analysed["findings"]
 
-    if options.theme is not None and current.entities.get(options.theme, None) is None:
-        raise LandscapeError(unknown_entity_message(options.theme, current, "--theme"))
+    if options.theme is not None:
+        options = replace(options, theme=entity_named(options.theme, current, landscape, day, "--theme"))
     entities = list(current.entities.values())
     numbers = {entity.id: number for number, entity in enumerate(entities)}
     nodes = node_columns(entities)
@@ -133,7 +133,7 @@ def map_view(landscape: Landscape, day: date, options: MapOptions = MapOptions()
                             else analysed.get("clusters", []), numbers, nodes["short"])
     layouts = positions(nodes, edges, groups, [e.is_top for e in entities])
     return {
-        "title": options.title or f"{landscape.name.title()} landscape",
+        "title": options.title or default_title(landscape),
         "source_line": source_line(landscape.name, current),
         "as_of": day.isoformat(),
         "nodes": nodes,
@@ -168,10 +168,35 @@ def finding_columns(findings: list[dict[str, Any]]) -> dict[str, list[Any]]:
     }
 
 
-def unknown_entity_message(entity_id: str, landscape: Landscape, option: str = "--focus") -> str:
-    close = difflib.get_close_matches(entity_id, list(landscape.entities), n=3)
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
-    return f"{option}: no entity {entity_id!r} in the landscape on that date{hint}"
+DEFAULT_TITLE = "Governance landscape"  # for a dataset that gives no title: a folder's name is no title
+
+
+def default_title(landscape: Landscape) -> str:
+    """The title the dataset gives itself, else a plain one."""
+    return landscape.title or DEFAULT_TITLE
+
+
+def entity_named(query: str, current: Landscape, landscape: Landscape, day: date, option: str = "--focus") -> str:
+    """The id of the entity `query` names (its id, an alias or its name, ranked as
+    `landscape.find` ranks them) in the landscape as of `day`, or LandscapeError saying why not."""
+    try:
+        return resolve(current, query).id
+    except LandscapeError as error:
+        raise LandscapeError(unknown_entity_message(query, current, option, landscape, day)
+                             if not find(current, query) else f"{option}: {error}") from None
+
+
+def unknown_entity_message(query: str, current: Landscape, option: str = "--focus",
+                           landscape: Landscape | None = None, day: date | None = None) -> str:
+    """Why no entity answers to `query`: it is not there on that date (when it is there on
+    another), or there is no such entity, with the closest ids, names and aliases."""
+    elsewhere = find(landscape, query) if landscape is not None else []
+    if elsewhere:
+        entity = elsewhere[0]
+        when = f" on {day.isoformat()}" if day else " on that date"
+        return (f"{option}: {entity.id} ({entity.name}) is not in the landscape{when}, only on other "
+                "dates: try another --as-of")
+    return f"{option}: no entity {query!r}{did_you_mean(current, query)}"
 
 
 def cluster_groups(clusters: list[dict[str, Any]], numbers: dict[str, int], short: list[str]) -> list[dict[str, Any]]:

@@ -19,7 +19,7 @@ from landscape.analysis.diff import sections as diff_sections
 from landscape.analysis.findings import KIND_TITLES, KINDS, category
 from landscape.errors import LandscapeError
 from landscape.model import TYPE_LABELS, Landscape
-from viz.map import DRAW_LIMIT, MapOptions, map_view
+from viz.map import DRAW_LIMIT, MapOptions, default_title, map_view
 from viz.picture import png_picture, svg_picture
 from viz.render import render
 from viz.report_summary import change_lines, key_messages, unknowns_line
@@ -92,7 +92,7 @@ def report_view(landscape: Landscape, day: date, *, title: str | None = None, ge
     result = analyse(landscape, as_of=day, limit=limit, evidence=evidence, stale_after=stale_after)
     if decisions is not None:
         result = apply_decisions(result, decisions, day)
-    title = title or f"{landscape.name.title()} landscape: overlaps, gaps and links"
+    title = title or f"{default_title(landscape)}: overlaps, gaps and links"
     names = {e.id: e.name for e in landscape.entities.values()}
     sections, rows_by_kind = finding_sections(result, current, names)
     changes = findings_change = None

@@ -16,6 +16,7 @@ import difflib
 from collections.abc import Callable, Collection
 
 from landscape.errors import Problem
+from landscape.io.hints import date_problem
 from landscape.io.reader import Table
 from landscape.model import (
     ASPECTS,
@@ -61,7 +62,7 @@ def read_sources(table: Table, problems: list[Problem]) -> list[Source]:
             try:
                 parse_date(when)
             except ValueError as error:
-                found("date", str(error))
+                found("date", date_problem(when, error))
         if source_id and source_id not in first:
             first[source_id] = line
             sources.append(Source(source_id, title, when, row.get("url", ""), row.get("publisher", ""),

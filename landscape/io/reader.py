@@ -60,6 +60,7 @@ class Table:
     def __init__(self, where: str, header: list[str]) -> None:
         self.where = where
         self.header = header
+        self.in_workbook = False  # a workbook's sheet: its problems name their cell
         self.lines: list[int] = []
         self.columns: dict[str, list[str]] = {}
         self.problems = Problems()
@@ -236,6 +237,7 @@ def read_workbook(path: Path) -> dict[str, Table]:
     tables = {}
     for name in TABLES + tuple(name for name in OPTIONAL_TABLES if name in sheets):
         table = Table(f"{path}[{name}]", [])
+        table.in_workbook = True
         rows = [(number, [cell_text(value) for value in values])
                 for number, values in enumerate(sheets[name], 1)]
         rows = [(number, values) for number, values in rows if any(values)]
@@ -333,3 +335,61 @@ def cell_text(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+GUIDE_SHEETS = ("guide", "how to fill in")  # the template's guide sheet, by its names old and new
+TITLE_ROWS = 50  # how far down the guide sheet a `title` cell is looked for
+
+
+def dataset_title(path: str | Path) -> str:
+    """What a dataset calls itself, or '': a workbook's `title` cell (the cell beside one reading
+    `title` on its guide sheet); a folder's `dataset.json` {"title": ...}, else the first `# `
+    heading of its README.md."""
+    path = Path(path)
+    if path.is_dir():
+        return folder_title(path)
+    if path.suffix.lower() == ".xlsx" and path.is_file():
+        return workbook_title(path)
+    return ""
+
+
+def folder_title(folder: Path) -> str:
+    """The title in a folder's dataset.json, else its README's first heading, else ''."""
+    import json
+
+    try:
+        if (folder / "dataset.json").is_file():
+            data = json.loads(decode((folder / "dataset.json").read_bytes()))
+            if isinstance(data, dict) and isinstance(data.get("title"), str) and data["title"].strip():
+                return data["title"].strip()
+        if (folder / "README.md").is_file():
+            for line in decode((folder / "README.md").read_bytes()).splitlines():
+                if line.startswith("# ") and line[2:].strip():
+                    return line[2:].strip()
+    except (OSError, ValueError, DatasetError):
+        return ""  # a title is a nicety: an unreadable one leaves the default
+    return ""
+
+
+def workbook_title(path: Path) -> str:
+    """The text beside the `title` cell of a workbook's guide sheet, or ''. Read after the
+    workbook has been checked (`read_workbook`), so openpyxl opens a file known to be sound."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds; a title is a nicety
+        return ""
+    try:
+        guides = [name for name in book.sheetnames if name.strip().lower() in GUIDE_SHEETS]
+        for name in guides:
+            for row in book[name].iter_rows(max_row=TITLE_ROWS, values_only=True):
+                texts = [cell_text(value).strip() for value in row]
+                if "title" in (text.lower() for text in texts):
+                    after = texts[[text.lower() for text in texts].index("title") + 1:]
+                    return next((text for text in after if text), "")
+        return ""
+    except Exception:
+        return ""
+    finally:
+        book.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from itertools import repeat
@@ -22,14 +23,16 @@ import numpy as np
 
 from landscape.cells import NOT_IN_XML
 from landscape.errors import DatasetError, Problem, Problems, is_invisible, shown
-from landscape.io import evidence
-from landscape.io.reader import Table, read_tables
+from landscape.find import CONTAINS, did_you_mean, find, match_rank
+from landscape.io import evidence, hints
+from landscape.io.reader import NO_VALUE_MESSAGE, Table, dataset_title, read_tables
 from landscape.model import (
     EDGE_ENDPOINTS,
     EDGE_TYPES,
     MEMBER_ROLES,
     NO_DATE,
     NODE_TYPES,
+    TYPE_LABELS,
     Columns,
     Entity,
     Landscape,
@@ -51,7 +54,9 @@ def load_dataset(path: str | Path) -> Landscape:
     with cycle_collection_paused():
         tables = read_tables(path)
         name = Path(path).stem if Path(path).suffix else Path(path).resolve().name
-        return build_landscape(tables["entities"], tables["relationships"], name, tables.get("sources"))
+        landscape = build_landscape(tables["entities"], tables["relationships"], name, tables.get("sources"))
+        landscape.title = dataset_title(path)
+        return landscape
 
 
 def build_landscape(entities: Table, relationships: Table, name: str, sources: Table | None = None) -> Landscape:
@@ -64,8 +69,9 @@ def build_landscape(entities: Table, relationships: Table, name: str, sources: T
                 problems.append(Problem(table.where, 1, column, "required column is missing"))
     if sources is not None:
         problems += sources.problems + evidence.source_header_problems(sources)
+    tables = [entities, relationships] + ([sources] if sources is not None else [])
     if any(p.line <= 1 for p in problems):
-        raise DatasetError(problems)  # rows cannot be read against a broken header
+        refuse(problems, tables)  # rows cannot be read against a broken header
 
     problems += not_in_xml(entities) + not_in_xml(relationships)
     if not entities.rows and not problems:
@@ -78,16 +84,40 @@ def build_landscape(entities: Table, relationships: Table, name: str, sources: T
     evidence.check_relationships(relationships, source_ids, problems)
     nodes, lines = read_entities(entities, problems)
     problems += look_alikes(entities, lines)
-    edges, columns = read_relationships(relationships, nodes, problems, LookAlikes(lines))
+    known = LookAlikes(lines, nodes)
+    edges, columns = read_relationships(relationships, nodes, problems, known)
     addressed = theme_edges(entities, nodes, lines, problems)
     problems += cycles(relationships, edges + addressed)
+    problems += unknown_sectors(entities)
     if problems:
-        raise DatasetError(problems)
+        refuse(problems, tables)
     themes = [edge for edge, _ in addressed]
     # with no problem every row made a relationship, in order: the rows' columns are theirs
     assert len(edges) == len(relationships.lines)
     return Landscape(nodes.values(), [edge for edge, _ in edges] + themes, name, columns.extended(themes),
                      source_table)
+
+
+def refuse(problems: Problems, tables: list[Table]) -> None:
+    """Raise DatasetError with the problems, a workbook's naming their cell, and a CSV file that
+    looks re-saved by Excel said so once, before its problems."""
+    headers = {table.where: table.header for table in tables if table.in_workbook}
+    located = Problems(hints.with_cells(without_knock_ons(problems), headers))
+    located.more = problems.more
+    for table in tables:
+        resaved = None if table.in_workbook else hints.excel_resaved(table.where, table.columns)
+        if resaved is not None:
+            located.append(resaved)
+    raise DatasetError(located)
+
+
+def without_knock_ons(problems: list[Problem]) -> list[Problem]:
+    """The problems but those a formula with no value causes in its own cell (it reads as empty):
+    one mistake, one message."""
+    formulas = {(p.where, p.line, p.column) for p in problems if p.message == NO_VALUE_MESSAGE}
+    if not formulas:
+        return problems
+    return [p for p in problems if p.message == NO_VALUE_MESSAGE or (p.where, p.line, p.column) not in formulas]
 
 
 def not_in_xml(table: Table) -> list[Problem]:
@@ -124,7 +154,7 @@ def read_entities(table: Table, problems: list[Problem]) -> tuple[dict[str, Enti
             found("name", "name is empty")
         if node_type not in NODE_TYPES:
             found("type", f"unknown entity type {shown(node_type)} (expected one of "
-                          f"{', '.join(NODE_TYPES)})")
+                          f"{', '.join(NODE_TYPES)}){hints.suggestion(node_type, NODE_TYPES)}")
         if row.get("top", "").lower() not in TRUE_FALSE:
             found("top", f"{shown(row['top'])} is not true or false")
         start, end = row.get("start", ""), row.get("end", "")
@@ -161,13 +191,19 @@ def visible_key(text: str) -> str:
                 if not is_invisible(character)).strip())
 
 
+SUGGESTED_REFERENCES = 100  # unknown references that get a "did you mean"
+
+
 class LookAlikes:
     """Ids by how they look, to say which id an unknown reference was likely meant to be; made
     when first asked (only a dataset with unknown references needs it)."""
 
-    def __init__(self, lines: dict[str, int]) -> None:
+    def __init__(self, lines: dict[str, int], nodes: dict[str, Entity] | None = None) -> None:
         self.lines = lines
         self.ids: dict[str, str] | None = None
+        self.nodes = nodes or {}  # the entities, to say which one an unknown reference meant
+        self.known: Landscape | None = None
+        self.suggested = 0
 
     def note(self, reference: str) -> str:
         """` (the entity at line N is 'x')` when an id looks the same as `reference`, else ``."""
@@ -179,6 +215,49 @@ class LookAlikes:
         if other is None or other == reference:
             return ""
         return f" (the entity at line {self.lines[other]} is {shown(other)})"
+
+    def meant(self, reference: str) -> str:
+        """'; did you mean ...?' naming the entities whose id, alias or name `reference` is or is
+        close to (ranked as `landscape.find` ranks them), or ''."""
+        # Each suggestion searches every id, name and alias: a file of thousands of unknown ids
+        # (the wrong file, most likely) gets them for its first few only.
+        self.suggested += 1
+        if self.suggested > SUGGESTED_REFERENCES:
+            return ""
+        if self.known is None:
+            self.known = Landscape(self.nodes.values(), [])
+        known = self.known
+        exact = [entity for entity in find(known, reference)
+                 if (match_rank(entity, reference) or CONTAINS) < CONTAINS]
+        if exact:
+            return "; did you mean " + ", ".join(f"{entity.id} ({entity.name})" for entity in exact[:3]) + "?"
+        return did_you_mean(known, reference)
+
+
+def with_label(node_type: str) -> str:
+    """A type as people read it, after 'a' or 'an': an agency, a VCS organisation."""
+    return hints.with_article(TYPE_LABELS.get(node_type, (node_type,))[0])
+
+
+def unknown_sectors(table: Table) -> list[Problem]:
+    """A sector (or required sector) that is in neither the known list nor used on another row,
+    and close to one that is, is a typo: say which was meant. Other new sectors are welcome."""
+    from landscape.io.template import SECTORS  # the known list the template offers
+
+    cells = [(line, column, sector) for column in ("sector", "required_sectors")
+             for line, text in zip(table.lines, table.column(column)) if text for sector in split_list(text)]
+    uses = Counter(sector for _, _, sector in cells)
+    known = set(SECTORS) | {sector for sector, count in uses.items() if count > 1}
+    if known >= uses.keys():
+        return []  # nearly always: every sector is known or used more than once
+    problems = []
+    for line, column, sector in cells:
+        if sector not in known:
+            hint = hints.suggestion(sector, sorted(known - {sector}), cutoff=0.75)
+            if hint:
+                problems.append(Problem(table.where, line, column, f"unknown sector {shown(sector)} "
+                                        f"(used nowhere else){hint}"))
+    return problems
 
 
 class Found:
@@ -306,24 +385,27 @@ def check_relationship(row: dict[str, str], types: dict[str, str], found: Found,
             found(column, f"{column} is empty")
             ok = False
         elif ref not in types:
-            found(column, f"unknown entity {shown(ref)}{alike.note(ref)}")
+            found(column, f"unknown entity {shown(ref)}{alike.note(ref) or alike.meant(ref)}")
             ok = False
     if edge_type not in EDGE_ENDPOINTS:
         found("type", f"unknown relationship type {shown(edge_type)} (expected one of "
-                      f"{', '.join(EDGE_ENDPOINTS)})")
+                      f"{', '.join(EDGE_ENDPOINTS)}){hints.suggestion(edge_type, EDGE_ENDPOINTS)}")
         ok = False
+    elif ok and not {types[source], types[target]} <= set(NODE_TYPES):
+        ok = False  # an end of unknown type: its own row says so, once
     elif ok:
         pair = (types[source], types[target])
         if pair not in EDGE_ENDPOINTS[edge_type]:
             allowed = ", ".join(f"{a} → {b}" for a, b in sorted(EDGE_ENDPOINTS[edge_type]))
-            found("type", f"{edge_type} cannot go from a {pair[0]} to a {pair[1]} "
+            found("type", f"{edge_type} cannot go from {with_label(pair[0])} to {with_label(pair[1])} "
                           f"(allowed: {allowed})")
             ok = False
     if ok and source == target:
         found("target", f"{shown(source)} cannot have a {edge_type} relationship with itself")
         ok = False
     if role and edge_type == "member_of" and role not in MEMBER_ROLES:
-        found("role", f"unknown role {shown(role)} (expected one of {', '.join(MEMBER_ROLES)})")
+        found("role", f"unknown role {shown(role)} (expected one of {', '.join(MEMBER_ROLES)})"
+                      f"{hints.suggestion(role, MEMBER_ROLES)}")
     return ok
 
 
@@ -331,7 +413,7 @@ def theme_edges(table: Table, nodes: dict[str, Entity], lines: dict[str, int],
                 problems: list[Problem]) -> list[tuple[Relationship, int]]:
     """Expand the `themes` column into `addresses` relationships."""
     edges = []
-    alike = LookAlikes(lines)
+    alike = LookAlikes(lines, nodes)
     for entity_id, entity in nodes.items():
         if not entity.attrs.get("themes"):
             continue
@@ -339,13 +421,15 @@ def theme_edges(table: Table, nodes: dict[str, Entity], lines: dict[str, int],
         for theme in split_list(entity.get("themes")):
             if theme not in nodes:
                 problems.append(Problem(table.where, line, "themes",
-                                        f"unknown theme {shown(theme)}{alike.note(theme)}"))
+                                        f"unknown theme {shown(theme)}{alike.note(theme) or alike.meant(theme)}"))
+            elif nodes[theme].type not in NODE_TYPES or entity.type not in NODE_TYPES:
+                continue  # an unknown type: its own row says so, once
             elif nodes[theme].type != "theme":
                 problems.append(Problem(table.where, line, "themes",
-                                        f"{shown(theme)} is a {nodes[theme].type}, not a theme"))
+                                        f"{shown(theme)} is {with_label(nodes[theme].type)}, not a theme"))
             elif entity.type not in ("board", "initiative"):
                 problems.append(Problem(table.where, line, "themes",
-                                        f"a {entity.type} cannot address themes "
+                                        f"{with_label(entity.type)} cannot address themes "
                                         "(only boards and initiatives)"))
             else:
                 edges.append((Relationship(entity_id, theme, "addresses", entity.start,
@@ -360,7 +444,7 @@ def cached_date(text: str, end: bool) -> date | str:
     try:
         return parse_date(text, end=end)
     except ValueError as error:
-        return str(error)
+        return hints.date_problem(text, error)
 
 
 def check_dates(row: dict[str, str], problem: Callable[[str, str], None]) -> bool:

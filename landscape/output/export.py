@@ -10,7 +10,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from landscape.cells import NOT_IN_XML, new_workbook, spreadsheet_safe, write_row, write_text
+from landscape.cells import NOT_IN_XML, for_excel, new_workbook, spreadsheet_safe, write_row, write_text
 from landscape.errors import LandscapeError
 from landscape.files import write_dataset_folder, write_output
 from landscape.interchange import interchange_rows, source_rows, to_dict
@@ -36,12 +36,14 @@ def export(landscape: Landscape, fmt: str, output: str, *, force: bool = False) 
 def write_csv_folder(landscape: Landscape, folder: Path, *, force: bool = False) -> None:
     """The landscape as a dataset folder, written all or nothing (see write_dataset_folder)."""
     entity_columns, entities, relationship_columns, relationships = interchange_rows(landscape)
-    files = {"entities.csv": csv_text(entity_columns, entities).encode("utf-8"),
-             "relationships.csv": csv_text(relationship_columns, relationships).encode("utf-8")}
+    files = {"entities.csv": for_excel(csv_text(entity_columns, entities)).encode("utf-8"),
+             "relationships.csv": for_excel(csv_text(relationship_columns, relationships)).encode("utf-8")}
     # A sources.csv the new set lacks is removed in the same switch: its presence alone makes
     # one-word citations source ids when the folder is read again.
     if landscape.source_table:
-        files["sources.csv"] = csv_text(*source_rows(landscape)).encode("utf-8")
+        files["sources.csv"] = for_excel(csv_text(*source_rows(landscape))).encode("utf-8")
+    if landscape.title:  # read back as the folder's title
+        files["dataset.json"] = json.dumps({"title": landscape.title}, ensure_ascii=False).encode("utf-8") + b"\n"
     write_dataset_folder(folder, files, force=force)
 
 
@@ -87,6 +89,9 @@ def as_xlsx(landscape: Landscape) -> bytes:
                 for column, key in enumerate(columns):
                     write_text(sheet, number, column, row.get(key, ""))
             sheet.freeze_panes(1, 0)
+        if landscape.title:  # where the template keeps it, so the copy keeps its title
+            guide = book.add_worksheet("guide")
+            write_row(guide, 0, ["title", landscape.title])
     return buffer.getvalue()
 
 

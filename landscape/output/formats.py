@@ -134,15 +134,32 @@ def as_markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Widths of the findings sheet's columns, in characters: the explanation is read, the rest scanned.
+FINDING_WIDTHS = {"kind": 26, "category": 14, "severity": 10, "score": 8, "entities": 30,
+                  "explanation": 80, "channel": 14, "sector": 18, "sources": 60, "last_attested": 14, "stale": 8}
+
+
+def kind_in_words(kind: str) -> str:
+    """A finding's kind as people say it: `shared_membership` is 'shared membership'."""
+    return kind.replace("_", " ")
+
+
 def as_xlsx(result: dict[str, Any]) -> bytes:
     """A workbook with findings, brokers and coverage sheets; every cell written as a value,
     never a formula or link, and every text neutralised (`spreadsheet_safe`), headers too: a
-    coverage column is named after a theme."""
+    coverage column is named after a theme. The findings sheet is ready to read: kinds in
+    words, columns wide enough, long text wrapped, a filter on every column."""
     buffer = io.BytesIO()
     with new_workbook(buffer) as book:
         bold = book.add_format({"bold": True})
-        write_sheet(book.add_worksheet("findings"), bold, FINDING_COLUMNS,
-                    [finding_row(f) for f in result["findings"]])
+        wrapped = book.add_format({"text_wrap": True, "valign": "top"})
+        findings = book.add_worksheet("findings")
+        write_sheet(findings, bold, FINDING_COLUMNS,
+                    [[kind_in_words(row[0]), *row[1:]] for row in map(finding_row, result["findings"])])
+        for column, name in enumerate(FINDING_COLUMNS):
+            findings.set_column(column, column, FINDING_WIDTHS.get(name, 16),
+                                wrapped if name in ("explanation", "entities", "sources") else None)
+        findings.autofilter(0, 0, len(result["findings"]), len(FINDING_COLUMNS) - 1)
         write_sheet(book.add_worksheet("unknowns"), bold, UNKNOWN_COLUMNS,
                     [[";".join(u["entities"]) if c == "entities" else u[c] for c in UNKNOWN_COLUMNS]
                      for u in result.get("unknowns", [])])
@@ -158,8 +175,14 @@ def as_xlsx(result: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
+MAX_WIDTH = 60  # characters: a wider column is wrapped rather than widened
+
+
 def write_sheet(sheet: Any, bold: Any, header: Any, rows: list[list[Any]]) -> None:
+    """A table with a frozen header, each column as wide as its longest value (up to MAX_WIDTH)."""
     write_row(sheet, 0, [spreadsheet_safe(value) for value in header], bold)
     for number, row in enumerate(rows, 1):
         write_row(sheet, number, [spreadsheet_safe(value) for value in row])
+    for column, values in enumerate(zip(header, *rows[:1000])):  # the first rows show the widths well enough
+        sheet.set_column(column, column, min(MAX_WIDTH, max(len(str(value)) for value in values) + 2))
     sheet.freeze_panes(1, 0)

@@ -61,7 +61,8 @@ def merge(old: Landscape, new: Landscape) -> Landscape:
     relationships = {relationship_key(edge): edge for edge in old.relationships}
     relationships.update((relationship_key(edge), edge) for edge in new.relationships)
     sources = {**old.source_table, **new.source_table}
-    merged = Landscape(entities.values(), relationships.values(), new.name, source_table=sources.values())
+    merged = Landscape(entities.values(), relationships.values(), new.name, source_table=sources.values(),
+                       title=new.title or old.title)
     check_consistent(merged)
     return merged
 

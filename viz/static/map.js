@@ -295,14 +295,37 @@
     $("lmap-focus").disabled = false;
   }
 
-  // The node named `wanted`, else (unless `exact`) the first whose name contains it; aliases too.
+  // Text as compared: case, accents and runs of spaces ignored (as landscape/find.py does).
+  function fold(text) {
+    return String(text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .split(/\s+/).filter(Boolean).join(" ");
+  }
+
+  // The node `wanted` names, ranked as landscape/find.py ranks them: exact id, exact alias, exact
+  // name, id in another case, then (unless `exact`) those whose name, id or alias contains it;
+  // ties by name, then id.
   function find(wanted, exact) {
-    wanted = wanted.trim().toLowerCase();
-    if (!wanted) { return null; }
-    var names = function (n) { return [n.label, n.short].concat(n.aliases ? n.aliases.split(";") : []); };
-    var named = function (n) { return names(n).some(function (s) { return s.trim().toLowerCase() === wanted; }); };
-    var within = function (n) { return n.label.toLowerCase().indexOf(wanted) >= 0; };
-    return nodeList.find(named) || (exact ? null : nodeList.find(within) || null);
+    var raw = wanted.trim(), folded = fold(wanted);
+    if (!folded) { return null; }
+    var rank = function (n) {
+      var aliases = n.aliases ? n.aliases.split(";").map(fold) : [];
+      if (n.entity === raw) { return 0; }
+      if (aliases.indexOf(folded) >= 0) { return 1; }
+      if (fold(n.label) === folded) { return 2; }
+      if (fold(n.entity) === folded) { return 3; }
+      if (!exact && [fold(n.label), fold(n.entity)].concat(aliases).some(function (s) {
+        return s.indexOf(folded) >= 0; })) { return 4; }
+      return null;
+    };
+    var best = null, bestRank = null;
+    nodeList.forEach(function (n) {
+      var r = rank(n);
+      if (r === null) { return; }
+      var better = best === null || r < bestRank || (r === bestRank &&
+        (fold(n.label) < fold(best.label) || (fold(n.label) === fold(best.label) && n.entity < best.entity)));
+      if (better) { best = n; bestRank = r; }
+    });
+    return best;
   }
 
   function showDetails(n) {
@@ -548,7 +571,9 @@
     select.addEventListener("change", function () { state[key] = select.value; refresh(); });
   });
   $("lmap-names").append.apply($("lmap-names"), nodeList.map(function (n) {
-    var option = document.createElement("option"); option.value = n.label; return option;
+    var option = document.createElement("option"); option.value = n.label;
+    if (n.aliases) { option.label = n.aliases.split(";").join(", "); }  // shown beside the name as a hint
+    return option;
   }));
   $("lmap-search").addEventListener("input", function () {  // a name picked from the list
     var match = find(this.value, true);
