@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${PYTHON:-python3}
-if ! { ldconfig -p 2>/dev/null | grep -q 'libcairo\.so\.2'; }; then
+if ! ldconfig -p 2>/dev/null | grep 'libcairo\.so\.2' >/dev/null; then  # grep reads all: no early close under pipefail
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing the cairo library for pictures..." >&2
     export DEBIAN_FRONTEND=noninteractive
