@@ -66,7 +66,7 @@ def test_the_summary_names_bodies_by_name_and_links_to_findings(london, london_v
     for message in messages:
         assert message["links"] and all(link["anchor"] in anchors for link in message["links"])
     text = " ".join(message["text"] for message in messages)
-    assert "London Adolescent Safeguarding Oversight Board" in text
+    assert "Tackling Child Exploitation Support Programme (TCE)" in text
     assert "Online extremism and youth radicalisation" in text
     ids = [i for i in london.entities if "-" in i or i.islower()]
     assert not [i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", text)]
@@ -124,7 +124,7 @@ class Cells(HTMLParser):
 def test_no_raw_id_in_a_findings_table_cell(london, london_view):
     parser = Cells()
     parser.feed(render_html(london_view))
-    assert len(parser.cells) > 300
+    assert len(parser.cells) > 200  # the findings and what the sources do not say
     found = [(i, cell) for cell in parser.cells for i in london.entities
              if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", cell)]
     assert not found
@@ -255,12 +255,13 @@ def test_the_word_document_holds_the_headings_tables_and_picture(london_view):
     for heading in ("Executive summary", "Map", "Coverage: boards by theme", "Findings", "Brokers",
                     "Sources cited", "What changed since 2021-03-31"):
         assert heading in headings
-    assert "Concerns no board owns (8)" in headings
+    assert "Concerns no board owns (5)" in headings
+    assert "What the sources do not say" in headings
     assert document.paragraphs[0].style.name == "Title"
-    assert len(document.tables) >= 10 and all(t.style.name == "Table Grid" for t in document.tables)
+    assert len(document.tables) >= 6 and all(t.style.name == "Table Grid" for t in document.tables)
     assert len(document.inline_shapes) == 1
     cells = [cell.text for cell in document.tables[1].rows[1].cells]
-    assert cells[0] in ("high", "medium", "low") and "members shared" in cells[-1]
+    assert cells[0] in ("high", "medium", "low") and "in common" in cells[-1]  # the first kind: Boards with the same remit
 
 
 def test_report_writes_word_from_the_command_line(runner, tiny, tmp_path):

@@ -32,7 +32,7 @@ import numpy as np
 
 BODY_TYPES = frozenset({"board", "agency"})
 CHART_LINES = frozenset({"reports_to", "part_of"})
-SPACING = 75.0  # typical distance between neighbouring nodes in the network view
+SPACING = 110.0  # typical distance between neighbouring nodes in the network view (room for labels)
 COLUMN = 240.0  # width of a column of the chart (room for a two-line label)
 ROW = 130.0  # height of a layer of the chart
 FONT = 20.0  # label size in page units (readable when a whole map fits a screen)

@@ -8,6 +8,7 @@ document (`render_docx`, in `viz.report_docx`) are made; the caller writes the r
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -18,11 +19,11 @@ from landscape.analysis.diff import diff
 from landscape.analysis.diff import sections as diff_sections
 from landscape.analysis.findings import KIND_TITLES, KINDS, category
 from landscape.errors import LandscapeError
-from landscape.model import TYPE_LABELS, Landscape
+from landscape.model import TYPE_LABELS, Landscape, Source
 from viz.map import DRAW_LIMIT, MapOptions, default_title, map_view
 from viz.picture import png_picture, svg_picture
 from viz.render import render
-from viz.report_summary import change_lines, key_messages, unknowns_line
+from viz.report_summary import aspect_rank, change_lines, key_messages, unknowns_line
 
 SECTION_LIMIT = 200  # findings listed per kind; a national landscape has hundreds of thousands
 MATRIX_BOARDS = 150  # coverage rows shown: the boards covering most themes
@@ -112,7 +113,8 @@ def report_view(landscape: Landscape, day: date, *, title: str | None = None, ge
         "relationships": result["counts"]["relationships"],
         "severity": result["severities"],
         "severity_meaning": SEVERITY_MEANING,
-        "kinds": [{"kind": k, "title": KIND_TITLES[k], "category": category(k), "count": n}
+        "kinds": [{"kind": k, "title": KIND_TITLES[k], "category": category(k), "count": n,
+                   "unknown": sum(1 for item in result.get("unknowns", []) if item["kind"] == k)}
                   for k, n in result["summary"].items()],
         "summary": {
             "messages": key_messages(rows_by_kind, names),
@@ -121,7 +123,7 @@ def report_view(landscape: Landscape, day: date, *, title: str | None = None, ge
             "accepted": len(result.get("accepted", [])),
         },
         "sections": sections,
-        "unknowns": [unknown_row(item, names) for item in result.get("unknowns", [])],
+        "unknowns": unknown_rows(result.get("unknowns", []), names),
         "accepted": [decided_row(found, names) for found in result.get("accepted", [])],
         "stale_decisions": [stale_row(row, names) for row in result.get("stale_decisions", [])],
         "decisions_used": decisions is not None,
@@ -274,45 +276,102 @@ def source_date(document: str) -> str:
     return match.group(1) if match else ""
 
 
-def grouped(pairs: list[tuple[str, str]]) -> list[dict[str, Any]]:
-    """Citations grouped by document, in first-cited order, each with the sections cited."""
-    documents: dict[str, list[str]] = {}
-    for document, locator in pairs:
-        places = documents.setdefault(document, [])
-        if locator and locator not in places:
-            places.append(locator)
-    return [{"title": document, "date": source_date(document), "sections": places}
-            for document, places in documents.items()]
+def cited(text: str, landscape: Landscape) -> list[tuple[Source | None, str, str]]:
+    """A citation cell as (source, document, locator) triples: a citation of the sources table
+    by id gives its source; one in words gives its document as written."""
+    if not landscape.source_table:
+        return [(None, document, locator) for document, locator in citations(text)]
+    found = []
+    for citation in landscape.citations_in(text):
+        if citation.source_id:
+            found.append((landscape.source_table[citation.source_id], citation.source_id, citation.locator))
+        else:
+            found += [(None, document, locator) for document, locator in citations(citation.text)]
+    return found
+
+
+def grouped(triples: list[tuple[Source | None, str, str]], *, section: Callable[[str], str] = str
+            ) -> list[dict[str, Any]]:
+    """Citations grouped by document, in first-cited order, each with its title, its date and
+    the sections cited (`section` of each locator). A source of the sources table is shown by
+    its title and date, never by its id."""
+    documents: dict[str, dict[str, Any]] = {}
+    for source, document, locator in triples:
+        if source is not None:
+            shown = documents.setdefault(source.id, {"title": source.title or source.id,
+                                                     "date": source.date, "sections": []})
+        else:
+            shown = documents.setdefault("\0" + document, {"title": document, "date": source_date(document),
+                                                           "sections": []})
+        place = section(locator) if locator else ""
+        if place and place not in shown["sections"]:
+            shown["sections"].append(place)
+    return list(documents.values())
+
+
+def heading(locator: str) -> str:
+    """The section a locator names, without its sub-heading.
+
+    >>> heading("Appendix 3 (Pan-London Boards: Health)"), heading("Appendix 1")
+    ('Appendix 3 (Pan-London Boards)', 'Appendix 1')
+    """
+    return re.sub(r"\(([^():]+):[^()]*\)$", r"(\1)", locator)
 
 
 def finding_sources(found: dict[str, Any], current: Landscape) -> list[dict[str, Any]]:
     """The sources a finding rests on: the citations of its evidence when the analysis gives
     them, else those of the entities it names."""
-    pairs: list[tuple[str, str]] = []
+    triples: list[tuple[Source | None, str, str]] = []
     if found.get("evidence"):
         for fact in found["evidence"]:
             cites = fact.get("cites") or []
             for cite in [cites] if isinstance(cites, str) else cites:
-                pairs += citations(str(cite))
+                triples += cited(str(cite), current)
     else:
         for entity_id in found["entities"]:
             entity = current.entities.get(entity_id)
             if entity is not None and entity.source:
-                pairs += citations(entity.source)
-    return grouped(pairs)
+                triples += cited(entity.source, current)
+    return grouped(triples)
 
 
 def cited_sources(current: Landscape) -> list[dict[str, Any]]:
-    """Every source cited, once each, with the sections of it cited, oldest first."""
-    pairs = [pair for text in current.sources() for pair in citations(text)]
-    return sorted(grouped(pairs), key=lambda source: (source["date"] or "9999", source["title"]))
+    """Every source cited, once each, with the sections of it cited (by heading), oldest first."""
+    triples = [triple for text in current.sources() for triple in cited(text, current)]
+    return sorted(grouped(triples, section=heading), key=lambda source: (source["date"] or "9999", source["title"]))
 
 
-def unknown_row(item: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
-    """Something the sources do not say, apart from the gaps: what it would have been, and about whom."""
-    return {"kind": KIND_TITLES.get(item["kind"], item["kind"]), "bodies": [names.get(i, i) for i in item["entities"]],
-            "aspect": ASPECTS.get(item.get("aspect", ""), item.get("aspect", "")),
-            "explanation": item.get("explanation", "")}
+QUESTIONS = {"reporting": "Whom does {} report to?", "members": "Who sits on {}?",
+             "links": "Do {} have an agreed link?", "oversight": "Which board, if any, oversees {}?",
+             "lead": "Who leads {}?"}
+
+
+def unknown_rows(unknowns: list[dict[str, Any]], names: dict[str, str]) -> list[dict[str, Any]]:
+    """What the sources do not say, apart from the gaps: one question per body (or pair of
+    boards) and aspect, naming the bodies; the sectors a board's membership leaves open are
+    asked in its question."""
+    rows: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
+    for item in unknowns:
+        aspect = item.get("aspect", "")
+        bodies = [names.get(i, i) for i in item["entities"]]
+        row = rows.setdefault((aspect, tuple(item["entities"])), {
+            "question": QUESTIONS.get(aspect, "{}: " + aspect + "?").format(" and ".join(bodies)),
+            "bodies": bodies, "aspect": ASPECTS.get(aspect, aspect), "aspect_id": aspect, "sectors": []})
+        if item.get("sector") and item["sector"] not in row["sectors"]:
+            row["sectors"].append(item["sector"])
+    for row in rows.values():
+        if row["sectors"]:
+            row["question"] += f" (whether it has a member from {listing(row['sectors'])})"
+    return sorted(rows.values(), key=lambda row: aspect_rank(row["aspect_id"]))
+
+
+def listing(words: list[str]) -> str:
+    """Words joined as a reader lists them.
+
+    >>> listing(["police"]), listing(["police", "health", "education"])
+    ('police', 'police, health or education')
+    """
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
 def decided_row(found: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:

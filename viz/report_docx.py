@@ -58,7 +58,8 @@ def build_docx(view: dict[str, Any], picture: bytes | None) -> bytes:
     add_changes(document, view)
     document.add_heading("Sources cited", level=1)
     for source in view["sources"]:
-        text = source["title"] + (": " + "; ".join(source["sections"]) if source["sections"] else "")
+        text = source["title"] + (f" ({source['date']})" if source["date"] else "") + (
+            ": " + "; ".join(source["sections"]) if source["sections"] else "")
         document.add_paragraph(text, style="List Number")
     buffer = io.BytesIO()
     document.save(buffer)
@@ -156,7 +157,8 @@ def finding_notes(row: dict[str, Any]) -> str:
     notes = ""
     if row["sources"]:
         notes += "\nSources: " + "; ".join(
-            source["title"] + (f" ({'; '.join(source['sections'])})" if source["sections"] else "")
+            source["title"].split(": ")[0] + (f", {source['date']}" if source["date"] else "")
+            + (f" ({'; '.join(source['sections'])})" if source["sections"] else "")
             for source in row["sources"])
     if row.get("last_attested"):
         notes += f"\nLast attested {row['last_attested']}."
@@ -175,8 +177,8 @@ def add_unknowns(document: Any, view: dict[str, Any]) -> None:
         return
     document.add_heading("What the sources do not say", level=1)
     document.add_paragraph("These are not gaps: the sources do not cover these aspects.")
-    add_table(document, ["Would be", "Bodies", "Not recorded", "Explanation"],
-              [[u["kind"], "; ".join(u["bodies"]), u["aspect"], u["explanation"]] for u in view["unknowns"]])
+    add_table(document, ["Question", "Bodies", "Not recorded"],
+              [[u["question"], "; ".join(u["bodies"]), u["aspect"]] for u in view["unknowns"]])
 
 
 def add_decisions(document: Any, view: dict[str, Any]) -> None:

@@ -182,8 +182,9 @@ def change_lines(changes: dict[str, Any] | None, findings_change: dict[str, list
         lines.append("Renamed: " + "; ".join(f"{row['from']} became {row['to']}"
                                              for row in changes["renamed"][:NAMED]) + ".")
     if findings_change:
-        for key, verb in (("resolved", "were resolved"), ("new", "are new")):
+        for key, verbs in (("resolved", ("was resolved", "were resolved")), ("new", ("is new", "are new"))):
             rows = findings_change[key]
+            verb = verbs[len(rows) != 1]
             if rows:
                 examples = "; ".join(f"{KIND_TITLES[row['kind']].lower()}: {names_of(row['entities'][:2], name)}"
                                      for row in rows[:2])
@@ -205,13 +206,20 @@ UNKNOWN_PHRASES = {"reporting": "whom {} reports to", "members": "who sits on {}
                    "links": "how {} links to other boards", "oversight": "who oversees {}", "lead": "who leads {}"}
 
 
+def aspect_rank(aspect: str) -> int:
+    """Accountability lines first: the order in which the summary and the report ask what the
+    sources do not say."""
+    return list(UNKNOWN_PHRASES).index(aspect) if aspect in UNKNOWN_PHRASES else len(UNKNOWN_PHRASES)
+
+
 def unknowns_line(unknowns: list[dict[str, Any]], name: Name) -> str:
     """What the sources do not say, in one sentence naming the first few bodies; empty when
     they say everything the analysis asks."""
     if not unknowns:
         return ""
-    phrases = [UNKNOWN_PHRASES.get(item.get("aspect", ""), "{}: " + item.get("aspect", "")).format(
-        " and ".join(name(i) for i in item["entities"])) for item in unknowns]
-    count = len(unknowns)
+    ordered = sorted(unknowns, key=lambda item: aspect_rank(item.get("aspect", "")))
+    phrases = list(dict.fromkeys(UNKNOWN_PHRASES.get(item.get("aspect", ""), "{}: " + item.get("aspect", "")).format(
+        " and ".join(name(i) for i in item["entities"])) for item in ordered))
+    count = len(phrases)
     return (f"The sources do not say {listing(phrases[:NAMED], NAMED + 1, count)}: "
             f"{'this is' if count == 1 else 'these are'} not counted as gaps.")
