@@ -261,7 +261,7 @@ def test_the_word_document_holds_the_headings_tables_and_picture(london_view):
     assert len(document.tables) >= 6 and all(t.style.name == "Table Grid" for t in document.tables)
     assert len(document.inline_shapes) == 1
     cells = [cell.text for cell in document.tables[1].rows[1].cells]
-    assert cells[0] in ("high", "medium", "low") and "in common" in cells[-1]  # the first kind: Boards with the same remit
+    assert cells[0] in ("high", "medium", "low") and "in common" in cells[-1]  # the first kind: the same remit
 
 
 def test_report_writes_word_from_the_command_line(runner, tiny, tmp_path):

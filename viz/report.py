@@ -281,7 +281,7 @@ def cited(text: str, landscape: Landscape) -> list[tuple[Source | None, str, str
     by id gives its source; one in words gives its document as written."""
     if not landscape.source_table:
         return [(None, document, locator) for document, locator in citations(text)]
-    found = []
+    found: list[tuple[Source | None, str, str]] = []
     for citation in landscape.citations_in(text):
         if citation.source_id:
             found.append((landscape.source_table[citation.source_id], citation.source_id, citation.locator))
