@@ -47,7 +47,8 @@ def grounds(finding: Finding, landscape: Landscape, touching: Touching | None = 
       (and for initiatives, who leads each);
     - duplicate oversight: each board's oversight of the initiative;
     - missing required member: the board's memberships (none of them in the sector);
-    - missing link: the remit, oversight and membership the two boards share;
+    - missing link: the remit and oversight the two boards share (and the members they share,
+      when those are its informal channel);
     - the other gaps (no oversight, no owner, no reporting line, no lead) rest on the entity
       alone: the relationship that would close them is absent.
 
@@ -71,8 +72,9 @@ def grounds(finding: Finding, landscape: Landscape, touching: Touching | None = 
     elif kind == "missing_required_member":
         edges = [edge for edge in touching.of(ids, MEMBERSHIP) if edge.target in inside]
     elif kind == "missing_link":
-        edges = (shared_neighbours(touching.of(ids, REMIT + OVERSIGHT), inside)
-                 + shared_neighbours(touching.of(ids, MEMBERSHIP), inside, inward=True))
+        edges = shared_neighbours(touching.of(ids, REMIT + OVERSIGHT), inside)
+        if finding.get("channel") == "shared_member":  # the informal channel rests on the shared members
+            edges += shared_neighbours(touching.of(ids, MEMBERSHIP), inside, inward=True)
     else:
         edges = []
     return [*named, *edges]

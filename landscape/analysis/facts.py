@@ -165,18 +165,22 @@ class Facts:
         """A boolean per code: whether the entity lists `aspect` in `not_recorded` (the sources
         do not cover it, so its absence is unknown rather than none)."""
         silent = np.zeros(len(self.ids), dtype=bool)
-        code = self.code
-        silent[[code[entity.id] for entity in self.landscape.entities.values()
-                if not entity.is_recorded(aspect)]] = True
+        silent[[self.code[entity_id] for entity_id, aspects in self.not_recorded.items() if aspect in aspects]] = True
         return silent
+
+    @cached_property
+    def not_recorded(self) -> dict[str, frozenset[str]]:
+        """The aspects each entity that lists any in `not_recorded` does not cover, by id."""
+        return {entity.id: entity.not_recorded for entity in self.landscape.entities.values()
+                if entity.attrs.get("not_recorded")}
 
     @cached_property
     def governed(self) -> np.ndarray:
         """A boolean per code: whether the entity is an initiative a partnership is expected to
         oversee and lead (not context such as a national strategy or an inspection)."""
         governed = np.zeros(len(self.ids), dtype=bool)
-        code = self.code
-        governed[[code[entity.id] for entity in self.landscape.entities.values() if entity.is_governed]] = True
+        entities = self.landscape.entities
+        governed[[self.code[i] for i in self.initiatives if entities[i].is_governed]] = True
         return governed
 
     @cached_property
