@@ -19,7 +19,7 @@ from landscape.analysis.diff import diff
 from landscape.analysis.diff import sections as diff_sections
 from landscape.analysis.findings import KIND_TITLES, KINDS, category
 from landscape.errors import LandscapeError
-from landscape.model import TYPE_LABELS, Landscape, Source
+from landscape.model import TYPE_LABELS, Landscape, Source, citation_parts
 from viz.map import DRAW_LIMIT, MapOptions, default_title, map_view
 from viz.picture import png_picture, svg_picture
 from viz.render import render
@@ -254,22 +254,6 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def citations(text: str) -> list[tuple[str, str]]:
-    """A fact's citations as (document, locator) pairs: `;` separates citations, and the first
-    `, ` a document from the place in it.
-
-    >>> citations("2021-02 Paper, Appendix 1; 2024-12 Newsletter")
-    [('2021-02 Paper', 'Appendix 1'), ('2024-12 Newsletter', '')]
-    """
-    pairs = []
-    for part in text.split(";"):
-        part = part.strip()
-        if part:
-            document, _, locator = part.partition(", ")
-            pairs.append((document.strip(), locator.strip()))
-    return pairs
-
-
 def source_date(document: str) -> str:
     """The date a source's title starts with (`2021-02 ...`), or empty."""
     match = LEADING_DATE.match(document)
@@ -279,14 +263,12 @@ def source_date(document: str) -> str:
 def cited(text: str, landscape: Landscape) -> list[tuple[Source | None, str, str]]:
     """A citation cell as (source, document, locator) triples: a citation of the sources table
     by id gives its source; one in words gives its document as written."""
-    if not landscape.source_table:
-        return [(None, document, locator) for document, locator in citations(text)]
     found: list[tuple[Source | None, str, str]] = []
     for citation in landscape.citations_in(text):
         if citation.source_id:
             found.append((landscape.source_table[citation.source_id], citation.source_id, citation.locator))
-        else:
-            found += [(None, document, locator) for document, locator in citations(citation.text)]
+        else:  # a citation in words: its document, then the place in it after the first comma
+            found += [(None, document, locator) for _, document, locator in citation_parts(citation.text)]
     return found
 
 

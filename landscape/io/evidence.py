@@ -12,11 +12,10 @@ values a million times), and each problem is located as ever: `file:line: column
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Collection
 
 from landscape.errors import Problem
-from landscape.io.hints import date_problem
+from landscape.io.hints import date_problem, suggestion
 from landscape.io.reader import Table
 from landscape.model import (
     ASPECTS,
@@ -142,6 +141,4 @@ def citations_check(source_ids: Collection[str]) -> Callable[[str], str | None]:
 
 def unknown_source(source_id: str, source_ids: Collection[str]) -> str:
     """Say that `source_id` is in no row of the sources table, suggesting a near one."""
-    near = difflib.get_close_matches(source_id, list(source_ids), n=1)
-    hint = f"; did you mean {near[0]!r}?" if near else ""
-    return f"unknown source {source_id!r} (not an id in the sources table{hint})"
+    return f"unknown source {source_id!r} (not an id in the sources table{suggestion(source_id, source_ids)})"
