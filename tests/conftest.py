@@ -108,3 +108,15 @@ def store(request: pytest.FixtureRequest, tmp_path: Path):
     opened = EmbeddedStore(tmp_path / "store")
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def store_options(store: Any, request: pytest.FixtureRequest) -> list[str]:
+    """The command line's options that name `store`, credentials included."""
+    from landscape.store.embedded import EmbeddedStore
+
+    if isinstance(store, EmbeddedStore):
+        return ["--store", str(store.folder)]
+    server = request.getfixturevalue("neo4j_server")
+    return ["--store", server["uri"], "--neo4j-user", server["user"], "--neo4j-password", server["password"],
+            "--neo4j-database", server["database"]]

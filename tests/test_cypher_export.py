@@ -22,7 +22,7 @@ def hostile_landscape() -> Landscape:
     relationships = [Relationship(entities[number].id, entities[number + 1].id, "communicates_with",
                                   source_doc=text, attrs={"note": text})
                      for number, text in enumerate(TRICKY[:-1])]
-    return Landscape(entities, relationships, "hostile 'name'\n")
+    return Landscape(entities, relationships, "hostile 'name'\n", title="hostile 'title' \\ `x`\n")
 
 
 def statements(script: str) -> list[str]:
@@ -71,7 +71,7 @@ def test_the_script_recreates_the_landscape_in_an_empty_neo4j(neo4j_store, neo4j
     run_script(neo4j_driver, neo4j_server["database"], as_cypher(landscape))
     read_back = neo4j_store.read()
     assert canonical(read_back) == canonical(landscape)
-    assert read_back.name == landscape.name
+    assert (read_back.name, read_back.title) == (landscape.name, landscape.title)
     assert read_back.source_table == landscape.source_table
     assert [list(entity.attrs) for entity in read_back.entities.values()] == [
         list(entity.attrs) for entity in landscape.entities.values()]

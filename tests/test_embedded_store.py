@@ -1,6 +1,5 @@
 """The embedded store: atomic writes, a file lock, and the London landscape until loaded."""
 
-import os
 import threading
 
 import pytest
@@ -11,6 +10,7 @@ from landscape.io.datasets import shipped_dataset
 from landscape.io.validate import load_dataset
 from landscape.store import open_store
 from landscape.store.embedded import DATA_FILE, LOCK_FILE, EmbeddedStore
+from tests.test_store_failures import file_size_limit
 
 
 def test_a_store_never_loaded_holds_the_london_landscape(tmp_path):
@@ -49,20 +49,13 @@ def test_concurrent_loads_are_serialised(tmp_path, tiny):
     assert len(EmbeddedStore(tmp_path).read().relationships) == len(landscape.relationships)
 
 
-def test_a_failed_write_leaves_the_store_exactly_as_it_was(tmp_path, tiny, monkeypatch):
+def test_a_write_that_fails_part_way_leaves_the_folder_as_it_was(tmp_path, tiny):
     store = EmbeddedStore(tmp_path)
     store.write(load_dataset(tiny))
-    before = (tmp_path / DATA_FILE).read_bytes()
-
-    def disk_full(*args, **kwargs):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(os, "replace", disk_full)
-    with pytest.raises(LandscapeError, match="No space left on device; the store was not changed"):
+    files = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
+    with file_size_limit(1024), pytest.raises(LandscapeError, match="File too large; the store was not changed"):
         store.write(load_dataset(tiny), replace=True)
-    monkeypatch.undo()
-    assert (tmp_path / DATA_FILE).read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == [DATA_FILE, LOCK_FILE]
+    assert {path.name: path.read_bytes() for path in tmp_path.iterdir()} == files  # no temporary file left
 
 
 def test_a_damaged_store_file_is_reported(tmp_path):

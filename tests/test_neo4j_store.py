@@ -15,6 +15,7 @@ from landscape.model import Entity, Landscape, Relationship
 from landscape.store.base import merge, relationship_key
 from landscape.store.neo4j import Neo4jStore
 from tests.test_store_contract import canonical
+from tests.test_store_failures import fail_on_the_last_relationship_batch
 
 pytestmark = pytest.mark.neo4j
 
@@ -116,38 +117,8 @@ def test_merging_follows_base_merge_in_content_order_and_labels(neo4j_store, neo
     assert sorted(records[0]["labels"]) == ["Entity", "Vcs"]
 
 
-def fail_on_the_last_batch(monkeypatch):
-    """Make the last relationship batch of loading OTHER fail on the server, after every other batch committed."""
-    batches = []
-    create_relationships = neo4j_module.create_relationships
-
-    def failing(tx, rel_type, rows, generation):
-        batches.append(rows)
-        if len(batches) == len(OTHER.relationships):
-            tx.run("UNWIND [0] AS zero RETURN 1 / zero").consume()  # the server refuses: / by zero
-        return create_relationships(tx, rel_type, rows, generation)
-
-    monkeypatch.setattr(neo4j_module, "BATCH_SIZE", 1)
-    monkeypatch.setattr(neo4j_module, "create_relationships", failing)
-    return batches
-
-
 OTHER = Landscape([Entity(f"e{i}", f"Board {i}", "board") for i in range(5)],
                   [Relationship(f"e{i}", f"e{i + 1}", "reports_to") for i in range(4)], "other")
-
-
-def test_a_load_failing_part_way_leaves_the_previous_landscape_intact(neo4j_store, neo4j_driver,
-                                                                      neo4j_server, tiny, monkeypatch):
-    previous = load_dataset(tiny)
-    neo4j_store.write(previous, replace=True)
-    before = current(neo4j_driver, neo4j_server["database"])
-    batches = fail_on_the_last_batch(monkeypatch)
-    with pytest.raises(LandscapeError, match=r"load failed: .*/ by zero.*; the store was not changed$"):
-        neo4j_store.write(OTHER, replace=True)
-    assert len(batches) == 4
-    assert current(neo4j_driver, neo4j_server["database"]) == before
-    assert canonical(neo4j_store.read()) == canonical(previous)
-    assert neo4j_store.read().name == "tiny"
 
 
 def test_what_a_failed_load_left_is_invisible_and_the_next_load_deletes_it(neo4j_store, neo4j_driver,
@@ -155,7 +126,7 @@ def test_what_a_failed_load_left_is_invisible_and_the_next_load_deletes_it(neo4j
     database = neo4j_server["database"]
     neo4j_store.write(load_dataset(tiny), replace=True)
     with monkeypatch.context() as patch:
-        fail_on_the_last_batch(patch)
+        fail_on_the_last_relationship_batch(patch, len(OTHER.relationships))
         with pytest.raises(LandscapeError):
             neo4j_store.write(OTHER, replace=True)
     assert len(generations(neo4j_driver, database)) == 2  # the failed load's entities and 3 relationships
@@ -194,7 +165,7 @@ def test_the_lock_is_released_after_a_load_and_after_a_failed_one(neo4j_store, n
 
     neo4j_store.write(load_dataset(tiny), replace=True)
     assert lock_is_free()
-    fail_on_the_last_batch(monkeypatch)
+    fail_on_the_last_relationship_batch(monkeypatch, len(OTHER.relationships))
     with pytest.raises(LandscapeError):
         neo4j_store.write(OTHER, replace=True)
     assert lock_is_free()
@@ -218,15 +189,6 @@ def test_a_read_overtaken_by_a_load_reads_the_new_landscape(neo4j_store, tiny, m
     monkeypatch.setattr(neo4j_module, "read_generation", overtaken)
     assert canonical(neo4j_store.read()) == canonical(OTHER)
     assert len(reads) == 2 and reads[0] != reads[1]
-
-
-@pytest.mark.parametrize("replace", [False, True])
-def test_a_relationship_to_an_unknown_entity_fails_the_whole_load(neo4j_store, replace):
-    landscape = Landscape([Entity("a", "A", "board")], [Relationship("a", "ghost", "reports_to")])
-    with pytest.raises(LandscapeError, match="unknown entities 'ghost'; the store was not changed"):
-        neo4j_store.write(landscape, replace=replace)
-    with pytest.raises(LandscapeError, match="is empty: run `landscape load DATASET`"):
-        neo4j_store.read()
 
 
 def test_credentials_in_the_uri_are_used_but_never_described(neo4j_server, neo4j_store, tiny):

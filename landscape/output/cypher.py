@@ -75,7 +75,7 @@ def script_lines(landscape: Landscape) -> Iterator[str]:
     yield (f"MATCH (m:LandscapeMeta {{key: {literal(META)}}}) "
            f"WHERE COUNT {{ (:Entity {{generation: {generation}}}) }} = {summary.entities} "
            f"AND COUNT {{ (:Entity {{generation: {generation}}})-[]->() }} = {summary.relationships} "
-           f"SET m.current = {generation}, m.name = {literal(rows.name)}, "
+           f"SET m.current = {generation}, m.name = {literal(rows.name)}, m.title = {literal(rows.title)}, "
            f"m.entity_columns = {literal(rows.entity_columns)}, "
            f"m.relationship_columns = {literal(rows.relationship_columns)}, m.sources = {literal(rows.sources)};")
     yield (f"MATCH (:LandscapeMeta {{key: {literal(META)}, current: {generation}}}) "
@@ -85,7 +85,7 @@ def script_lines(landscape: Landscape) -> Iterator[str]:
 def script_generation(rows: Rows) -> int:
     """The generation the script writes: a positive 63-bit number from a hash of the landscape, the same for
     the same landscape and, in practice, different for any other."""
-    content = orjson.dumps([rows.name, rows.entities, rows.relationships, rows.entity_columns,
+    content = orjson.dumps([rows.name, rows.title, rows.entities, rows.relationships, rows.entity_columns,
                             rows.relationship_columns, rows.sources])
     return int.from_bytes(hashlib.sha256(content).digest()[:8], "big") >> 1
 

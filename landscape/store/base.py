@@ -8,12 +8,14 @@ run against every backend.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import networkx as nx
 
 from landscape.errors import LandscapeError
-from landscape.model import EDGE_ENDPOINTS, Landscape, Relationship
+from landscape.io.hints import suggestion, with_article
+from landscape.model import EDGE_ENDPOINTS, EDGE_TYPES, NODE_TYPES, Landscape, Relationship
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,34 @@ def merge(old: Landscape, new: Landscape) -> Landscape:
     sources = {**old.source_table, **new.source_table}
     merged = Landscape(entities.values(), relationships.values(), new.name, source_table=sources.values(),
                        title=new.title or old.title)
-    check_consistent(merged)
+    retyped = {entity.id: old.entities[entity.id].type for entity in new.entities.values()
+               if entity.id in old.entities and old.entities[entity.id].type != entity.type}
+    check_consistent(merged, retyped)
     return merged
+
+
+def check_types(landscape: Landscape) -> None:
+    """Every entity and relationship has a type of the model, as validation requires (the first that
+    has not is named): the analysis, the maps and the Neo4j store's labels know no others.
+
+    >>> from landscape.model import Entity
+    >>> check_types(Landscape([Entity("a", "A", "bord")], []))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    landscape.errors.LandscapeError: entity 'a': unknown entity type 'bord' (expected one of ...); did you mean 'board'?
+    """
+    entities, edges = landscape.entities.values(), landscape.relationships
+    if not {entity.type for entity in entities} <= set(NODE_TYPES):
+        entity = next(entity for entity in entities if entity.type not in NODE_TYPES)
+        raise LandscapeError(f"entity {entity.id!r}: {unknown_type('entity', entity.type, NODE_TYPES)}")
+    if not {edge.type for edge in edges} <= set(EDGE_TYPES):
+        edge = next(edge for edge in edges if edge.type not in EDGE_TYPES)
+        raise LandscapeError(f"relationship {edge.source!r} -> {edge.target!r}: "
+                             f"{unknown_type('relationship', edge.type, EDGE_TYPES)}")
+
+
+def unknown_type(what: str, given: str, types: tuple[str, ...]) -> str:
+    """What validation says of a type outside the model, with the closest type of the model."""
+    return f"unknown {what} type {given!r} (expected one of {', '.join(types)}){suggestion(given, types)}"
 
 
 def check_endpoints(landscape: Landscape, context: str = "") -> None:
@@ -77,17 +105,25 @@ def check_endpoints(landscape: Landscape, context: str = "") -> None:
                              f"{', '.join(map(repr, list(unknown)[:3]))}")
 
 
-def check_consistent(landscape: Landscape) -> None:
-    """Check a landscape built by merging datasets: every relationship joins entities that
-    exist, with types it allows, and no `reports_to` or `part_of` cycle. Raises LandscapeError."""
+def check_consistent(landscape: Landscape, retyped: Mapping[str, str]) -> None:
+    """Check a landscape built by merging datasets: types of the model, every relationship joins
+    entities that exist, with types it allows, and no `reports_to` or `part_of` cycle. `retyped`
+    gives the type before the merge of each entity whose type it changed, so that a relationship
+    the change disallows says why. Raises LandscapeError."""
+    check_types(landscape)
     messages = []
     entities = landscape.entities
+
+    def was(entity_id: str) -> str:
+        return f" ({entity_id} was {with_article(retyped[entity_id])} before this load)" if entity_id in retyped else ""
+
     for edge in landscape.relationships:
         if edge.source not in entities or edge.target not in entities:
             messages.append(f"{edge.source} {edge.type} {edge.target}: refers to a missing entity")
         elif (entities[edge.source].type, entities[edge.target].type) not in EDGE_ENDPOINTS[edge.type]:
-            messages.append(f"{edge.source} {edge.type} {edge.target}: not allowed between a "
-                            f"{entities[edge.source].type} and a {entities[edge.target].type}")
+            messages.append(f"{edge.source} {edge.type} {edge.target}: not allowed between "
+                            f"{with_article(entities[edge.source].type)} and "
+                            f"{with_article(entities[edge.target].type)}{was(edge.source)}{was(edge.target)}")
     for edge_type in ("reports_to", "part_of"):
         graph = nx.DiGraph((e.source, e.target) for e in landscape.edges(edge_type))
         for component in nx.strongly_connected_components(graph):

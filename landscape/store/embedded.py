@@ -18,7 +18,7 @@ from landscape.errors import LandscapeError
 from landscape.files import write_file_atomically
 from landscape.interchange import FORMAT, from_dict, to_dict
 from landscape.model import Landscape, cycle_collection_paused
-from landscape.store.base import LoadSummary, Store, check_endpoints, merge
+from landscape.store.base import LoadSummary, Store, check_endpoints, check_types, merge
 
 DATA_FILE = "landscape.json"
 LOCK_FILE = "landscape.lock"
@@ -93,6 +93,9 @@ class EmbeddedStore(Store):
         if self.folder.exists() and not self.folder.is_dir():
             raise LandscapeError(f"store {self.folder} is not a folder: give a folder, or a neo4j:// or "
                                  "bolt:// URI")
+        check_types(landscape)  # refused before the folder is made or locked
+        if replace or self.is_empty():
+            check_endpoints(landscape)  # a merge checks this and more, under the lock
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:

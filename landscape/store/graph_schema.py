@@ -11,8 +11,9 @@ of the same name, extra columns are properties prefixed `attr_`, and `seq` keeps
 landscape's order; empty fields are left out (a missing property reads back as empty),
 which spares the server a third of the properties it would write. Each load is a
 *generation*: its nodes carry `generation` (their relationships belong to them), and the
-`:LandscapeMeta {key: 'landscape'}` node names the current one and holds its sources table
-(`sources`, the JSON text of its rows), switched in with it.
+`:LandscapeMeta {key: 'landscape'}` node names the current one and holds what the landscape
+says of itself, switched in with it: its `name`, its `title` and its sources table (`sources`,
+the JSON text of its rows).
 """
 
 from __future__ import annotations
@@ -24,10 +25,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from landscape.errors import LandscapeError
 from landscape.interchange import source_from_row, source_rows
 from landscape.model import EDGE_TYPES, NODE_TYPES, Entity, Landscape, Relationship, Source
-from landscape.store.base import LoadSummary, relationship_key
+from landscape.store.base import LoadSummary, check_types, relationship_key
 
 LABELS = {node_type: node_type.capitalize() for node_type in NODE_TYPES}
 REL_TYPES = {edge_type: edge_type.upper() for edge_type in EDGE_TYPES}
@@ -87,6 +87,7 @@ class Rows:
     entity_columns: list[str]
     landscape_edges: list[Relationship]
     sources: str | None = None  # the sources table as JSON rows (`sources_json`), or None without one
+    title: str | None = None  # what the dataset calls itself, or None when it gives no title
 
     @cached_property
     def distinct_edges(self) -> list[Relationship]:
@@ -118,7 +119,7 @@ def to_rows(landscape: Landscape) -> Rows:
     check_types(landscape)
     entities = landscape.entities.values()
     return Rows(landscape.name, entity_rows(entities), columns(entity.attrs for entity in entities),
-                landscape.relationships, sources_json(landscape))
+                landscape.relationships, sources_json(landscape), landscape.title or None)
 
 
 def sources_json(landscape: Landscape) -> str | None:
@@ -132,17 +133,6 @@ def sources_json(landscape: Landscape) -> str | None:
 def read_sources(text: str | None) -> list[Source]:
     """The sources table from `sources_json`'s text (none for None)."""
     return [source_from_row(row) for row in json.loads(text)] if text else []
-
-
-def check_types(landscape: Landscape) -> None:
-    """Every entity and relationship has a type of the model (the first that has not is named)."""
-    entities, edges = landscape.entities.values(), landscape.relationships
-    if not {entity.type for entity in entities} <= LABELS.keys():
-        entity = next(entity for entity in entities if entity.type not in LABELS)
-        raise LandscapeError(f"entity {entity.id!r} has unknown type {entity.type!r}")
-    if not {edge.type for edge in edges} <= REL_TYPES.keys():
-        edge = next(edge for edge in edges if edge.type not in REL_TYPES)
-        raise LandscapeError(f"relationship {edge.source!r} -> {edge.target!r} has unknown type {edge.type!r}")
 
 
 def columns(attrs: Iterable[dict[str, str]]) -> list[str]:

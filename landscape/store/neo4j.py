@@ -11,8 +11,8 @@ nodes carry `generation`, a fresh random load id, and are CREATEd
 BATCH_SIZE rows. Merge mode (`replace=False`) reads the current landscape, merges in
 Python with `base.merge` (which also checks the result) and writes the merged whole.
 One `:LandscapeMeta {key: 'landscape'}` node holds `current`, the generation readers
-read, with its name and extra columns. Only when every batch is in does one small
-transaction switch `current` to the new generation, so a load that fails part way (a
+read, with its name, title, extra columns and sources table. Only when every batch is in
+does one small transaction switch `current` to the new generation, so a load that fails part way (a
 dropped connection, a full server, an error) leaves the previous landscape current and
 whole, and its own partial generation invisible. After the switch every other
 generation is deleted in small transactions; whatever a failed load or an interrupted
@@ -69,7 +69,7 @@ from neo4j.exceptions import AuthError, DriverError, IncompleteCommit, Neo4jErro
 from landscape.errors import LandscapeError
 from landscape.model import Landscape, Relationship, cycle_collection_paused
 from landscape.store import NEO4J_SCHEMES
-from landscape.store.base import LoadSummary, Store, check_endpoints, merge
+from landscape.store.base import LoadSummary, Store, check_endpoints, check_types, merge
 from landscape.store.graph_schema import (
     ANY_REL_TYPE,
     CONSTRAINTS,
@@ -78,7 +78,6 @@ from landscape.store.graph_schema import (
     NODE_TYPE_OF,
     RETIRED_CONSTRAINTS,
     Rows,
-    check_types,
     create_entities_cypher,
     create_relationship_cypher,
     graph_relationship_row,
@@ -109,7 +108,7 @@ LOCK_HELD = ("Neo.ClientError.Transaction.LockClientStopped", "Neo.ClientError.T
              "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration")
 SWITCH = """
 MATCH (m:LandscapeMeta {key: $key})
-SET m.current = $generation, m.name = $name, m.entity_columns = $entity_columns,
+SET m.current = $generation, m.name = $name, m.title = $title, m.entity_columns = $entity_columns,
     m.relationship_columns = $relationship_columns, m.sources = $sources
 RETURN count(m)
 """
@@ -121,7 +120,7 @@ CALL (e) { DETACH DELETE e } IN TRANSACTIONS OF $batch ROWS
 
 CURRENT = "OPTIONAL MATCH (m:LandscapeMeta {key: $key}) RETURN m.current"
 READ_META = ("MATCH (m:LandscapeMeta {key: $key}) "
-             "RETURN m.current, m.name, m.entity_columns, m.relationship_columns, m.sources")
+             "RETURN m.current, m.name, m.entity_columns, m.relationship_columns, m.sources, m.title")
 # Reads return few, large records: the driver's cost is per record (a million records took 20 s, mostly in recv).
 # They come a page of entities (by `seq`) at a time, with the relationships from them: collected in one go, a
 # national landscape needed more transaction memory than a small server allows.
@@ -388,8 +387,9 @@ def create_relationships(tx: ManagedTransaction, rel_type: str, rows: list[list[
 
 def switch(tx: Transaction, generation: int, rows: Rows) -> None:
     """Make `generation` the one readers read, in the lock's transaction: it holds only if the lock still does."""
-    if not _single(tx, SWITCH, key=META, generation=generation, name=rows.name, entity_columns=rows.entity_columns,
-                   relationship_columns=rows.relationship_columns, sources=rows.sources):
+    if not _single(tx, SWITCH, key=META, generation=generation, name=rows.name, title=rows.title,
+                   entity_columns=rows.entity_columns, relationship_columns=rows.relationship_columns,
+                   sources=rows.sources):
         raise LandscapeError("the store's :LandscapeMeta node was deleted while loading")
 
 
@@ -425,7 +425,8 @@ def read_current(tx: ManagedTransaction) -> Landscape | None:
 
 
 def read_generation(tx: ManagedTransaction, generation: int, name: str | None, entity_columns: list[str] | None,
-                    relationship_columns: list[str] | None, sources: str | None = None) -> Landscape:
+                    relationship_columns: list[str] | None, sources: str | None = None,
+                    title: str | None = None) -> Landscape:
     """One generation's landscape, in the order it was written (`seq`, from 0), read a page at a time."""
     count = _single(tx, READ_SIZE, generation=generation)
     pages = [{"generation": generation, "first": first, "last": first + READ_PAGE}
@@ -439,4 +440,5 @@ def read_generation(tx: ManagedTransaction, generation: int, name: str | None, e
                     for edge in outgoing), key=lambda edge: edge[3]["seq"])
     relationships = [read_relationship(source, target, rel_type, properties, relationship_columns or [])
                      for source, target, rel_type, properties in edges]
-    return Landscape(entities, relationships, name or "landscape", source_table=read_sources(sources))
+    return Landscape(entities, relationships, name or "landscape", source_table=read_sources(sources),
+                     title=title or "")
