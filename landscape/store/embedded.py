@@ -94,8 +94,8 @@ class EmbeddedStore(Store):
             raise LandscapeError(f"store {self.folder} is not a folder: give a folder, or a neo4j:// or "
                                  "bolt:// URI")
         check_types(landscape)  # refused before the folder is made or locked
-        if replace or self.is_empty():
-            check_endpoints(landscape)  # a merge checks this and more, under the lock
+        if replace:
+            check_endpoints(landscape)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -104,7 +104,9 @@ class EmbeddedStore(Store):
             with FileLock(self.folder / LOCK_FILE, timeout=self.lock_timeout):
                 self._remove_leftovers()
                 if not replace and not self.is_empty():
-                    landscape = merge(self.read(), landscape)
+                    landscape = merge(self.read(), landscape)  # which checks this and more
+                elif not replace:
+                    check_endpoints(landscape)
                 with cycle_collection_paused():
                     data = orjson.dumps(to_dict(landscape))
                 self._replace_file(data)
