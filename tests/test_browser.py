@@ -335,8 +335,15 @@ def test_the_filters_narrow_what_is_shown(page, pages, london, key):
     assert len(page.shown()) == len(london)
 
 
+# What a tooltip says of a fact that no source states (map.js, EVIDENCE).
+KNOWN_AS = {"inferred": "Inferred: a source implies it, none states it",
+            "proposed": "Proposed: a source proposes it, none shows it in force"}
+
+
 def node_tooltip(entity: Any, gaps: list[str]) -> str:
     lines = [entity.name, " · ".join(filter(None, [TYPE_LABELS[entity.type][0], entity.sector, entity.level]))]
+    if entity.evidence in KNOWN_AS:
+        lines.append(KNOWN_AS[entity.evidence])
     if entity.start or entity.end:
         lines.append(f"From {entity.start or 'unknown'} to {entity.end or 'now'}")
     if entity.get("description"):
@@ -351,6 +358,8 @@ def edge_tooltip(edge: Any, landscape: Landscape) -> str:
     if edge.role and edge.role != "member":
         words.append(f"({edge.role})")
     lines = [" ".join(words)]
+    if edge.evidence in KNOWN_AS:
+        lines.append(KNOWN_AS[edge.evidence])
     if edge.start or edge.end:
         lines.append(f"From {edge.start or 'unknown'} to {edge.end or 'now'}")
     if edge.source_doc:
@@ -359,9 +368,9 @@ def edge_tooltip(edge: Any, landscape: Landscape) -> str:
 
 
 def test_tooltips_built_in_the_page_read_as_the_data_says(page, pages, london):
-    """The page builds every tooltip from the view's columns: name, type, sector, level, dates,
-    description, source and gaps for a node; the sentence, role, dates and source for a line;
-    the explanation for a finding drawn as a line."""
+    """The page builds every tooltip from the view's columns: name, type, sector, level, how well
+    it is known, dates, description, source and gaps for a node; the sentence, role, how well it is
+    known, dates and source for a line; the explanation for a finding drawn as a line."""
     page.open(pages["map"])
     findings = analyse(london, as_of=date.today())["findings"]
     gaps: dict[str, list[str]] = {entity_id: [] for entity_id in london.entities}
@@ -376,6 +385,7 @@ def test_tooltips_built_in_the_page_read_as_the_data_says(page, pages, london):
     relationships = {f"e{number}": edge_tooltip(edge, london) for number, edge in enumerate(london.relationships)}
     assert {key: title for key, title in lines.items() if key.startswith("e")} == relationships
     assert any(edge.role not in ("", "member") for edge in london.relationships)  # so roles are checked
+    assert any(KNOWN_AS["inferred"] in title for title in lines.values())  # and evidence
     drawn = {key: title for key, title in lines.items() if key.startswith("f")}
     assert drawn and all(title == findings[int(key[1:])]["explanation"] for key, title in drawn.items())
 

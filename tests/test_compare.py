@@ -245,11 +245,14 @@ def test_london_proposal_runs_and_closes_three_gaps(london_proposal):
     assert keys(found["resolved"]) == [
         ("unoverseen_initiative", ("tce",)), ("unowned_theme", ("theme-child-first",)),
         ("unowned_theme", ("theme-trauma-informed-practice",))]
+    # The board would oversee two pieces of work another board already oversees: the CP procedures
+    # review (the Editorial Board) and the LCRB's own action plan.
     assert keys(found["new"]) == [
         ("duplicate_oversight", ("cp-procedures-editorial-board", "cp-procedures-efh-review", "lasob")),
+        ("duplicate_oversight", ("lasob", "lcrb", "lcrb-cce-syv-join-up")),
         ("shared_remit", ("lasob", "lcrb-working-group")), ("shared_remit", ("lasob", "vru-boards")),
     ]
-    assert london_proposal["findings_summary"] == {"resolved": 3, "new": 3, "persisting": 9, "changed": 0}
+    assert london_proposal["findings_summary"] == {"resolved": 3, "new": 4, "persisting": 9, "changed": 0}
     assert london_proposal["summary"]["relationships_added"] == 30
     # the board and its shared dataset start; six seats are new, the others the dataset already holds
     started = [row["type"] for row in london_proposal["started"]]
@@ -269,6 +272,8 @@ def test_london_readme_paragraph_is_true_of_the_output(london_proposal):
     for words in ("Tackling Child Exploitation Support Programme gains an overseer",
                   "child-first responses and trauma-informed practice gain an owner",
                   "the London Child Protection Procedures on extra-familial harm beside the Editorial Board",
+                  "the LCRB's action plan on joining up responses to child criminal exploitation and serious youth "
+                  "violence beside the LCRB itself",
                   "LCRB working group and the London VRU sub-groups and boards"):
         assert words in section, words
 
@@ -355,8 +360,8 @@ def test_the_change_section_lists_what_the_proposal_resolves_and_raises(london_p
 
     html = change_section(london_proposal)
     assert html.startswith('<section id="change">') and "<h2>What the change does</h2>" in html
-    assert "Findings: 3 resolved, 3 new, 9 persisting (0 of them changed)" in html
-    assert "<h3>Findings resolved (3)</h3>" in html and "<h3>New findings (3)</h3>" in html
+    assert "Findings: 3 resolved, 4 new, 9 persisting (0 of them changed)" in html
+    assert "<h3>Findings resolved (3)</h3>" in html and "<h3>New findings (4)</h3>" in html
     assert "Persisting findings that changed" not in html
-    assert html.count("<li ") == 6 and "<script" not in html
+    assert html.count("<li ") == 7 and "<script" not in html
     assert "because Adolescent Safeguarding Oversight Board (ASOB) oversees Tackling Child Exploitation" in html

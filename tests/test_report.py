@@ -321,3 +321,103 @@ def test_an_accepted_finding_is_not_counted_as_resolved(small):
     view = report_view(small, DAY, generated=GENERATED, since=date(2020, 1, 1), decisions=[row])
     assert [a["bodies"] for a in view["accepted"]] == [["East Forum"]]
     assert not any("resolved" in line for line in view["summary"]["changes"])
+
+
+# --- the London report read beside its two sources (graph_data/london/README.md) -------------------
+
+EARLY = date(2021, 3, 1)  # the landscape the 2021 paper found, before the newsletter
+
+
+@pytest.fixture(scope="module")
+def early_view(london):
+    return report_view(london, EARLY, generated=GENERATED)
+
+
+def drawn_facts(map_data: dict) -> set[tuple[str, str, str]]:
+    """The relationships a map view draws, as (source id, type, target id)."""
+    entity, relations = map_data["nodes"]["entity"], map_data["relations"]
+    edges = map_data["edges"]
+    return {(entity[a], relations[t]["type"], entity[b]) for a, t, b in zip(edges["from"], edges["type"], edges["to"])}
+
+
+def test_the_report_map_draws_only_what_the_findings_rest_on(london, london_view):
+    """The findings use stated and inferred facts: the map beside them does not draw what the 2021
+    paper only proposed (LASOB's line to the LSCP Executive, its seats, its steering of TCE) as if
+    in force, next to a finding that no board oversees TCE and a question whom LASOB reports to."""
+    known = {(r.source, r.type, r.target) for r in london.relationships if r.evidence != "proposed"}
+    for picture in (london_view["map"], london_view["picture"]):
+        drawn = drawn_facts(picture)
+        assert ("lasob", "oversees", "asil-practice-guide") in drawn  # stated by the newsletter
+        assert drawn <= known  # the chair is drawn once, as the newsletter states it (N:19)
+        assert {("lasob", "reports_to", "lscp-executive"), ("lasob", "oversees", "tce")} & drawn == set()
+        assert "lasob-vcs-seat-1" not in picture["nodes"]["entity"]  # a proposed seat
+    unoverseen = [row["bodies"] for section in london_view["sections"] if section["kind"] == "unoverseen_initiative"
+                  for row in section["rows"]]
+    assert unoverseen == [["Tackling Child Exploitation Support Programme (TCE)"]]
+    # Counting proposals, the map draws them as the findings then count them.
+    counted = report_view(london, DAY, generated=GENERATED, evidence="proposed")
+    assert ("lasob", "reports_to", "lscp-executive") in drawn_facts(counted["map"])
+
+
+def test_the_map_says_how_well_each_fact_is_known(london_view):
+    """Tooltips say when a source only implies a fact: MOPAC is read as leading VESS because it
+    commissions it (N:83), which no source states; that it funds VESS is stated (N:101)."""
+    data = london_view["map"]
+    entity, edges, relations = data["nodes"]["entity"], data["edges"], data["relations"]
+    levels = {(entity[a], relations[t]["type"], entity[b]): level
+              for a, t, b, level in zip(edges["from"], edges["type"], edges["to"], edges["evidence"])}
+    assert levels[("mopac", "leads", "vess")] == "inferred" and levels[("mopac", "funds", "vess")] == "stated"
+    assert len(data["nodes"]["evidence"]) == len(entity)
+
+
+def test_a_report_of_2021_cites_no_source_of_2024(london, early_view):
+    """On 2021-03-01 the newsletter of December 2024 did not exist: no finding of that day lists it
+    among its sources or is 'last attested' by it, and 'Sources cited' lists the 2021 paper alone,
+    though some entities of the 2021 view are cited by both documents."""
+    assert any("lasob-2024-12" in (entity.source or "") for entity in london.as_of(EARLY).entities.values())
+    rows = [row for section in early_view["sections"] for row in section["rows"]]
+    assert rows and all(row["last_attested"] == "2021-02-18" for row in rows)
+    assert {source["date"] for row in rows for source in row["sources"]} == {"2021-02-18"}
+    assert [source["date"] for source in early_view["sources"]] == ["2021-02-18"]
+
+
+def test_an_overlap_cites_the_facts_that_make_it_not_every_citation_of_its_bodies(london_view):
+    """ALDCS and the Leadership in Colour Reference Group both cover racism on the newsletter's word
+    (N:38, N:41-42); the 2021 paper, which cites ALDCS for other things, says nothing of it. The ALDCS
+    programme and Contextual Safeguarding Scale Up both work on extra-familial harm on the 2021
+    paper's word alone, so that finding is stale in 2024, though the newsletter mentions the programme."""
+    rows = {tuple(row["bodies"]): row for section in london_view["sections"] for row in section["rows"]}
+    remit = rows[("Association of London Directors of Children's Services (ALDCS)",
+                  "Leadership in Colour Reference Group")]
+    assert [(source["date"], source["sections"]) for source in remit["sources"]] == [
+        ("2024-12", ["Updates from LASOB"])]
+    apart = rows[("ALDCS adolescent safeguarding priority programme", "Contextual Safeguarding Scale Up")]
+    assert [source["date"] for source in apart["sources"]] == ["2021-02-18"]
+    assert apart["last_attested"] == "2021-02-18" and apart["stale"]
+
+
+def test_the_summary_says_which_of_its_findings_rest_on_stale_evidence(london_view, early_view):
+    """In December 2024 the Tackling Child Exploitation programme's lack of an overseer rests on the
+    2021 paper alone (P:140; the newsletter does not mention the programme): the summary says so
+    rather than carrying it as still true. In March 2021 the same message has nothing to add."""
+    texts = {message["kind"]: message["text"] for message in london_view["summary"]["messages"]}
+    assert texts["unoverseen_initiative"].endswith(
+        "It rests on evidence last attested 2021-02-18, and may no longer hold.")
+    assert "6 of these 9 rest on evidence last attested 2021-02-18" in texts["shared_remit"]
+    early = {message["kind"]: message["text"] for message in early_view["summary"]["messages"]}
+    assert "last attested" not in " ".join(early.values())
+
+
+def test_the_coverage_matrix_marks_only_the_concerns_no_board_owns(london_view):
+    """County lines has no board in its column, but it is part of child criminal exploitation
+    (N:115), which the LCRB covers: it is owned, so its column is not marked as a concern no board
+    covers. The marked columns are exactly the analysis's unowned themes."""
+    matrix = london_view["coverage"]
+    column = [matrix["cells"][board["id"]]["theme-county-lines"] for board in matrix["boards"]]
+    assert not any(column) and "theme-county-lines" not in london_view["uncovered"]
+    unowned = {row["anchor"] for section in london_view["sections"] if section["kind"] == "unowned_theme"
+               for row in section["rows"]}
+    assert len(london_view["uncovered"]) == len(unowned) == 5
+    page = render_html(london_view)
+    assert "a concern no board covers, even through a broader concern it is part of" in page
+    assert "themes at least half of them cover:" in page and "common themes" not in page

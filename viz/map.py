@@ -265,6 +265,7 @@ def node_columns(entities: list[Entity]) -> dict[str, list[Any]]:
         "source": [e.source for e in entities],
         "url": [safe_url(e.get("url")) for e in entities],
         "aliases": [e.get("aliases") for e in entities],
+        "evidence": [e.evidence for e in entities],
     }
 
 
@@ -284,6 +285,7 @@ def edge_columns(relationships: list[Relationship], numbers: dict[str, int]) -> 
         "start": [e.start for e in relationships],
         "end": [e.end for e in relationships],
         "source": [e.source_doc for e in relationships],
+        "evidence": [e.evidence for e in relationships],
     }
 
 

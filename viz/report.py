@@ -17,9 +17,10 @@ from landscape.analysis.compare import compare_findings
 from landscape.analysis.decisions import apply_decisions
 from landscape.analysis.diff import diff
 from landscape.analysis.diff import sections as diff_sections
+from landscape.analysis.evidence import is_stale
 from landscape.analysis.findings import KIND_TITLES, KINDS, category
 from landscape.errors import LandscapeError
-from landscape.model import TYPE_LABELS, Landscape, Source, citation_parts
+from landscape.model import TYPE_LABELS, Landscape, Source, citation_parts, parse_date
 from viz.map import DRAW_LIMIT, MapOptions, default_title, map_view
 from viz.picture import png_picture, svg_picture
 from viz.render import render
@@ -31,7 +32,7 @@ MATRIX_THEMES = 80  # coverage columns shown: the themes most boards cover
 
 SEVERITY_MEANING = [
     {"level": "high", "meaning": "needs a decision: nobody is placed to act (no board, no lead, no link and no "
-                                 "shared member), or the overlap is most of the bodies' work"},
+                                 "shared member), or the overlap is most of what is recorded of the bodies' work"},
     {"level": "medium", "meaning": "worth a look: some safeguard exists, or the overlap is partial"},
     {"level": "low", "meaning": "for information: a small overlap"},
 ]
@@ -89,13 +90,14 @@ def report_view(landscape: Landscape, day: date, *, title: str | None = None, ge
     a landscape is analysed for the findings listed only (its map would have marked them all)."""
     current = landscape.as_of(day)
     drawable = len(current) <= DRAW_LIMIT
+    drawn = landscape.at_evidence(evidence) if drawable else landscape
     limit = None if drawable else SECTION_LIMIT
     result = analyse(landscape, as_of=day, limit=limit, evidence=evidence, stale_after=stale_after)
     if decisions is not None:
         result = apply_decisions(result, decisions, day)
     title = title or f"{default_title(landscape)}: overlaps, gaps and links"
     names = {e.id: e.name for e in landscape.entities.values()}
-    sections, rows_by_kind = finding_sections(result, current, names)
+    sections, rows_by_kind = finding_sections(result, current, names, day, stale_after)
     changes = findings_change = None
     if since is not None:
         changes = diff(landscape, landscape, before_day=since, after_day=day)
@@ -132,13 +134,14 @@ def report_view(landscape: Landscape, day: date, *, title: str | None = None, ge
                     for broker in result["brokers"]],
         "clusters": result["clusters"],
         "changes": changes,
-        "sources": cited_sources(current),
+        "sources": cited_sources(current, day),
         # The still picture for print and Word: the map's governance chart, drawn from the same
-        # layout as `landscape map --layout chart --format png`.
-        "picture": map_view(landscape, day, MapOptions(layout="chart", title=title), result) if drawable else None,
-        "map": map_view(landscape, day, MapOptions(height="640px", title=title), result) if drawable else None,
+        # layout as `landscape map --layout chart --format png`. Both draw the facts the findings
+        # rest on: what is only proposed is not drawn as in force beside a finding that it is not.
+        "picture": map_view(drawn, day, MapOptions(layout="chart", title=title), result) if drawable else None,
+        "map": map_view(drawn, day, MapOptions(height="640px", title=title), result) if drawable else None,
     }
-    view["uncovered"] = sorted(uncovered_themes(result["coverage"]))
+    view["uncovered"] = sorted(unowned_themes(result))
     if not drawable:
         view["map_note"] = map_note(len(current), result["brokers"])
     view["coverage"], note = top_coverage(result["coverage"])
@@ -147,10 +150,10 @@ def report_view(landscape: Landscape, day: date, *, title: str | None = None, ge
     return view
 
 
-def finding_sections(result: dict[str, Any], current: Landscape, names: dict[str, str]
-                     ) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+def finding_sections(result: dict[str, Any], current: Landscape, names: dict[str, str], day: date,
+                     stale_after: float = 2.0) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
     """The findings by kind as the report's tables show them, and for the summary each kind's
-    rows with their findings."""
+    rows with their findings (each with the date and staleness its row shows)."""
     by_kind: dict[str, list[dict[str, Any]]] = {kind: [] for kind in KINDS}
     for found in result["findings"]:
         by_kind[found["kind"]].append(found)
@@ -158,9 +161,11 @@ def finding_sections(result: dict[str, Any], current: Landscape, names: dict[str
     for kind, found in by_kind.items():
         if not found:
             continue
-        rows = [finding_row(item, f"f-{kind}-{n}", current, names)
+        rows = [finding_row(item, f"f-{kind}-{n}", current, names, day, stale_after)
                 for n, item in enumerate(found[:SECTION_LIMIT], start=1)]
-        rows_by_kind[kind] = [{"anchor": row["anchor"], "finding": item} for row, item in zip(rows, found)]
+        rows_by_kind[kind] = [{"anchor": row["anchor"],
+                               "finding": item | {"last_attested": row["last_attested"], "stale": row["stale"]}}
+                              for row, item in zip(rows, found)]
         shown: dict[str, Any] = {"kind": kind, "category": category(kind), "title": KIND_TITLES[kind],
                                  "column": extra_column(kind), "rows": rows}
         total = result["summary"][kind]
@@ -170,9 +175,12 @@ def finding_sections(result: dict[str, Any], current: Landscape, names: dict[str
     return sections, rows_by_kind
 
 
-def finding_row(found: dict[str, Any], anchor: str, current: Landscape, names: dict[str, str]) -> dict[str, Any]:
+def finding_row(found: dict[str, Any], anchor: str, current: Landscape, names: dict[str, str], day: date,
+                stale_after: float = 2.0) -> dict[str, Any]:
     """One finding as a table row: bodies by name, what its score means, its sources and dates,
     whether its evidence is stale, and any decision taken on it."""
+    sources = finding_sources(found, current, day)
+    last_attested, stale = attested_on(found, sources, day, stale_after)
     return {
         "anchor": anchor,
         "severity": found["severity"],
@@ -181,11 +189,34 @@ def finding_row(found: dict[str, Any], anchor: str, current: Landscape, names: d
         "measure": measure(found),
         "score": found["score"],
         "extra": extra_value(found),
-        "sources": finding_sources(found, current),
-        "last_attested": found.get("last_attested"),
-        "stale": bool(found.get("stale")),
+        "sources": sources,
+        "last_attested": last_attested,
+        "stale": stale,
         "decision": found.get("decision"),
     }
+
+
+def attested_on(found: dict[str, Any], sources: list[dict[str, Any]], day: date,
+                stale_after: float) -> tuple[str | None, bool]:
+    """The date of the newest source a finding rests on, and whether it is stale, as its row
+    shows them: the analysis's, unless the newest of the sources shown is older (the analysis
+    also counted a source dated after `day`, or an entity's own citations, which say that it
+    exists, not what the finding says of it), when they are that source's.
+
+    >>> shown = [{"title": "Paper", "date": "2021-02-18", "sections": []}]
+    >>> attested_on({"last_attested": "2024-12", "stale": False}, shown, date(2024, 1, 1), 2)
+    ('2021-02-18', True)
+    >>> attested_on({"last_attested": "2021-02-18", "stale": False}, shown, date(2021, 3, 1), 2)
+    ('2021-02-18', False)
+    """
+    last, stale = found.get("last_attested"), bool(found.get("stale"))
+    dated = [source["date"] for source in sources if source["date"]]
+    if not last or not dated:
+        return (last, stale) if not last or parse_date(last) <= day else (None, False)
+    newest = max(dated, key=lambda text: parse_date(text, end=True))
+    if parse_date(newest, end=True) >= parse_date(last, end=True):
+        return last, stale
+    return newest, is_stale(parse_date(newest, end=True), day, stale_after)
 
 
 def extra_column(kind: str) -> str:
@@ -300,26 +331,36 @@ def heading(locator: str) -> str:
     return re.sub(r"\(([^():]+):[^()]*\)$", r"(\1)", locator)
 
 
-def finding_sources(found: dict[str, Any], current: Landscape) -> list[dict[str, Any]]:
-    """The sources a finding rests on: the citations of its evidence when the analysis gives
-    them, else those of the entities it names."""
+def finding_sources(found: dict[str, Any], current: Landscape, day: date | None = None) -> list[dict[str, Any]]:
+    """The sources a finding rests on: the citations of the relationships that make it when the
+    analysis gives them (an entity's own citations say that it exists, not what the finding says
+    of it), else those of the facts it names. A source dated after `day` is left out: it could
+    not attest the landscape as it stood on `day`."""
+    evidence = found.get("evidence") or [{"entity": i} for i in found["entities"]]
+    making = [fact for fact in evidence if "entity" not in fact] or evidence
     triples: list[tuple[Source | None, str, str]] = []
-    if found.get("evidence"):
-        for fact in found["evidence"]:
-            cites = fact.get("cites") or []
-            for cite in [cites] if isinstance(cites, str) else cites:
-                triples += cited(str(cite), current)
-    else:
-        for entity_id in found["entities"]:
-            entity = current.entities.get(entity_id)
-            if entity is not None and entity.source:
-                triples += cited(entity.source, current)
+    for fact in making:
+        if "cites" in fact:
+            cites = fact["cites"] or []
+            texts = [cites] if isinstance(cites, str) else cites
+        else:
+            entity = current.entities.get(fact["entity"])
+            texts = [entity.source] if entity is not None and entity.source else []
+        for text in texts:
+            triples += [triple for triple in cited(str(text), current) if not dated_after(triple[0], day)]
     return grouped(triples)
 
 
-def cited_sources(current: Landscape) -> list[dict[str, Any]]:
-    """Every source cited, once each, with the sections of it cited (by heading), oldest first."""
-    triples = [triple for text in current.sources() for triple in cited(text, current)]
+def dated_after(source: Source | None, day: date | None) -> bool:
+    """Whether a source of the sources table is dated after `day` (its first possible day is later)."""
+    return day is not None and source is not None and source.first_day is not None and source.first_day > day
+
+
+def cited_sources(current: Landscape, day: date | None = None) -> list[dict[str, Any]]:
+    """Every source cited, once each, with the sections of it cited (by heading), oldest first;
+    none dated after `day`, which could not attest the landscape of that day."""
+    triples = [triple for text in current.sources() for triple in cited(text, current)
+               if not dated_after(triple[0], day)]
     return sorted(grouped(triples, section=heading), key=lambda source: (source["date"] or "9999", source["title"]))
 
 
@@ -400,7 +441,10 @@ def top_coverage(matrix: dict[str, Any]) -> tuple[dict[str, Any], str]:
     return cut, note
 
 
-def uncovered_themes(matrix: dict[str, Any]) -> set[str]:
-    """Themes no board covers, directly or through an initiative."""
-    return {theme["id"] for theme in matrix["themes"]
-            if not any(matrix["cells"][board["id"]][theme["id"]] for board in matrix["boards"])}
+def unowned_themes(result: dict[str, Any]) -> set[str]:
+    """The themes the analysis found no board owns (accepted findings included: a decision does
+    not make a theme owned), which the coverage matrix marks. A theme with no board in its column
+    may still be owned through a broader theme it is part of, as county lines is through child
+    criminal exploitation, so the columns alone would mark too many."""
+    return {found["entities"][0] for found in result["findings"] + result.get("accepted", [])
+            if found["kind"] == "unowned_theme"}

@@ -117,8 +117,10 @@ def add_coverage(document: Any, view: dict[str, Any]) -> None:
     """The board-by-theme matrix: ● directly, ○ through an initiative it oversees."""
     matrix = view["coverage"]
     document.add_heading("Coverage: boards by theme", level=1)
-    document.add_paragraph("● the board takes on the concern directly; ○ through an initiative it oversees; "
-                           "a column with neither is a concern no board covers.")
+    uncovered = [theme["name"] for theme in matrix["themes"] if theme["id"] in view["uncovered"]]
+    document.add_paragraph("● the board takes on the concern directly; ○ through an initiative it oversees."
+                           + (f" No board covers {', '.join(uncovered)}, even through a broader concern."
+                              if uncovered else ""))
     if view.get("coverage_note"):
         document.add_paragraph(view["coverage_note"])
     rows = [[board["name"]] + [{"direct": "●", "": ""}.get(matrix["cells"][board["id"]][t["id"]], "○")

@@ -46,12 +46,37 @@ def key_messages(rows_by_kind: dict[str, list[dict[str, Any]]], names: dict[str,
         rows = rows_by_kind.get(kind) or []
         if not rows:
             continue
-        text = WRITERS[kind]([row["finding"] for row in rows], lambda i: names.get(i, i))
+        found = [row["finding"] for row in rows]
+        text = WRITERS[kind](found, lambda i: names.get(i, i)) + stale_note(found)
         messages.append({"kind": kind, "headline": headline(kind, len(rows)), "text": text, "why": WHY[kind],
                          "links": [{"anchor": row["anchor"], "label": str(n)} for n, row in
                                    enumerate(rows[:NAMED], start=1)],
                          "all": f"kind-{kind}", "count": len(rows)})
     return messages[:MESSAGES]
+
+
+def stale_note(findings: list[dict[str, Any]]) -> str:
+    """A sentence saying how many of a message's findings rest on stale evidence, and how old,
+    so the summary does not carry old findings as if still true; empty when none does.
+
+    >>> stale_note([{"stale": True, "last_attested": "2021-02-18"}, {"stale": False}])
+    ' 1 of these 2 rests on evidence last attested 2021-02-18, and may no longer hold.'
+    >>> stale_note([{"stale": True, "last_attested": "2021-02-18"}])
+    ' It rests on evidence last attested 2021-02-18, and may no longer hold.'
+    """
+    stale = [found for found in findings if found.get("stale")]
+    if not stale:
+        return ""
+    dates = sorted({found["last_attested"] for found in stale if found.get("last_attested")})
+    when = f" last attested {dates[0]}" if len(dates) == 1 else (
+        f" last attested between {dates[0]} and {dates[-1]}" if dates else "")
+    if len(findings) == 1:
+        subject = "It rests"
+    elif len(stale) == len(findings):
+        subject = f"All {len(findings)} rest"
+    else:
+        subject = f"{len(stale)} of these {len(findings)} rest{'s' if len(stale) == 1 else ''}"
+    return f" {subject} on evidence{when}, and may no longer hold."
 
 
 def headline(kind: str, count: int) -> str:
@@ -99,9 +124,18 @@ def missing_links(findings: list[dict[str, Any]], name: Name) -> str:
 
 def parallel(findings: list[dict[str, Any]], name: Name) -> str:
     found = findings[0]
-    more = f" {len(findings) - 1} more pairs of initiatives do the same." if len(findings) > 1 else ""
+    more = f" {pairs(len(findings) - 1, 'of initiatives', 'does', 'do')} the same." if len(findings) > 1 else ""
     themes = themes_of(found, name)
     return (f"{pair_names(found, name)} work on {themes} with no board overseeing both." + more)
+
+
+def pairs(count: int, of: str, one: str, many: str) -> str:
+    """"N more pairs ... do", agreeing in number.
+
+    >>> pairs(1, "of boards", "shares", "share"), pairs(3, "of boards", "shares", "share")
+    ('1 more pair of boards shares', '3 more pairs of boards share')
+    """
+    return f"{count} more pair{'' if count == 1 else 's'} {of} {one if count == 1 else many}"
 
 
 def themes_of(found: dict[str, Any], name: Name) -> str:
@@ -144,7 +178,7 @@ def orphans(findings: list[dict[str, Any]], name: Name) -> str:
 
 def remit(findings: list[dict[str, Any]], name: Name) -> str:
     found = findings[0]
-    more = f" {len(findings) - 1} more pairs of boards share a remit." if len(findings) > 1 else ""
+    more = f" {pairs(len(findings) - 1, 'of boards', 'shares', 'share')} a remit." if len(findings) > 1 else ""
     return f"{pair_names(found, name)} both cover {themes_of(found, name)}.{more}"
 
 
@@ -155,7 +189,7 @@ def no_lead(findings: list[dict[str, Any]], name: Name) -> str:
 
 def membership(findings: list[dict[str, Any]], name: Name) -> str:
     found = findings[0]
-    more = f" {len(findings) - 1} more pairs of boards share members." if len(findings) > 1 else ""
+    more = f" {pairs(len(findings) - 1, 'of boards', 'shares', 'share')} members." if len(findings) > 1 else ""
     return f"{pair_names(found, name)} share {found.get('shared', 'several')} members.{more}"
 
 

@@ -9,6 +9,9 @@
   var BODIES = new Set(["board", "agency"]);
   var CHART_LINES = new Set(["reports_to", "part_of"]);
   var GAP = "#e67e22", MISSING = "#d62728", OVERLAP = "#9467bd";
+  // How well a fact is known, said beside it unless a source states it.
+  var EVIDENCE = { inferred: "Inferred: a source implies it, none states it",
+                   proposed: "Proposed: a source proposes it, none shows it in force" };
   var FONT = "'Segoe UI', Helvetica, Arial, sans-serif";
   var state = { hiddenTypes: new Set(), hiddenRelations: new Set(), sector: "", level: "",
                 theme: view.theme === null ? "" : view.nodes.entity[view.theme],
@@ -58,6 +61,7 @@
     var sentence = [from.label, relation.verb, to.label];
     if (e.role && e.role !== "member") { sentence.push("(" + e.role + ")"); }
     var title = [sentence.join(" ")];
+    if (EVIDENCE[e.evidence]) { title.push(EVIDENCE[e.evidence]); }
     if (e.start || e.end) { title.push(period(e)); }
     if (e.source) { title.push("Source: " + e.source); }
     return { id: "e" + number, from: from.id, to: to.id, finding: "", title: title.join("\n"),
@@ -97,6 +101,7 @@
   // The tooltip: plain text, which vis-network shows with innerText, never as HTML.
   nodeList.forEach(function (n) {
     var title = [n.label, [typeName.get(n.type), n.sector, n.level].filter(Boolean).join(" \u00b7 ")];
+    if (EVIDENCE[n.evidence]) { title.push(EVIDENCE[n.evidence]); }
     if (n.start || n.end) { title.push(period(n)); }
     if (n.description) { title.push(n.description); }
     if (n.source) { title.push("Source: " + n.source); }
@@ -333,6 +338,7 @@
     box.replaceChildren(text("h3", n.label));
     box.appendChild(text("p", [typeName.get(n.type), n.sector, n.level].filter(Boolean).join(" \u00b7 "), "lmap-meta"));
     if (n.description) { box.appendChild(text("p", n.description)); }
+    if (EVIDENCE[n.evidence]) { box.appendChild(text("p", EVIDENCE[n.evidence])); }
     if (n.start || n.end) { box.appendChild(text("p", period(n))); }
     if (n.source) { box.appendChild(text("p", "Source: " + n.source, "lmap-source")); }
     if (n.url) {
