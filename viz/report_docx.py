@@ -48,7 +48,9 @@ def build_docx(view: dict[str, Any], picture: bytes | None) -> bytes:
     if picture:
         document.add_picture(io.BytesIO(picture), width=Mm(255))
         document.add_paragraph("Boards in layers along their reporting lines; missing links dashed in red, gaps "
-                               "ringed in amber.")
+                               "ringed in amber." + (" What the change added or changed is ringed, what it ended "
+                                                     "drawn pale: the picture's key says how." if view.get("change")
+                                                     else ""))
     else:
         document.add_paragraph(view.get("map_note") or "The landscape holds no board to draw.")
     add_coverage(document, view)
