@@ -266,14 +266,17 @@ def threshold_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+EVIDENCE_OPTION = click.option(
+    "--evidence", "evidence", type=click.Choice(["stated", "inferred", "proposed"]), default="inferred",
+    show_default=True, help="The weakest evidence used: stated facts only; stated and inferred; or also what is "
+                            "only proposed (a draft terms of reference).")
+
+
 def evidence_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """--evidence and --stale-after: how well known a fact must be to count, and how old a
     finding's newest source may be before it is marked stale."""
     options = [
-        click.option("--evidence", "evidence", type=click.Choice(["stated", "inferred", "proposed"]),
-                     default="inferred", show_default=True,
-                     help="The weakest evidence used: stated facts only; stated and inferred; or "
-                          "also what is only proposed (a draft terms of reference)."),
+        EVIDENCE_OPTION,
         click.option("--stale-after", "stale_after", type=click.FloatRange(0), default=2.0, show_default=True,
                      metavar="YEARS",
                      help="Mark a finding stale when its newest source is more than YEARS before the date."),
@@ -362,6 +365,70 @@ def counts_over_time(landscape: Any, until: date, thresholds: Any, fmt: str) -> 
     return {"table": over_time.as_table, "csv": over_time.as_csv, "markdown": over_time.as_markdown}[fmt](series)
 
 
+def comparison_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--baseline, --with and --since: the earlier state a map or report is compared with."""
+    options = [
+        click.option("--baseline", metavar="OLD",
+                     help="Compare with OLD, another dataset (a folder, a workbook or a shipped name): "
+                          "an edited copy's original, or last year's workbook."),
+        click.option("--with", "changes", metavar="CHANGES",
+                     help="Merge the change set CHANGES (a proposal: rows to add or replace, by id) over "
+                          "DATASET, and compare DATASET with and without it."),
+        click.option("--since", callback=parse_as_of, metavar="DATE",
+                     help="Compare with the landscape as it stood on DATE (DATASET's, or OLD's with "
+                          "--baseline) [with --baseline or --with, default: the same date]."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def open_compared(dataset: str | None, baseline: str | None, changes: str | None, since: date | None,
+                  day: date, store: dict[str, Any]) -> tuple[Any, Any, Any]:
+    """The landscape to draw or report (DATASET, with CHANGES merged over it if given), the
+    earlier state it is compared with (None when there is none: OLD, or DATASET itself, as of
+    `since`, else as of `day`), and DATASET as read (whose history a proposal does not change)."""
+    from viz.compare import Baseline
+
+    if since is not None and since > day:
+        raise click.UsageError(f"--since {since} is later than --as-of {day}: give the earlier date to --since")
+    read = open_landscape(dataset, **store)
+    landscape = read
+    if changes:
+        from landscape.analysis.compare import proposed
+        from landscape.io.changes import load_changes
+        from landscape.io.datasets import resolve_dataset
+
+        landscape = proposed(read, load_changes(resolve_dataset(changes), read))
+    if not (baseline or changes or since):
+        return landscape, None, read
+    earlier = open_baseline(baseline, read) if baseline else read
+    return landscape, Baseline(earlier, since or day), read
+
+
+def open_baseline(name: str, landscape: Any) -> Any:
+    """The dataset --baseline names. One refused is named as the baseline; a change set (rows that
+    name entities it does not hold, which `landscape` does) is pointed to --with."""
+    from landscape.io.changes import load_changes
+    from landscape.io.datasets import resolve_dataset
+    from landscape.io.validate import load_dataset
+
+    path = resolve_dataset(name)
+    try:
+        return load_dataset(path)
+    except DatasetError:
+        try:
+            load_changes(path, landscape)
+        except LandscapeError:
+            click.echo(f"--baseline {name} is not a dataset that loads:", err=True)
+            raise
+        raise LandscapeError(f"--baseline {name} is a change set (its rows name entities it does not hold), not "
+                             f"a whole landscape: to compare the landscape with and without it, give --with {name}"
+                             ) from None
+    except LandscapeError as error:
+        raise LandscapeError(f"--baseline {error}") from None
+
+
 def map_options(command: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--focus", metavar="ID", help="Centre the map on this entity."),
@@ -384,7 +451,10 @@ def map_options(command: Callable[..., Any]) -> Callable[..., Any]:
                                      "landscape map graph_data/london --as-of 2021-03 "
                                      "--layout chart",
                                      "landscape map london --layout chart --format pdf -o chart.pdf",
-                                     "landscape map london --theme theme-syv --format png -o violence.png"))
+                                     "landscape map london --theme theme-syv --format png -o violence.png",
+                                     "landscape map london --as-of 2024-12 --since 2021-02-18",
+                                     "landscape map london --as-of 2021-02-18 --with london-proposal-2021",
+                                     "landscape map proposal.xlsx --baseline partners.xlsx --format png -o change.png"))
 @dataset_argument
 @as_of_option
 @click.option("-o", "--output", metavar="FILE",
@@ -394,13 +464,16 @@ def map_options(command: Callable[..., Any]) -> Callable[..., Any]:
                    "[default: from the output file's extension, else html].")
 @force_option
 @map_options
+@comparison_options
 @store_options
 @fail_clearly
 def map_command(dataset: str | None, as_of: date | None, output: str | None, fmt: str | None, force: bool,
                 focus: str | None, depth: int, layout: str, theme: str | None, title: str | None,
-                **store: Any) -> None:
+                baseline: str | None, changes: str | None, since: date | None, **store: Any) -> None:
     """Draw an interactive map (one self-contained HTML file that works offline), or a static
-    picture of the same view for print."""
+    picture of the same view for print. With --baseline, --with or --since, mark what changed:
+    bodies and lines added, ended (drawn pale, where they were) and changed, and the findings
+    resolved."""
     from landscape.files import write_output
     from viz.map import MapOptions, render_map, render_picture
 
@@ -412,11 +485,11 @@ def map_command(dataset: str | None, as_of: date | None, output: str | None, fmt
         raise click.UsageError(f"{fmt} is binary: write it to a file with -o")
     options = MapOptions(focus=focus, depth=depth, layout=layout, title=title, theme=theme)
     with progress("Drawing", 2, "reading") as bar:
-        landscape = open_landscape(dataset, **store)
-        bar.update(1, "analysing and drawing")
         day = day_or_today(as_of)
-        page = (render_map(landscape, day, options) if fmt == "html"
-                else render_picture(landscape, day, options, fmt))
+        landscape, earlier, _ = open_compared(dataset, baseline, changes, since, day, store)
+        bar.update(1, "analysing and drawing")
+        page = (render_map(landscape, day, options, earlier) if fmt == "html"
+                else render_picture(landscape, day, options, fmt, earlier))
         bar.update(1, "done")
     write_output(page, output, force=force)
     if output != "-":
@@ -424,7 +497,9 @@ def map_command(dataset: str | None, as_of: date | None, output: str | None, fmt
 
 
 @main.command(epilog=examples("landscape report -o london-report.html",
-                              "landscape report graph_data/london --as-of 2024-12 --since 2021-03",
+                              "landscape report graph_data/london --as-of 2024-12 --since 2021-02-18",
+                              "landscape report london --as-of 2021-02-18 --with london-proposal-2021",
+                              "landscape report proposal.xlsx --baseline partners.xlsx",
                               "landscape report london --format docx --decisions decisions.csv "
                               "-o board-paper.docx"))
 @dataset_argument
@@ -436,17 +511,17 @@ def map_command(dataset: str | None, as_of: date | None, output: str | None, fmt
               help="One self-contained HTML page, or a Word document for board papers.")
 @force_option
 @click.option("--title", help="Title of the report [default: from the dataset].")
-@click.option("--since", callback=parse_as_of, metavar="DATE",
-              help="Add a section on what changed from DATE to the report's date.")
+@comparison_options
 @decisions_option
 @evidence_options
 @store_options
 @fail_clearly
 def report(dataset: str | None, as_of: date | None, output: str | None, fmt: str, force: bool, title: str | None,
-           since: date | None, decisions_file: str | None, evidence: str, stale_after: float,
-           **store: Any) -> None:
-    """Write the executive pack: a summary, the map, the findings and the coverage matrix in one
-    file (HTML, or Word with --format docx)."""
+           baseline: str | None, changes: str | None, since: date | None, decisions_file: str | None,
+           evidence: str, stale_after: float, **store: Any) -> None:
+    """Write the executive pack: a summary, the map, the findings, the coverage matrix and the
+    findings over time in one file (HTML, or Word with --format docx). With --baseline, --with or
+    --since, it says what the change does: the findings resolved, new and persisting, and why."""
     from landscape.files import write_output
     from viz.report import render_docx, render_html, report_view
 
@@ -455,9 +530,10 @@ def report(dataset: str | None, as_of: date | None, output: str | None, fmt: str
         raise click.UsageError("a Word document is binary: write it to a file with -o")
     decisions = read_decisions_file(decisions_file)
     with progress("Reporting", 2, "reading") as bar:
-        landscape = open_landscape(dataset, **store)
+        day = day_or_today(as_of)
+        landscape, earlier, read = open_compared(dataset, baseline, changes, since, day, store)
         bar.update(1, "analysing and drawing")
-        view = report_view(landscape, day_or_today(as_of), title=title, since=since, decisions=decisions,
+        view = report_view(landscape, day, title=title, baseline=earlier, history=read, decisions=decisions,
                            evidence=evidence, stale_after=stale_after)
         page = render_docx(view) if fmt == "docx" else render_html(view)
         bar.update(1, "done")
@@ -572,12 +648,14 @@ def generate(entities: int, relationships: int | None, seed: int, output: str, f
               show_default=True, help="Output format.")
 @click.option("-o", "--output", default="-", metavar="FILE", help="Write to FILE ('-' for standard output).")
 @threshold_options
+@EVIDENCE_OPTION
 @force_option
 @store_options
 @fail_clearly
 def diff_command(dataset: str | None, other: str | None, changes: str | None, from_day: date | None,
                  to_day: date | None, as_of: date | None, fmt: str, output: str, min_shared_members: int,
-                 min_remit_jaccard: float, min_parallel_jaccard: float, force: bool, **store: Any) -> None:
+                 min_remit_jaccard: float, min_parallel_jaccard: float, evidence: str, force: bool,
+                 **store: Any) -> None:
     """Show what changed, and what it does to the findings: bodies and initiatives that started,
     ended or were renamed, relationships that began or ended, and the findings resolved, new
     and persisting. Between two dates of one landscape, two datasets, or a landscape and a
@@ -608,7 +686,7 @@ def diff_command(dataset: str | None, other: str | None, changes: str | None, fr
     else:
         after = open_landscape(other, **store) if other else before
     thresholds = Thresholds(min_shared_members, min_remit_jaccard, min_parallel_jaccard)
-    result = compare(before, after, before_day=from_day, after_day=to_day, thresholds=thresholds)
+    result = compare(before, after, before_day=from_day, after_day=to_day, thresholds=thresholds, evidence=evidence)
     text = {"table": as_text, "markdown": as_markdown,
             "json": lambda c: json.dumps(c, indent=2, ensure_ascii=False) + "\n"}[fmt](result)
     write_output(text, output, force=force)

@@ -261,7 +261,8 @@ def pages(tmp_path_factory):
                 "small-map": ["map", str(TINY)], "small-report": ["report", str(TINY)],
                 "focus": ["map", "london", "--focus", "lasob", "--depth", "1"],
                 "chart": ["map", "london", "--layout", "chart"],
-                "tiered": ["map", "london", "--layout", "tiered"]}
+                "tiered": ["map", "london", "--layout", "tiered"],
+                "years": ["map", "london", "--as-of", "2024-12", "--since", "2021-02-18"]}
     paths = {}
     for name, command in commands.items():
         paths[name] = folder / f"{name}.html"
@@ -540,6 +541,69 @@ def test_the_report_opens_with_its_map(page, pages):
     assert page.js("!!document.getElementById('kind-missing_link')")
     total = len(view_of(page)["nodes"]["entity"])
     assert page.status() == f"{total} of {total} shown"
+
+
+RING_PIXELS = """(entity => {
+    // How many points of the ring round a node, on the map's own canvas, are in its change's colour.
+    const net = landscapeMap.network, key = keyOf.get(entity);
+    const node = landscapeMap.nodeList.find(n => n.id === key), view = JSON.parse(lmapData);
+    const want = view.comparison.colours[node.change].match(/\\w\\w/g).map(hex => parseInt(hex, 16));
+    const canvas = document.querySelector("#lmap-canvas canvas"), ratio = canvas.width / canvas.clientWidth;
+    const copy = document.createElement("canvas");
+    copy.width = canvas.width; copy.height = canvas.height;
+    const context = copy.getContext("2d", {willReadFrequently: true});
+    context.drawImage(canvas, 0, 0);
+    const at = net.canvasToDOM(net.getPosition(key)), radius = (node.size + 7) * net.getScale();
+    let hits = 0;
+    for (let step = 0; step < 72; step++) {
+        const angle = step * Math.PI / 36;
+        const pixel = context.getImageData(Math.round((at.x + radius * Math.cos(angle)) * ratio),
+                                           Math.round((at.y + radius * Math.sin(angle)) * ratio), 1, 1).data;
+        if (want.every((value, i) => Math.abs(pixel[i] - value) < 40)) { hits++; }
+    }
+    return hits;
+})"""
+
+
+def test_the_comparison_map_draws_and_marks_added_and_ended_items(page, pages):
+    page.open(pages["years"])
+    view = view_of(page)
+    change = dict(zip(view["nodes"]["entity"], view["nodes"]["change"]))
+    assert [entity for entity, mark in change.items() if mark == "ended"] == ["pan-london-cse-protocol"]
+    assert change["lasob"] == "added" and change["lscp-executive"] == ""
+    legend = page.js("document.getElementById('lmap-changes').innerText")
+    assert "From 2021-02-18 to 2024-12-31" in legend and "Ended, drawn where it was (1)" in legend
+    # the ended protocol is drawn, pale with a dashed outline, where the layout put it
+    ended = page.js("landscapeMap.nodes.get(keyOf.get('pan-london-cse-protocol'))")
+    assert not ended.get("hidden") and ended["color"]["background"] == "#e3e7ec"
+    assert ended["shapeProperties"]["borderDashes"]
+    number = view["nodes"]["entity"].index("pan-london-cse-protocol")
+    at = page.js("window.landscape.positions()")["pan-london-cse-protocol"]
+    assert (at["x"], at["y"]) == (view["layouts"]["network"]["x"][number], view["layouts"]["network"]["y"][number])
+    # lines added are drawn in the added colour, lines ended dashed
+    lines = page.js("landscapeMap.edges.get().filter(e => !e.hidden).map(e => [e.id, e.color.color, e.dashes])")
+    colours = view["comparison"]["colours"]
+    drawn = {line_id: (colour, dashes) for line_id, colour, dashes in lines}
+    for number, mark in enumerate(view["edges"]["change"]):
+        if mark == "added":
+            assert drawn[f"e{number}"][0] == colours["added"]
+        elif mark == "ended":
+            assert drawn[f"e{number}"] == (colours["ended"], [4, 4])
+    # an added board is ringed in the added colour on the canvas itself (zoomed in, so the ring is wide)
+    page.js("landscapeMap.network.moveTo({position: landscapeMap.network.getPosition(keyOf.get('lasob')), scale: 2})")
+    page.js(f"window.lmapData = document.getElementById('lmap-data').textContent; window.ringPixels = {RING_PIXELS}")
+    page.wait_for("ringPixels('lasob') > 30")
+
+
+def test_the_resolved_toggle_hides_the_resolved_marks(page, pages):
+    page.open(pages["years"])
+    border = "landscapeMap.nodes.get(keyOf.get('theme-trauma-informed-practice')).color.border"
+    resolved = view_of(page)["comparison"]["colours"]["resolved"]
+    assert page.js(border) == resolved  # the concern that gained an owner, ringed as resolved
+    page.click("#lmap-show-resolved")
+    assert page.js(border) == "#ffffff"
+    picture = page.js("landscapeMap.picture(1200)")
+    assert picture.startswith("data:image/png;base64,")
 
 
 @pytest.fixture(scope="module")

@@ -344,24 +344,36 @@ def test_analyse_over_time_writes_csv_and_json():
 
 def test_the_over_time_chart_is_an_svg_with_its_table_and_no_script():
     from landscape.analysis.over_time import findings_over_time
-    from viz.over_time import over_time_figure
+    from viz.over_time import over_time_view
+    from viz.render import environment
 
     series = findings_over_time(history(), until=date(2030, 1, 1))
     series["landscape"] = "<North & South>"
-    html = over_time_figure(series)
-    assert "<svg" in html and "<table>" in html and "<script" not in html.lower()
+    html = environment().get_template("_over_time.html.j2").render(over_time=over_time_view(series))
+    assert html.lstrip().startswith('<figure class="over-time">')
+    assert "<svg" in html and "<table" in html and "<script" not in html.lower()
     assert "&lt;North &amp; South&gt;" in html and "<North" not in html
     assert html.count("<path ") == 3  # overlaps, gaps, missing links
-    assert html.count('<tr><th scope="row">') == len(series["dates"]) == 2
+    assert html.count('<th scope="row">') == len(series["dates"]) == 2
+    assert "Boards accountable to no one" in html  # the table's columns are the kinds' titles
 
 
-def test_the_change_section_lists_what_the_proposal_resolves_and_raises(london_proposal):
-    from viz.compare import change_section
+def test_the_over_time_chart_steps_where_the_counts_change():
+    from landscape.analysis.over_time import findings_over_time
+    from viz.over_time import over_time_view
 
-    html = change_section(london_proposal)
-    assert html.startswith('<section id="change">') and "<h2>What the change does</h2>" in html
-    assert "Findings: 3 resolved, 4 new, 9 persisting (0 of them changed)" in html
-    assert "<h3>Findings resolved (3)</h3>" in html and "<h3>New findings (4)</h3>" in html
-    assert "Persisting findings that changed" not in html
-    assert html.count("<li ") == 7 and "<script" not in html
-    assert "because Adolescent Safeguarding Oversight Board (ASOB) oversees Tackling Child Exploitation" in html
+    view = over_time_view(findings_over_time(history(), until=date(2030, 1, 1)))
+    chart = view["chart"]
+    gaps = next(line for line in chart["lines"] if line["label"] == "Gaps")
+    # one gap (the lonely network) until it closes in mid-2023, then none: a step down to the axis
+    assert gaps["path"].count(" V") == 1 and gaps["path"].endswith(f"V{chart['bottom']:g} H{chart['right']}")
+    assert [tick["label"] for tick in chart["x_ticks"]] == [str(year) for year in range(2022, 2031)]
+    assert [row["counts"] for row in view["by_category"]] == [[1, 1, 1], [1, 0, 1]]
+
+
+def test_the_over_time_chart_counts_on_the_day_a_source_first_records_facts():
+    """London's facts with no start begin on their source's date: the paper of 18 February 2021."""
+    series = json.loads(run("analyse", "london", "--over-time", "--as-of", "2021-12", "--format", "json").output)
+    on_the_day = next(row for row in series["dates"] if row["date"] == "2021-02-18")
+    analysed = json.loads(run("analyse", "london", "--as-of", "2021-02-18", "--format", "json").output)
+    assert on_the_day["counts"] == analysed["summary"] and on_the_day["total"] > 0

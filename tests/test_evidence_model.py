@@ -252,10 +252,12 @@ def test_diff_says_first_recorded_for_a_first_mention_and_started_for_a_stated_s
            "(2021-02-18)" in text
     assert "Prevent is part of CONTEST: first recorded in LASOB newsletter (2024-12)" in text
     assert "vess" not in started  # it cites no dated source: undated, it was there all along
-    # compared with a landscape without it, it started, with neither a start nor a first mention to say
+    # compared with a landscape without it, it started, with neither a start nor a first mention to say,
+    # and only proposed (so the analysis leaves it out, and the diff says so)
     without = Landscape([e for e in landscape.entities.values() if e.id != "vess"],
                         [e for e in landscape.relationships if "vess" not in (e.source, e.target)])
-    assert "  Violence and Exploitation Support Service (initiative)\n" in as_text(diff(without, landscape))
+    started_text = as_text(diff(without, landscape))
+    assert "  Violence and Exploitation Support Service (initiative) (only proposed)\n" in started_text
 
 
 def test_diff_between_2021_and_2024_leaves_2024_mentions_out_of_2021(tmp_path):

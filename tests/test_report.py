@@ -63,6 +63,8 @@ def test_the_summary_names_bodies_by_name_and_links_to_findings(london, london_v
     messages = london_view["summary"]["messages"]
     assert 3 <= len(messages) <= 6
     anchors = {row["anchor"] for section in london_view["sections"] for row in section["rows"]}
+    anchors |= {group["id"] for group in london_view["change"]["groups"] if group["count"]}  # the change's own
+    assert messages[0]["kind"] == "change"
     for message in messages:
         assert message["links"] and all(link["anchor"] in anchors for link in message["links"])
     text = " ".join(message["text"] for message in messages)
@@ -259,8 +261,9 @@ def test_the_word_document_holds_the_headings_tables_and_picture(london_view):
     assert "What the sources do not say" in headings
     assert document.paragraphs[0].style.name == "Title"
     assert len(document.tables) >= 6 and all(t.style.name == "Table Grid" for t in document.tables)
-    assert len(document.inline_shapes) == 1
-    cells = [cell.text for cell in document.tables[1].rows[1].cells]
+    assert len(document.inline_shapes) == 2  # the governance chart, and the findings over time
+    findings = next(table for table in document.tables if table.rows[0].cells[-1].text == "Measure")
+    cells = [cell.text for cell in findings.rows[1].cells]
     assert cells[0] in ("high", "medium", "low") and "in common" in cells[-1]  # the first kind: the same remit
 
 
@@ -275,8 +278,9 @@ def test_report_writes_word_from_the_command_line(runner, tiny, tmp_path):
 
 @pytest.mark.browser
 def test_the_london_report_prints_on_a_few_a4_pages_summary_first(london_view, tmp_path):
-    """Chromium's print to PDF: the summary fills the first page, the map has a landscape page
-    of its own, and the long tables follow in an appendix."""
+    """Chromium's print to PDF: the summary fills the first page, what the change does the next,
+    the map has a landscape page of its own, coverage and the findings over time follow, and the
+    long tables follow in an appendix."""
     import shutil
     import subprocess
 
@@ -290,11 +294,15 @@ def test_the_london_report_prints_on_a_few_a4_pages_summary_first(london_view, t
                    check=True, capture_output=True, timeout=180)
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
                           text=True).stdout
-    pages = text.split("\f")
+    pages = [page.lstrip() for page in text.split("\f")]
     assert "Executive summary" in pages[0] and "What changed since 2021-03-31" in pages[0]
-    assert pages[1].lstrip().startswith("Map")
-    assert pages[3].lstrip().startswith("Appendix")
-    assert len([p for p in pages if p.strip()]) <= 14
+    assert pages[1].startswith("What the change does")
+    starts = [page.split("\n", 1)[0].strip() for page in pages]
+    map_page = starts.index("Map")
+    assert starts[map_page + 1].startswith("Coverage: boards by theme")
+    assert "Findings over time" in pages[map_page + 1] + pages[map_page + 2]
+    assert any(start.startswith("Appendix") for start in starts[map_page + 2:map_page + 4])
+    assert len([p for p in pages if p.strip()]) <= 16
 
 
 def test_hostile_strings_stay_text_in_word_and_the_picture(tmp_path):

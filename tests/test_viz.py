@@ -24,10 +24,11 @@ HOSTILE = [
 
 
 def check_golden(name: str, data) -> None:
-    """Compare `data` with the golden file; LANDSCAPE_UPDATE_GOLDEN=1 rewrites it.
-    A missing golden file fails: it is made deliberately, never by a passing test."""
+    """Compare `data` (text as it is, anything else as JSON) with the golden file;
+    LANDSCAPE_UPDATE_GOLDEN=1 rewrites it. A missing golden file fails: it is made
+    deliberately, never by a passing test."""
     path = GOLDEN / name
-    text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    text = data if isinstance(data, str) else json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     if os.environ.get("LANDSCAPE_UPDATE_GOLDEN"):
         path.write_text(text, encoding="utf-8")
     assert path.exists(), f"golden file {path} is missing: run with LANDSCAPE_UPDATE_GOLDEN=1 and review it"

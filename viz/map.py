@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from landscape.analysis import analyse, findings_naming
+from landscape.analysis.compare import finding_key
 from landscape.analysis.findings import GAP_KINDS
 from landscape.errors import LandscapeError
 from landscape.find import did_you_mean, find, resolve
@@ -34,6 +35,7 @@ from landscape.model import (
     Relationship,
     split_list,
 )
+from viz.compare import Baseline, comparison, comparison_counts, drawn_with_baseline
 from viz.layout import FONT, LABEL_WIDTH, chart_layout, label_room, network_layout
 from viz.picture import pdf_picture, png_picture, svg_picture
 from viz.render import render
@@ -77,16 +79,18 @@ class MapOptions:
     theme: str | None = None  # show only what relates to this theme
 
 
-def render_map(landscape: Landscape, day: date, options: MapOptions = MapOptions()) -> str:
-    """The map of `landscape` as it stood on `day`, as one self-contained HTML page."""
-    view = map_view(landscape, day, options)
+def render_map(landscape: Landscape, day: date, options: MapOptions = MapOptions(),
+               baseline: Baseline | None = None) -> str:
+    """The map of `landscape` as it stood on `day`, as one self-contained HTML page; with
+    `baseline`, marking what changed since that earlier state (see `map_view`)."""
+    view = map_view(landscape, day, options, baseline=baseline)
     return render("map.html.j2", view=view, title=view["title"], static_picture=page_picture(view))
 
 
 def render_picture(landscape: Landscape, day: date, options: MapOptions = MapOptions(),
-                   fmt: str = "svg") -> str | bytes:
+                   fmt: str = "svg", baseline: Baseline | None = None) -> str | bytes:
     """The view the map opens on as a static picture: SVG text, or PNG or PDF bytes."""
-    svg = svg_picture(map_view(landscape, day, options))
+    svg = svg_picture(map_view(landscape, day, options, baseline=baseline))
     if fmt == "svg":
         return svg
     return png_picture(svg) if fmt == "png" else pdf_picture(svg)
@@ -98,10 +102,16 @@ def page_picture(view: dict[str, Any]) -> str:
 
 
 def map_view(landscape: Landscape, day: date, options: MapOptions = MapOptions(),
-             result: dict[str, Any] | None = None) -> dict[str, Any]:
+             result: dict[str, Any] | None = None, baseline: Baseline | None = None,
+             compared: dict[str, Any] | None = None) -> dict[str, Any]:
     """Everything the page draws, as plain data (JSON-ready). Nodes are numbered in the order
     of the landscape's entities; `focus` is a node's number. `result`, when given, is the
-    landscape's analysis on `day` without a limit (the map marks every finding)."""
+    landscape's analysis on `day` without a limit (the map marks every finding).
+
+    With `baseline` (an earlier state), the map is a comparison: what ended since is drawn
+    too, laid out where it was, and nodes, lines and findings carry a `change` (`added`,
+    `ended`, `changed`) or an `outcome` (`new`, `resolved`); `compared`, when given, is the
+    comparison already made (`viz.compare.comparison`)."""
     current = landscape.as_of(day)
     if options.focus is not None:
         options = replace(options, focus=entity_named(options.focus, current, landscape, day))
@@ -110,6 +120,10 @@ def map_view(landscape: Landscape, day: date, options: MapOptions = MapOptions()
             raise LandscapeError(
                 f"{len(current)} entities are too many to draw at once (the limit is "
                 f"{DRAW_LIMIT}): choose one with --focus ID and --depth N")
+        if baseline is not None:
+            raise LandscapeError(
+                f"{len(current)} entities are too many to compare on a map (the limit is {DRAW_LIMIT}): "
+                "compare the landscapes with `landscape diff`")
         keep = neighbourhood(current, options.focus, options.depth)
         findings = ([finding for finding in result["findings"] if not keep.isdisjoint(finding["entities"])]
                     if result is not None else findings_naming(current, keep))
@@ -120,6 +134,10 @@ def map_view(landscape: Landscape, day: date, options: MapOptions = MapOptions()
     else:
         analysed = result if result is not None else analyse(landscape, as_of=day)
         findings = analysed["findings"]
+    if baseline is not None:
+        compared = compared or comparison(baseline, landscape, day, analysed)
+        current, entity_marks, line_marks = drawn_with_baseline(current, baseline.landscape.as_of(baseline.day),
+                                                                compared)
 
     if options.theme is not None:
         options = replace(options, theme=entity_named(options.theme, current, landscape, day, "--theme"))
@@ -127,6 +145,15 @@ def map_view(landscape: Landscape, day: date, options: MapOptions = MapOptions()
     numbers = {entity.id: number for number, entity in enumerate(entities)}
     nodes = node_columns(entities)
     edges = edge_columns(current.relationships, numbers)
+    found = finding_columns(findings)
+    if baseline is not None and compared is not None:
+        nodes["change"] = [entity_marks.get(e.id, ("", ""))[0] for e in entities]
+        nodes["was"] = [entity_marks.get(e.id, ("", ""))[1] for e in entities]
+        edges["change"] = [line_marks.get((e.source, e.target, e.type, e.role), "") for e in current.relationships]
+        found = finding_columns(findings + compared["findings"]["resolved"])
+        new = {finding_key(finding) for finding in compared["findings"]["new"]}
+        found["outcome"] = (["new" if finding_key(finding) in new else "" for finding in findings]
+                            + ["resolved"] * len(compared["findings"]["resolved"]))
     degree = np.bincount(np.array(edges["from"] + edges["to"], dtype=np.int64), minlength=len(entities))
     nodes["size"] = np.round(12 + 4 * np.sqrt(degree), 1).tolist()
     groups = cluster_groups(result["clusters"] if result is not None and "clusters" in result
@@ -139,7 +166,7 @@ def map_view(landscape: Landscape, day: date, options: MapOptions = MapOptions()
         "nodes": nodes,
         "edges": edges,
         "relations": RELATIONS,
-        "findings": finding_columns(findings),
+        "findings": found,
         "marks": FINDING_MARKS,
         "physics": False,
         "large": len(entities) > PHYSICS_LIMIT,
@@ -154,6 +181,9 @@ def map_view(landscape: Landscape, day: date, options: MapOptions = MapOptions()
                     "colour": STYLE[t][0], "shape": STYLE[t][1]} for t in NODE_TYPES],
         "filters": filter_values(nodes),
         "height": options.height,
+        "comparison": (comparison_counts(compared, nodes["change"], edges["change"],
+                                         same=baseline is not None and baseline.landscape is landscape)
+                       if compared is not None else None),
     }
 
 

@@ -1,19 +1,20 @@
 """Findings over time as a small chart: an inline SVG with the table of its numbers behind it.
 
-The chart is a fragment of HTML (a `<figure>`) that needs no script and no style sheet: a
-step line for each category of finding (overlaps, gaps, missing links), as counted on each
-date the landscape changed (`landscape.analysis.over_time`), and under it, in a `<details>`
-block, the table of every kind's count. Every text is escaped; the report can include it
-as it is.
+`over_time_view` turns the counts of `landscape.analysis.over_time.findings_over_time` into
+plain data: a step line for each category of finding (overlaps, gaps, missing links), in
+the chart's own coordinates, its axes and legend, and the table of every kind's count on
+each date. The report's templates draw it (`_over_time.html.j2`, through `over_time.svg.j2`)
+with autoescape on, as a `<figure>` that needs no script; the Word document draws the same
+SVG as a picture (`chart_png`) above a table of the counts by category.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from html import escape
 from typing import Any
 
 from landscape.analysis import category
+from landscape.analysis.findings import KIND_TITLES
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 44, 150, 16, 28  # margins: axis labels left and below, legend right
@@ -57,11 +58,20 @@ def step_path(xs: list[float], ys: list[float], end: float) -> str:
     return path + f" H{end:g}"
 
 
-def chart_svg(series: dict[str, Any]) -> str:
-    """The step chart of `series` (from `findings_over_time`) as an inline SVG element."""
+def year_ticks(first: date, end: date, width: float) -> list[dict[str, Any]]:
+    """A label at the first of each year after `first` up to `end`, placed along `width`.
+
+    >>> year_ticks(date(2021, 3, 1), date(2023, 3, 1), 100)
+    [{'x': 41.9, 'label': '2022'}, {'x': 91.9, 'label': '2023'}]
+    """
+    years = range(first.year + (first > date(first.year, 1, 1)), end.year + 1)
+    return [{"x": x_positions([first, date(year, 1, 1)], end, width)[1], "label": str(year)} for year in years]
+
+
+def chart(series: dict[str, Any]) -> dict[str, Any]:
+    """The step chart of `series` as plain data in the SVG's coordinates: the plot's corners,
+    the ticks of both axes, and a line per category with its legend entry."""
     rows = series["dates"]
-    if not rows:
-        return ""
     days = [date.fromisoformat(row["date"]) for row in rows]
     end = max(date.fromisoformat(series["until"]), days[-1])
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -72,52 +82,60 @@ def chart_svg(series: dict[str, Any]) -> str:
     def y(value: float) -> float:
         return round(TOP + plot_h - value / top * plot_h, 1)
 
-    label = f"Findings of {series['landscape']} by category, {rows[0]['date']} to {series['until']}"
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
-             f'height="{HEIGHT}" role="img" aria-label="{escape(label)}" font-family="sans-serif" font-size="11">',
-             f"<title>{escape(label)}</title>",
-             f'<line x1="{LEFT}" y1="{y(0)}" x2="{LEFT + plot_w}" y2="{y(0)}" stroke="#888"/>',
-             f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{y(0)}" stroke="#888"/>']
-    for value in sorted({0, top // 2, top}):
-        parts.append(f'<text x="{LEFT - 6}" y="{y(value) + 4}" text-anchor="end">{value}</text>')
-    for year in range(days[0].year + (days[0] > date(days[0].year, 1, 1)), end.year + 1):
-        x = LEFT + x_positions([days[0], date(year, 1, 1)], end, plot_w)[1]
-        parts.append(f'<text x="{x}" y="{HEIGHT - 8}" text-anchor="middle">{year}</text>')
-    for number, (name, values) in enumerate(counts.items()):
-        colour = COLOURS[name]
-        parts.append(f'<path d="{step_path(xs, [y(v) for v in values], LEFT + plot_w)}" fill="none" '
-                     f'stroke="{colour}" stroke-width="2"><title>{LABELS[name]}: {values[-1]} '
-                     f"on {rows[-1]['date']}</title></path>")
-        legend_y = TOP + 14 + number * 18
-        parts.append(f'<line x1="{WIDTH - RIGHT + 12}" y1="{legend_y - 4}" x2="{WIDTH - RIGHT + 32}" '
-                     f'y2="{legend_y - 4}" stroke="{colour}" stroke-width="2"/>')
-        parts.append(f'<text x="{WIDTH - RIGHT + 38}" y="{legend_y}">{LABELS[name]} ({values[-1]})</text>')
-    parts.append("</svg>")
-    return "\n".join(parts)
+    return {
+        "width": WIDTH, "height": HEIGHT, "left": LEFT, "right": LEFT + plot_w, "top": TOP, "bottom": y(0),
+        "label": f"Findings of {series['landscape']} by category, {rows[0]['date']} to {series['until']}",
+        "y_ticks": [{"y": y(value), "label": str(value)} for value in sorted({0, top // 2, top})],
+        "x_ticks": [tick | {"x": LEFT + tick["x"]} for tick in year_ticks(days[0], end, plot_w)],
+        "lines": [{"label": LABELS[name], "colour": COLOURS[name], "last": values[-1],
+                   "path": step_path(xs, [y(v) for v in values], LEFT + plot_w),
+                   "legend_y": TOP + 14 + number * 18}
+                  for number, (name, values) in enumerate(counts.items())],
+        "last_date": rows[-1]["date"],
+        "legend_x": WIDTH - RIGHT + 12,
+    }
 
 
-def numbers_table(series: dict[str, Any]) -> str:
-    """The counts behind the chart: a row per date, a column per kind, and the total."""
-    kinds = series["kinds"]
-    head = "".join(f'<th scope="col">{escape(kind)}</th>' for kind in kinds)
-    body = "".join(
-        f'<tr><th scope="row">{escape(row["date"])}</th>'
-        + "".join(f"<td>{row['counts'][kind]}</td>" for kind in kinds) + f"<td>{row['total']}</td></tr>"
-        for row in series["dates"])
-    return (f'<table><thead><tr><th scope="col">date</th>{head}<th scope="col">total</th></tr></thead>'
-            f"<tbody>{body}</tbody></table>")
+def over_time_view(series: dict[str, Any]) -> dict[str, Any] | None:
+    """The chart and its tables for the report, or None when the landscape never changed up
+    to the date (no dates to count on).
 
-
-def over_time_figure(series: dict[str, Any]) -> str:
-    """The chart and, behind it, its table, as one `<figure>` to put in a page.
-
-    >>> series = {"landscape": "a & b", "until": "2022-01-01", "yearly": False, "kinds": ["no_lead"],
-    ...           "dates": [{"date": "2021-01-01", "counts": {"no_lead": 2}, "total": 2}]}
-    >>> html = over_time_figure(series)
-    >>> html.startswith('<figure class="over-time">') and "a &amp; b" in html and "<script" not in html
-    True
+    >>> view = over_time_view({"landscape": "a & b", "until": "2022-01-01", "yearly": False,
+    ...     "kinds": ["no_lead"], "dates": [{"date": "2021-01-01", "counts": {"no_lead": 2}, "total": 2}]})
+    >>> view["caption"]
+    'Findings of a & b on each date the landscape changed, up to 2022-01-01'
+    >>> view["rows"][0], view["by_category"][0]["counts"]
+    ({'date': '2021-01-01', 'counts': [2], 'total': 2}, [0, 2, 0])
     """
+    if not series["dates"]:
+        return None
     when = "on the first of each year" if series.get("yearly") else "on each date the landscape changed"
-    caption = f"Findings of {series['landscape']} {when}, up to {series['until']}"
-    return (f'<figure class="over-time">\n<figcaption>{escape(caption)}</figcaption>\n{chart_svg(series)}\n'
-            f"<details><summary>The numbers, by kind</summary>\n{numbers_table(series)}\n</details>\n</figure>\n")
+    kinds, categories = series["kinds"], by_category(series)
+    return {
+        "caption": f"Findings of {series['landscape']} {when}, up to {series['until']}",
+        "chart": chart(series),
+        "kinds": [KIND_TITLES.get(kind, kind) for kind in kinds],
+        "rows": [{"date": row["date"], "counts": [row["counts"][kind] for kind in kinds], "total": row["total"]}
+                 for row in series["dates"]],
+        "categories": list(LABELS.values()),
+        "by_category": [{"date": row["date"], "counts": [values[number] for values in categories.values()],
+                         "total": row["total"]} for number, row in enumerate(series["dates"])],
+    }
+
+
+def chart_svg(chart_data: dict[str, Any]) -> str:
+    """The chart as a standalone SVG document (what the page shows inline)."""
+    from viz.render import environment
+
+    return environment().get_template("over_time.svg.j2").render(chart=chart_data)
+
+
+def chart_png(chart_data: dict[str, Any]) -> bytes | None:
+    """The chart as a PNG for the Word document, or None without the cairo library."""
+    from landscape.errors import LandscapeError
+    from viz.picture import png_picture
+
+    try:
+        return png_picture(chart_svg(chart_data), width=1600)
+    except LandscapeError:
+        return None

@@ -3,7 +3,8 @@
 The picture shows what the page opens on (the layout, focus and theme chosen, on the
 map's day; missing links drawn, other findings left to the page): the areas, lines,
 nodes and the labels that fit, with a title, the date, a legend of the node types,
-line types and marks on show, and a source line. The same SVG is carried in the HTML
+line types and marks on show, and a source line. A comparison map's picture marks what
+was added, ended and changed, and the findings resolved, as the page does. The same SVG is carried in the HTML
 page for readers whose mail client runs no scripts. Every text is escaped for XML.
 """
 
@@ -11,10 +12,12 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Set
 from typing import Any
 from xml.sax.saxutils import escape as escape_text
 from xml.sax.saxutils import quoteattr
 
+from landscape.analysis.findings import GAP_KINDS
 from landscape.cells import NOT_IN_XML
 from landscape.errors import LandscapeError
 from viz.layout import AREA_FONT, BODY_TYPES, CHART_LINES, LABEL_WIDTH, label_extent, label_room
@@ -25,6 +28,10 @@ PNG_WIDTH = 3600
 MARGIN = 50.0
 FONT = "Segoe UI, Helvetica, Arial, Liberation Sans, sans-serif"
 MISSING, OVERLAP = "#d62728", "#9467bd"
+ENDED_FILL = "#e3e7ec"  # an ended node on a comparison map, as the page paints it
+CHANGE_KEY = [("added", "Added (ringed; lines added in green)"), ("ended", "Ended (pale; lines ended dashed grey)"),
+              ("changed", "Changed (renamed, or a field such as its sector)"),
+              ("resolved", "Finding resolved (dotted line, or ring round a gap that closed)")]
 ARROW_LIMIT = 1000  # above this many nodes, lines are drawn without arrow heads (too small to see)
 SHAPES = {  # corners of each shape, in node radii, as the page draws them
     "square": [(-0.9, -0.9), (0.9, -0.9), (0.9, 0.9), (-0.9, 0.9)],
@@ -88,14 +95,23 @@ def svg_picture(view: dict[str, Any]) -> str:
     xs, ys, sizes = placed["x"], placed["y"], nodes["size"]
     shown = shown_nodes(view)
     chart_only = view["layout"] == "chart" and view["focus"] is None
-    lines = [(a, b, view["relations"][t]) for a, b, t in zip(edges["from"], edges["to"], edges["type"])
+    line_changes = edges.get("change") or [""] * len(edges["from"])
+    lines = [(a, b, view["relations"][t], change)
+             for a, b, t, change in zip(edges["from"], edges["to"], edges["type"], line_changes)
              if shown[a] and shown[b] and (not chart_only or view["relations"][t]["type"] in CHART_LINES)]
     by_id = {entity: number for number, entity in enumerate(nodes["entity"])}
     found = view["findings"]
-    missing = [(by_id[f[0]], by_id[f[1]], explanation)
-               for kind, f, explanation in zip(found["kind"], found["entities"], found["explanation"])
-               if kind == "missing_link" and len(f) == 2 and view["layout"] == "network"
-               and all(e in by_id and shown[by_id[e]] for e in f)]
+    outcomes = found.get("outcome") or [""] * len(found["kind"])
+    drawn_links = {outcome: [(by_id[f[0]], by_id[f[1]], explanation)
+                             for kind, f, explanation, result in zip(found["kind"], found["entities"],
+                                                                     found["explanation"], outcomes)
+                             if kind == "missing_link" and len(f) == 2 and view["layout"] == "network"
+                             and (result == "resolved") == (outcome == "resolved")
+                             and all(e in by_id and shown[by_id[e]] for e in f)]
+                   for outcome in ("", "resolved")}
+    missing, resolved_links = drawn_links[""], drawn_links["resolved"]
+    resolved_gaps = {by_id[e] for kind, f, result in zip(found["kind"], found["entities"], outcomes)
+                     if result == "resolved" and kind in GAP_KINDS for e in f if e in by_id}
     whole = all(shown) or chart_only
     areas = [a for a in placed["areas"] if a["kind"] != "band"] if whole and view["theme"] is None else []
     priority = [s + (5 if t in BODY_TYPES else 0) for s, t in zip(sizes, nodes["type"])]
@@ -110,8 +126,10 @@ def svg_picture(view: dict[str, Any]) -> str:
     scale = min((WIDTH - 2 * MARGIN) / max(right - left, 1), 1.6)
     head = 120.0
     map_height = (bottom - top) * scale
-    key, key_height = legend(view, [nodes["type"][i] for i in on], {r["type"] for _, _, r in lines}, bool(missing),
-                             head + map_height + 30)
+    marks = {nodes.get("change", [""] * len(shown))[i] for i in on} | {change for *_, change in lines}
+    marks |= {"resolved"} if resolved_links or resolved_gaps & set(on) else set()
+    key, key_height = legend(view, [nodes["type"][i] for i in on], {r["type"] for _, _, r, _ in lines}, bool(missing),
+                             head + map_height + 30, marks - {""})
     height = head + map_height + 30 + key_height + 60
     offset_x = MARGIN + (WIDTH - 2 * MARGIN - (right - left) * scale) / 2 - left * scale
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="lmap-static" viewBox="0 0 {WIDTH:.0f} {height:.0f}" '
@@ -135,13 +153,20 @@ def svg_picture(view: dict[str, Any]) -> str:
                    f'{escape(area["label"])}</text>')  # a halo, so lines beneath do not cross the words
         out.append(text + f'fill="{"#1b4f8c" if cluster else "#4a5868"}">{escape(area["label"])}</text>')
     arrows = len(on) <= ARROW_LIMIT
-    for a, b, relation in lines:
-        out.append(line(xs[a], ys[a], xs[b], ys[b], relation["colour"], relation["width"], 0.75,
-                        sizes[b] if relation["arrows"] and arrows else None))
+    colours = (view.get("comparison") or {}).get("colours", {})
+    for a, b, relation, change in lines:
+        out.append(line(xs[a], ys[a], xs[b], ys[b], colours.get(change, relation["colour"]),
+                        relation["width"] + (change == "added"), 0.75,
+                        sizes[b] if relation["arrows"] and arrows else None, "4 4" if change == "ended" else ""))
     for a, b, explanation in missing:
         out.append(line(xs[a], ys[a], xs[b], ys[b], MISSING, 3, 1, None, "8 6", explanation))
+    for a, b, explanation in resolved_links:
+        out.append(line(xs[a], ys[a], xs[b], ys[b], colours["resolved"], 3, 1, None, "2 5",
+                        f"Resolved: {explanation}"))
     for i in on:
         out.append(node_shape(view, i, xs[i], ys[i], sizes[i]))
+        if i in resolved_gaps:
+            out.append(ring(xs[i], ys[i], sizes[i] + 5, colours["resolved"], 3, "2 3"))
     for i in on:
         if labelled[i]:
             out.append(label(nodes["short"][i], xs[i], ys[i] + sizes[i] + 3))
@@ -161,6 +186,8 @@ def subtitle(view: dict[str, Any], shown: int, total: int) -> str:
         parts.append(f"focus: {nodes['label'][view['focus']]} (depth {view['depth']})")
     if view["theme"] is not None:
         parts.append(f"theme: {nodes['label'][view['theme']]}")
+    if view.get("comparison"):
+        parts.append(f"changes from {view['comparison']['from']} to {view['comparison']['to']}")
     return " \u00b7 ".join(parts)
 
 
@@ -181,13 +208,36 @@ def line(x1: float, y1: float, x2: float, y2: float, colour: str, width: float, 
 
 
 def node_shape(view: dict[str, Any], i: int, x: float, y: float, r: float) -> str:
+    """A node in its type's shape and colour; on a comparison map, an added or changed one
+    ringed in its change's colour, an ended one pale with a dashed outline, as the page paints it."""
     style = next(t for t in view["legend"] if t["type"] == view["nodes"]["type"][i])
     name = escape(view["nodes"]["label"][i])
-    return shape(style["shape"], x, y, r, style["colour"], f"<title>{name}</title>")
+    change = view["nodes"].get("change", [""] * (i + 1))[i]
+    if not change:
+        return shape(style["shape"], x, y, r, style["colour"], f"<title>{name}</title>")
+    colour = view["comparison"]["colours"][change]
+    title = f"<title>{name}: {escape(change)}</title>"
+    if change == "ended":
+        return shape(style["shape"], x, y, r, ENDED_FILL, title, outline=(colour, 3, "4 3"))
+    return shape(style["shape"], x, y, r, style["colour"], title) + ring(x, y, r + 7, colour, 3.5)
 
 
-def shape(kind: str, x: float, y: float, r: float, colour: str, inside: str = "") -> str:
-    paint = f'fill="{colour}" stroke="#ffffff" stroke-width="1.5"'
+def ring(x: float, y: float, r: float, colour: str, width: float, dashes: str = "", fill: str = "none") -> str:
+    """A circle's outline (a mark round a node, or its swatch in the key).
+
+    >>> ring(0, 0, 5, "#2ca02c", 3, "2 3")
+    '<circle cx="0" cy="0" r="5" fill="none" stroke="#2ca02c" stroke-width="3" stroke-dasharray="2 3"/>'
+    """
+    dash = f' stroke-dasharray="{dashes}"' if dashes else ""
+    return f'<circle cx="{x}" cy="{y}" r="{r}" fill="{fill}" stroke="{colour}" stroke-width="{width}"{dash}/>'
+
+
+def shape(kind: str, x: float, y: float, r: float, colour: str, inside: str = "",
+          outline: tuple[str, float, str] = ("#ffffff", 1.5, "")) -> str:
+    """A node's shape filled with `colour`, its `outline` a colour, a width and a dash pattern."""
+    stroke, width, dashes = outline
+    dash = f' stroke-dasharray="{dashes}"' if dashes else ""
+    paint = f'fill="{colour}" stroke="{stroke}" stroke-width="{width}"{dash}'
     if kind not in SHAPES:
         return f'<circle cx="{x}" cy="{y}" r="{r}" {paint}>{inside}</circle>'
     points = " ".join(f"{x + a * r:.1f},{y + b * r:.1f}" for a, b in SHAPES[kind])
@@ -217,8 +267,9 @@ def label(text: str, x: float, y: float) -> str:
 
 
 def legend(view: dict[str, Any], types: list[str], relations: set[str], missing: bool,
-           top: float) -> tuple[list[str], float]:
-    """The key: node types, line types and marks on show, in rows that wrap at the width."""
+           top: float, changes: Set[str] = frozenset()) -> tuple[list[str], float]:
+    """The key: node types, line types and marks on show, in rows that wrap at the width; on a
+    comparison map, a row of the changes on show (`added`, `ended`, `changed`, `resolved`)."""
     out: list[str] = []
     x, y = MARGIN, top + 14
 
@@ -252,6 +303,19 @@ def legend(view: dict[str, Any], types: list[str], relations: set[str], missing:
                    'stroke="#1b4f8c" stroke-opacity="0.35"/>')
         out.append(f'<text x="{x + 38}" y="{y + 5}" font-size="15" fill="#1d2733">Boards with similar work</text>')
         advance(56 + 8.4 * 24)
+    if changes:
+        colours = view["comparison"]["colours"]
+        x, y = MARGIN, y + 32
+        for change, words in CHANGE_KEY:
+            if change in changes:
+                if change == "resolved":
+                    out.append(line(x, y, x + 30, y, colours[change], 3, 1, None, "2 5"))
+                else:
+                    ended = change == "ended"
+                    out.append(ring(x + 15, y, 8, colours[change], 3, "4 3" if ended else "",
+                                    ENDED_FILL if ended else "#ffffff"))
+                out.append(f'<text x="{x + 38}" y="{y + 5}" font-size="15" fill="#1d2733">{escape(words)}</text>')
+                advance(56 + 8.4 * len(words))
     out.append(f'<text x="{MARGIN}" y="{y + 34}" font-size="14" fill="#5b6b7c">Arrows point from a body to the one '
                'it reports to or is part of. Labels are short names; the interactive map gives full names, '
                'sources and findings.</text>')

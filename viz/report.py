@@ -13,18 +13,19 @@ from datetime import date
 from typing import Any
 
 from landscape.analysis import analyse
-from landscape.analysis.compare import compare_findings
 from landscape.analysis.decisions import apply_decisions
-from landscape.analysis.diff import diff
 from landscape.analysis.diff import sections as diff_sections
 from landscape.analysis.evidence import is_stale
 from landscape.analysis.findings import KIND_TITLES, KINDS, category
+from landscape.analysis.over_time import findings_over_time
 from landscape.errors import LandscapeError
 from landscape.model import TYPE_LABELS, Landscape, Source, citation_parts, parse_date
+from viz.compare import Baseline, change_view, comparison
 from viz.map import DRAW_LIMIT, MapOptions, default_title, map_view
+from viz.over_time import over_time_view
 from viz.picture import png_picture, svg_picture
 from viz.render import render
-from viz.report_summary import aspect_rank, change_lines, key_messages, unknowns_line
+from viz.report_summary import MESSAGES, aspect_rank, change_lines, change_message, key_messages, unknowns_line
 
 SECTION_LIMIT = 200  # findings listed per kind; a national landscape has hundreds of thousands
 MATRIX_BOARDS = 150  # coverage rows shown: the boards covering most themes
@@ -44,10 +45,11 @@ LEADING_DATE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)\b")
 
 
 def render_report(landscape: Landscape, day: date, *, title: str | None = None, generated: date | None = None,
-                  since: date | None = None, decisions: list[dict[str, Any]] | None = None) -> str:
-    """The report of `landscape` on `day` as one HTML page."""
+                  since: date | None = None, baseline: Baseline | None = None,
+                  decisions: list[dict[str, Any]] | None = None) -> str:
+    """The report of `landscape` on `day` as one HTML page (see `report_view`)."""
     return render_html(report_view(landscape, day, title=title, generated=generated, since=since,
-                                   decisions=decisions))
+                                   baseline=baseline, decisions=decisions))
 
 
 def render_html(view: dict[str, Any]) -> str:
@@ -82,12 +84,17 @@ def data_uri(png: bytes) -> str:
 
 
 def report_view(landscape: Landscape, day: date, *, title: str | None = None, generated: date | None = None,
-                since: date | None = None, decisions: list[dict[str, Any]] | None = None,
-                evidence: str = "inferred", stale_after: float = 2.0) -> dict[str, Any]:
-    """The report's data. With `since`, what changed from that date to `day`; with
-    `decisions` (rows of a decisions file), findings carry their decisions, accepted ones
-    move to their own list, and decisions matching no finding are listed. Too large to draw,
-    a landscape is analysed for the findings listed only (its map would have marked them all)."""
+                since: date | None = None, baseline: Baseline | None = None, history: Landscape | None = None,
+                decisions: list[dict[str, Any]] | None = None, evidence: str = "inferred",
+                stale_after: float = 2.0) -> dict[str, Any]:
+    """The report's data. With `baseline` (an earlier state: another dataset, or this one
+    without a change set), or `since` (this landscape on that earlier date), what changed from
+    it to `day` and what that did to the findings; with `decisions` (rows of a decisions file),
+    findings carry their decisions, accepted ones move to their own list, and decisions
+    matching no finding are listed. The findings over time are those of `history` (default
+    `landscape`): a landscape with a change set merged over it counts those of the landscape
+    without it, as a proposal is not history. Too large to draw, a landscape is analysed for the
+    findings listed only (its map would have marked them all), and not counted over time."""
     current = landscape.as_of(day)
     drawable = len(current) <= DRAW_LIMIT
     drawn = landscape.at_evidence(evidence) if drawable else landscape
@@ -96,19 +103,22 @@ def report_view(landscape: Landscape, day: date, *, title: str | None = None, ge
     if decisions is not None:
         result = apply_decisions(result, decisions, day)
     title = title or f"{default_title(landscape)}: overlaps, gaps and links"
+    if baseline is None and since is not None:
+        baseline = Baseline(landscape, since)
     names = {e.id: e.name for e in landscape.entities.values()}
+    compared = change = None
+    if baseline is not None:
+        compared = comparison(baseline, landscape, day, result, limit=limit, evidence=evidence,
+                              stale_after=stale_after)
+        names = {e.id: e.name for e in baseline.landscape.entities.values()} | names  # ended bodies too
+        change = change_view(compared, names, same=baseline.landscape is landscape, limited=limit is not None)
     sections, rows_by_kind = finding_sections(result, current, names, day, stale_after)
-    changes = findings_change = None
-    if since is not None:
-        changes = diff(landscape, landscape, before_day=since, after_day=day)
-        changes["sections"] = diff_sections(changes)
-        earlier = analyse(landscape, as_of=since, limit=limit, evidence=evidence, stale_after=stale_after)
-        # a finding the board accepted is still there: not resolved
-        findings_change = compare_findings(earlier["findings"], result["findings"] + result.get("accepted", []))
+    messages = key_messages(rows_by_kind, names)
+    if change is not None and compared is not None:  # the change first: it is what the report is for
+        messages = [change_message(change, compared, names)] + messages[:MESSAGES - 1]
     view: dict[str, Any] = {
         "title": title,
         "as_of": day.isoformat(),
-        "since": since.isoformat() if since else None,
         "generated": (generated or date.today()).isoformat(),
         "held": [{"label": TYPE_LABELS[t][n != 1], "count": n}
                  for t, n in result["counts"].items() if t in TYPE_LABELS and n],
@@ -119,8 +129,8 @@ def report_view(landscape: Landscape, day: date, *, title: str | None = None, ge
                    "unknown": sum(1 for item in result.get("unknowns", []) if item["kind"] == k)}
                   for k, n in result["summary"].items()],
         "summary": {
-            "messages": key_messages(rows_by_kind, names),
-            "changes": change_lines(changes, findings_change, lambda i: names.get(i, i)),
+            "messages": messages,
+            "changes": change_lines(compared),
             "unknowns": unknowns_line(result.get("unknowns", []), lambda i: names.get(i, i)),
             "accepted": len(result.get("accepted", [])),
         },
@@ -133,13 +143,17 @@ def report_view(landscape: Landscape, day: date, *, title: str | None = None, ge
         "brokers": [broker | {"board_names": [names.get(b, b) for b in broker["boards"]]}
                     for broker in result["brokers"]],
         "clusters": result["clusters"],
-        "changes": changes,
+        "change": change,
+        "changes": {"sections": diff_sections(compared)} if compared is not None else None,
+        "over_time": over_time(history or landscape, landscape, day, evidence) if drawable else None,
         "sources": cited_sources(current, day),
         # The still picture for print and Word: the map's governance chart, drawn from the same
         # layout as `landscape map --layout chart --format png`. Both draw the facts the findings
         # rest on: what is only proposed is not drawn as in force beside a finding that it is not.
-        "picture": map_view(drawn, day, MapOptions(layout="chart", title=title), result) if drawable else None,
-        "map": map_view(drawn, day, MapOptions(height="640px", title=title), result) if drawable else None,
+        "picture": (map_view(drawn, day, MapOptions(layout="chart", title=title), result,
+                             baseline=baseline, compared=compared) if drawable else None),
+        "map": (map_view(drawn, day, MapOptions(height="640px", title=title), result,
+                         baseline=baseline, compared=compared) if drawable else None),
     }
     view["uncovered"] = sorted(unowned_themes(result))
     if not drawable:
@@ -147,6 +161,15 @@ def report_view(landscape: Landscape, day: date, *, title: str | None = None, ge
     view["coverage"], note = top_coverage(result["coverage"])
     if note:
         view["coverage_note"] = note
+    return view
+
+
+def over_time(history: Landscape, landscape: Landscape, day: date, evidence: str) -> dict[str, Any] | None:
+    """The findings of `history` counted over time up to `day`, saying so when that is not the
+    landscape reported on (one with a proposal merged over it)."""
+    view = over_time_view(findings_over_time(history, day, evidence=evidence))
+    if view is not None and history is not landscape:
+        view["note"] = f"A proposal has no history: this counts the findings of {history.name} alone"
     return view
 
 

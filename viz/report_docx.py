@@ -28,8 +28,9 @@ def xml_safe(value: Any) -> Any:
 
 
 def build_docx(view: dict[str, Any], picture: bytes | None) -> bytes:
-    """The report as .docx bytes: title, summary, map picture, coverage, findings, what the
-    sources do not say, decisions, brokers, changes and sources."""
+    """The report as .docx bytes: title, summary, what the change does, map picture, coverage,
+    findings over time, findings, what the sources do not say, decisions, brokers, changes and
+    sources."""
     from docx import Document
     from docx.shared import Mm
 
@@ -41,16 +42,20 @@ def build_docx(view: dict[str, Any], picture: bytes | None) -> bytes:
     document.add_paragraph(f"The landscape as it stood on {view['as_of']}; report generated {view['generated']} "
                            "by Landscape.")
     add_summary(document, view)
+    add_change(document, view)
     set_page(document.add_section(), landscape=True)  # the map and the matrix are wide
     document.add_heading("Map", level=1)
     if picture:
         document.add_picture(io.BytesIO(picture), width=Mm(255))
         document.add_paragraph("Boards in layers along their reporting lines; missing links dashed in red, gaps "
-                               "ringed in amber.")
+                               "ringed in amber." + (" What the change added or changed is ringed, what it ended "
+                                                     "drawn pale: the picture's key says how." if view.get("change")
+                                                     else ""))
     else:
         document.add_paragraph(view.get("map_note") or "The landscape holds no board to draw.")
     add_coverage(document, view)
     set_page(document.add_section(), landscape=False)
+    add_over_time(document, view)
     add_findings(document, view)
     add_unknowns(document, view)
     add_decisions(document, view)
@@ -105,12 +110,59 @@ def add_summary(document: Any, view: dict[str, Any]) -> None:
         paragraph.add_run(f"{message['text']} {message['why']}")
     if not summary["messages"]:
         document.add_paragraph("The analysis found no overlaps, gaps or missing links.")
-    if view.get("since"):
-        document.add_heading(f"What changed since {view['since']}", level=2)
+    if view.get("change"):
+        document.add_heading(f"What changed {view['change']['since']}", level=2)
         for line in summary["changes"]:
             document.add_paragraph(line, style="List Bullet")
     if summary["unknowns"]:
         document.add_paragraph(f"What the sources do not say: {summary['unknowns']}")
+
+
+def add_change(document: Any, view: dict[str, Any]) -> None:
+    """What the change does: the counts, then a table for each of the findings resolved, new and
+    persisting that changed, with the changes that explain them."""
+    change = view.get("change")
+    if not change:
+        return
+    document.add_heading("What the change does", level=1)
+    when = f" ({change['when']})" if change["when"] else ""
+    document.add_paragraph(f"From {change['from']} to {change['to']}{when}. {change['counts']}.")
+    if change["limited"]:
+        document.add_paragraph("Each side keeps only its strongest findings of each kind, so a finding that left "
+                               "the strongest counts as resolved: landscape diff compares them all.")
+    for group in change["groups"]:
+        document.add_heading(f"{group['title']} ({group['count']})", level=2)
+        if not group["rows"]:
+            document.add_paragraph("None.")
+            continue
+        add_table(document, ["Severity", "Finding", "Bodies", group["why"]],
+                  [[row["severity"], f"{row['explanation']}\n{row['title']}", "; ".join(row["bodies"]),
+                    "\n".join(row["reasons"])] for row in group["rows"]])
+        if group["more"]:
+            document.add_paragraph(f"The first {len(group['rows'])} are listed; {group['more']} more are in "
+                                   "landscape diff.")
+    if change["steady"]:
+        document.add_paragraph(f"{change['steady']} persisting findings are unchanged; the findings tables list "
+                               "them with the rest.")
+
+
+def add_over_time(document: Any, view: dict[str, Any]) -> None:
+    """Findings over time: the chart as a picture (when the cairo library is there to draw it),
+    and the counts by category on each date as a table."""
+    over_time = view.get("over_time")
+    if not over_time:
+        return
+    from docx.shared import Mm
+
+    from viz.over_time import chart_png
+
+    document.add_heading("Findings over time", level=1)
+    document.add_paragraph(over_time["caption"] + "." + (f" {over_time['note']}." if over_time.get("note") else ""))
+    picture = chart_png(over_time["chart"])
+    if picture:
+        document.add_picture(io.BytesIO(picture), width=Mm(170))
+    add_table(document, ["Date", *over_time["categories"], "Total"],
+              [[row["date"], *map(str, row["counts"]), str(row["total"])] for row in over_time["by_category"]])
 
 
 def add_coverage(document: Any, view: dict[str, Any]) -> None:
@@ -212,7 +264,7 @@ def add_changes(document: Any, view: dict[str, Any]) -> None:
     changes = view.get("changes")
     if not changes:
         return
-    document.add_heading(f"What changed from {changes['from']['as_of']} to {changes['to']['as_of']}", level=1)
+    document.add_heading(f"What changed from {view['change']['from']} to {view['change']['to']}", level=1)
     for title, rows in changes["sections"]:
         document.add_heading(f"{title} ({len(rows)})", level=2)
         for row in rows:

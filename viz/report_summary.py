@@ -200,10 +200,9 @@ WRITERS: dict[str, Callable[[list[dict[str, Any]], Name], str]] = {
 }
 
 
-def change_lines(changes: dict[str, Any] | None, findings_change: dict[str, list[dict[str, Any]]] | None,
-                 name: Name) -> list[str]:
-    """What changed since the earlier date, in a few sentences: bodies and initiatives that
-    started or ended, and findings resolved or new."""
+def change_lines(changes: dict[str, Any] | None) -> list[str]:
+    """What changed in the landscape, in a few sentences: bodies and initiatives that started
+    or ended, and names that changed (what that did to the findings is `change_message`'s)."""
     if not changes:
         return []
     lines = []
@@ -215,15 +214,43 @@ def change_lines(changes: dict[str, Any] | None, findings_change: dict[str, list
     if changes["renamed"]:
         lines.append("Renamed: " + "; ".join(f"{row['from']} became {row['to']}"
                                              for row in changes["renamed"][:NAMED]) + ".")
-    if findings_change:
-        for key, verbs in (("resolved", ("was resolved", "were resolved")), ("new", ("is new", "are new"))):
-            rows = findings_change[key]
-            verb = verbs[len(rows) != 1]
-            if rows:
-                examples = "; ".join(f"{KIND_TITLES[row['kind']].lower()}: {names_of(row['entities'][:2], name)}"
-                                     for row in rows[:2])
-                lines.append(f"{plural(len(rows), 'finding', 'findings')} {verb} (for example {examples}).")
+    if changes["summary"]["relationships_added"] or changes["summary"]["relationships_removed"]:
+        lines.append(f"Relationships: {changes['summary']['relationships_added']} began and "
+                     f"{changes['summary']['relationships_removed']} ended.")
     return lines or ["Nothing changed between these dates."]
+
+
+def examples(findings: list[dict[str, Any]], name: Name) -> str:
+    """The first two findings in a few words each: their kind and the bodies they name.
+
+    >>> examples([{"kind": "no_lead", "entities": ["x"]}], str.upper)
+    'initiatives with no lead: X'
+    """
+    return "; ".join(f"{KIND_TITLES[found['kind']].lower()}: {names_of(found['entities'][:2], name)}"
+                     for found in findings[:2])
+
+
+def change_message(change: dict[str, Any], compared: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """The summary's key message about the change (from `viz.compare.change_view` and the
+    comparison it was made from): how many findings it resolved and raised, naming the first
+    ones, and how many persist; linked to its tables in the "What the change does" section."""
+    def name(entity_id: str) -> str:
+        return names.get(entity_id, entity_id)
+
+    counts, found = change["summary"], compared["findings"]
+    parts = []
+    for key, one, many in (("resolved", "finding resolved", "findings resolved"),
+                           ("new", "new finding", "new findings")):
+        part = plural(counts[key], one, many)
+        parts.append(part + (f" ({examples(found[key], name)})" if found[key] else ""))
+    changed = "none" if not counts["changed"] else str(counts["changed"])
+    when = f" ({change['when']})" if change["when"] else ""
+    text = (f"From {change['from']} to {change['to']}{when}: {parts[0]}, {parts[1]}, and "
+            f"{plural(counts['persisting'], 'finding', 'findings')} persisting, {changed} of them changed.")
+    links = [{"anchor": group["id"], "label": group["label"]} for group in change["groups"] if group["count"]]
+    return {"kind": "change", "headline": f"What the change does ({counts['resolved']} resolved, {counts['new']} new)",
+            "text": text, "why": "", "links": links or [{"anchor": "change", "label": "the comparison"}],
+            "all": "change", "count": 0}
 
 
 def by_type(rows: list[dict[str, Any]]) -> str:

@@ -12,12 +12,13 @@ Everything here reads only the public result of `analyse`.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from landscape.analysis import Thresholds, analyse
+from landscape.analysis import DEFAULT_LEVEL, Thresholds, analyse
 from landscape.analysis.diff import diff, heading, markdown_text, sections
-from landscape.model import Landscape
+from landscape.model import Landscape, evidence_rank
 
 Finding = dict[str, Any]
 COMPARED_FIELDS = ("severity", "score", "channel")
@@ -80,10 +81,24 @@ def findings_summary(found: dict[str, list[Finding]]) -> dict[str, int]:
     return counts | {"changed": sum(1 for finding in found["persisting"] if finding["changed"])}
 
 
-def because(finding: Finding, changes: dict[str, Any]) -> list[str]:
+def counted(row: dict[str, Any], evidence: str) -> bool:
+    """Whether the analysis, using facts known at least as well as `evidence`, counts a change's
+    fact: only such a fact can explain a finding.
+
+    >>> counted({"evidence": "proposed"}, "inferred"), counted({"evidence": "inferred"}, "inferred")
+    (False, True)
+    """
+    return evidence_rank(row.get("evidence") or "stated") <= evidence_rank(evidence)
+
+
+def because(finding: Finding, changes: dict[str, Any], evidence: str = DEFAULT_LEVEL) -> list[str]:
     """The changes (as `diff` lists them) that explain why a finding was resolved or is new:
-    its entities that started or ended, if any; else the relationships added or removed that
-    touch the most of its entities (a link agreed between both boards of a missing link, say).
+    its entities (and the themes an overlap shares) that started or ended, if any; else the
+    relationships added or removed that touch the most of them (a link agreed between both
+    boards of a missing link, a theme two boards both took on),
+    a board's own first (what a board takes on is what closes or opens a governance finding).
+    Only facts the analysis counts at `evidence` explain anything: a seat that is only proposed
+    does not.
 
     >>> changes = {"started": [], "ended": [], "relationships_removed": [],
     ...            "relationships_added": [{"source": "a", "target": "b", "sentence": "A communicates with B"},
@@ -91,30 +106,70 @@ def because(finding: Finding, changes: dict[str, Any]) -> list[str]:
     >>> because({"entities": ["a", "b"]}, changes)
     ['A communicates with B']
     """
-    ids = set(finding["entities"])
-    came_and_went = [f"{row['name']} started" for row in changes["started"] if row["id"] in ids]
-    came_and_went += [f"{row['name']} ended" for row in changes["ended"] if row["id"] in ids]
+    ids = set(finding["entities"]) | set(finding.get("themes", []))  # what an overlap is about, too
+    came_and_went = [f"{row['name']} {verb}" for verb in ("started", "ended") for row in changes[verb]
+                     if row["id"] in ids and counted(row, evidence)]
     if came_and_went:
         return came_and_went
-    touching = [(len(ids & {row["source"], row["target"]}), sentence)
+    touching = [(len(ids & {row["source"], row["target"]}), row.get("source_type") != "board", sentence)
                 for rows, sentence_of in ((changes["relationships_added"], "{}"),
                                           (changes["relationships_removed"], "no longer: {}"))
-                for row in rows for sentence in [sentence_of.format(row["sentence"])]]
-    most = max((touched for touched, _ in touching), default=0)
-    return [sentence for touched, sentence in touching if most and touched == most]
+                for row in rows if counted(row, evidence) for sentence in [sentence_of.format(row["sentence"])]]
+    most = max((touched for touched, _, _ in touching), default=0)
+    return [sentence for touched, _, sentence in sorted(touching, key=lambda found: found[1])
+            if most and touched == most]
+
+
+def neighbours(states: Iterable[Landscape], ids: set[str]) -> dict[str, set[str]]:
+    """The entities one relationship away from each of `ids`, in any of `states`.
+
+    >>> from landscape.model import Relationship
+    >>> near = neighbours([Landscape([], [Relationship("a", "b", "leads"), Relationship("c", "a", "funds")])], {"a"})
+    >>> sorted(near["a"])
+    ['b', 'c']
+    """
+    near: dict[str, set[str]] = {entity_id: set() for entity_id in ids}
+    for state in states:
+        for edge in state.relationships:
+            if edge.source in near:
+                near[edge.source].add(edge.target)
+            if edge.target in near:
+                near[edge.target].add(edge.source)
+    return near
+
+
+def explained(changes: dict[str, Any], before: list[Finding], after: list[Finding],
+              evidence: str = DEFAULT_LEVEL, states: Sequence[Landscape] = ()) -> dict[str, Any]:
+    """What `changes` (from `diff`) did to the findings, from `before` to `after` (each as
+    `analyse` gives them, at `evidence`): `findings` resolved, new and persisting, the resolved
+    and new ones with the changes that explain them (`because`), and `findings_summary`.
+
+    A finding no change touches directly (a concern that gained an owner when a board took on
+    an initiative that addresses it) is explained by the changes touching its neighbours in
+    either of `states`, the two landscapes compared, as they stood on their days."""
+    found = compare_findings(before, after)
+    for outcome in ("resolved", "new"):
+        found[outcome] = [finding | {"because": because(finding, changes, evidence)} for finding in found[outcome]]
+    unexplained = [finding for outcome in ("resolved", "new") for finding in found[outcome] if not finding["because"]]
+    if unexplained and states:
+        near = neighbours(states, {entity_id for finding in unexplained for entity_id in finding["entities"]})
+        for finding in unexplained:
+            around = set().union(*(near[entity_id] for entity_id in finding["entities"])) - set(finding["entities"])
+            finding["because"] = because({"entities": sorted(around)}, changes, evidence)
+    return {"findings_summary": findings_summary(found), "findings": found}
 
 
 def compare(before: Landscape, after: Landscape, *, before_day: date | None = None,
-            after_day: date | None = None, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> dict[str, Any]:
+            after_day: date | None = None, thresholds: Thresholds = DEFAULT_THRESHOLDS,
+            evidence: str = DEFAULT_LEVEL) -> dict[str, Any]:
     """What changed from `before` (as of `before_day`) to `after` (as of `after_day`): the
     changes `diff` lists, and under `findings` what happened to the findings of each.
     A day of None takes every fact of that landscape, whatever its dates, as `analyse` does."""
     changes = diff(before, after, before_day=before_day, after_day=after_day)
-    found = compare_findings(analyse(before, as_of=before_day, thresholds=thresholds)["findings"],
-                             analyse(after, as_of=after_day, thresholds=thresholds)["findings"])
-    for outcome in ("resolved", "new"):
-        found[outcome] = [finding | {"because": because(finding, changes)} for finding in found[outcome]]
-    return changes | {"findings_summary": findings_summary(found), "findings": found}
+    return changes | explained(
+        changes, analyse(before, as_of=before_day, thresholds=thresholds, evidence=evidence)["findings"],
+        analyse(after, as_of=after_day, thresholds=thresholds, evidence=evidence)["findings"], evidence,
+        (before.as_of(before_day), after.as_of(after_day)))
 
 
 def proposed(current: Landscape, changes: Landscape) -> Landscape:
@@ -125,7 +180,7 @@ def proposed(current: Landscape, changes: Landscape) -> Landscape:
 
     merged = merge(current, changes)
     return Landscape(merged.entities.values(), merged.relationships, f"{current.name} with {changes.name}",
-                     source_table=merged.source_table.values())
+                     source_table=merged.source_table.values(), title=current.title)
 
 
 # --- as text -------------------------------------------------------------------------------------

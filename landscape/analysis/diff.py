@@ -5,7 +5,8 @@ present only in the earlier state ended, and one whose name differs was renamed
 (or, within one dataset, a started entity whose `replaces` column names an
 ended one). Relationships are matched by source, target, type and role. A started fact
 whose start is not stated but is only its first mention in the sources says so: "first
-recorded in <source title> (<date>)".
+recorded in <source title> (<date>)"; one that a source only proposes (evidence `proposed`,
+such as a seat in a draft terms of reference) says "only proposed".
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def type_then_name(entity: Any) -> tuple[int, str]:
 
 def entity_row(entity: Any) -> dict[str, str]:
     return {"id": entity.id, "name": entity.name, "type": entity.type, "start": entity.start,
-            "end": entity.end, "source": entity.source}
+            "end": entity.end, "source": entity.source, "evidence": entity.evidence}
 
 
 def first_recorded(row: dict[str, Any], fact: Fact, landscape: Landscape) -> dict[str, Any]:
@@ -95,16 +96,29 @@ def since(row: dict[str, Any]) -> str:
 
 def sentence(edge: Relationship, landscape: Landscape) -> dict[str, str]:
     role = f" (as {edge.role})" if edge.role and edge.role != "member" else ""
+    source = landscape.entities.get(edge.source)
     return {"source": edge.source, "target": edge.target, "type": edge.type, "role": edge.role,
+            "source_type": source.type if source else "",
             "sentence": f"{landscape.name_of(edge.source)} {EDGE_VERBS[edge.type]} "
                         f"{landscape.name_of(edge.target)}{role}",
-            "start": edge.start, "source_doc": edge.source_doc}
+            "start": edge.start, "source_doc": edge.source_doc, "evidence": edge.evidence}
+
+
+def how_known(line: str, row: dict[str, Any]) -> str:
+    """A change's line, saying so when the fact is only proposed (not shown to be in force).
+
+    >>> how_known("LASOB reports to LSCP Executive", {"evidence": "proposed"})
+    'LASOB reports to LSCP Executive (only proposed)'
+    >>> how_known("LASOB reports to LSCP Executive", {"evidence": "stated"})
+    'LASOB reports to LSCP Executive'
+    """
+    return f"{line} (only proposed)" if row.get("evidence") == "proposed" else line
 
 
 def sections(changes: dict[str, Any]) -> list[tuple[str, list[str]]]:
     """The changes as titled lists of plain sentences, empty sections left out."""
     def entity_line(row: dict[str, str]) -> str:
-        return f"{row['name']} ({TYPE_LABELS[row['type']][0]})"
+        return how_known(f"{row['name']} ({TYPE_LABELS[row['type']][0]})", row)
 
     def dated(line: str, row: dict[str, Any]) -> str:
         return f"{line}: {since(row)}" if since(row) else line
@@ -115,8 +129,8 @@ def sections(changes: dict[str, Any]) -> list[tuple[str, list[str]]]:
         ("Renamed", [f"{r['from']} → {r['to']}" for r in changes["renamed"]]),
         ("Changed", [f"{c['name']}: {c['attribute']} {c['from'] or '(none)'} → {c['to'] or '(none)'}"
                      for c in changes["changed"]]),
-        ("New relationships", [dated(r["sentence"], r) for r in changes["relationships_added"]]),
-        ("Relationships ended", [r["sentence"] for r in changes["relationships_removed"]]),
+        ("New relationships", [dated(how_known(r["sentence"], r), r) for r in changes["relationships_added"]]),
+        ("Relationships ended", [how_known(r["sentence"], r) for r in changes["relationships_removed"]]),
     ]
     return [(title, rows) for title, rows in found if rows]
 

@@ -1,6 +1,7 @@
 """Findings over time: how many findings of each kind the landscape had at each date it changed.
 
-A landscape changes on the day a fact starts and on the day after one ends. Each of those
+A landscape changes on the day a fact starts (or, for a fact with no `start`, the day it was
+first attested: see `Landscape.as_of`) and on the day after one ends. Each of those
 days (up to the analysis date) is analysed with `analyse`, and only its counts by kind are
 kept. A landscape that changes on more than a few dozen days is counted on the first of
 each year of its dated span instead.
@@ -14,9 +15,9 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from landscape.analysis import Thresholds, analyse
+from landscape.analysis import DEFAULT_LEVEL, Thresholds, analyse
 from landscape.analysis.diff import markdown_text
-from landscape.model import Landscape, parse_date
+from landscape.model import Fact, Landscape, parse_date
 
 MOST_DAYS = 40
 DEFAULT_THRESHOLDS = Thresholds()
@@ -39,9 +40,21 @@ def change_days(dates: Iterable[tuple[str, str]]) -> list[date]:
 
 
 def fact_dates(landscape: Landscape) -> list[tuple[str, str]]:
-    """The `(start, end)` of every entity and relationship."""
-    return ([(entity.start, entity.end) for entity in landscape.entities.values()]
-            + [(edge.start, edge.end) for edge in landscape.relationships])
+    """The `(start, end)` of every entity and relationship, a fact with no `start` starting on
+    the day it was first attested (when it cites a dated source), as `Landscape.as_of` has it.
+
+    >>> from landscape.model import Entity, Source
+    >>> cited = Landscape([Entity("b", "B", "board", source="paper")], [],
+    ...                   source_table=[Source("paper", "The paper", "2021-02-18")])
+    >>> fact_dates(cited)
+    [('2021-02-18', '')]
+    """
+    def start(fact: Fact) -> str:
+        first = None if fact.start else landscape.first_attested(fact)
+        return first.isoformat() if first else fact.start
+
+    facts: list[Fact] = [*landscape.entities.values(), *landscape.relationships]
+    return [(start(fact), fact.end) for fact in facts]
 
 
 def timeline(days: list[date], until: date, most: int = MOST_DAYS) -> list[date]:
@@ -59,19 +72,21 @@ def timeline(days: list[date], until: date, most: int = MOST_DAYS) -> list[date]
     return [date(year, 1, 1) for year in range(chosen[0].year, until.year + 1)]
 
 
-def counts_on(landscape: Landscape, day: date, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> dict[str, Any]:
+def counts_on(landscape: Landscape, day: date, thresholds: Thresholds = DEFAULT_THRESHOLDS,
+              evidence: str = DEFAULT_LEVEL) -> dict[str, Any]:
     """How many findings of each kind `analyse` gives for `landscape` on `day`, and in all.
     Only the strongest finding of each kind is written: the counts are of every finding."""
-    summary = analyse(landscape, as_of=day, thresholds=thresholds, limit=1)["summary"]
+    summary = analyse(landscape, as_of=day, thresholds=thresholds, limit=1, evidence=evidence)["summary"]
     return {"date": day.isoformat(), "counts": summary, "total": sum(summary.values())}
 
 
 def findings_over_time(landscape: Landscape, until: date, thresholds: Thresholds = DEFAULT_THRESHOLDS,
-                       most: int = MOST_DAYS) -> dict[str, Any]:
+                       most: int = MOST_DAYS, evidence: str = DEFAULT_LEVEL) -> dict[str, Any]:
     """The findings of `landscape` counted by kind on each day it changed, up to `until` (or
-    yearly, when it changed on more than `most` days)."""
+    yearly, when it changed on more than `most` days), using facts known at least as well as
+    `evidence`."""
     changes = change_days(fact_dates(landscape))
-    rows = [counts_on(landscape, day, thresholds) for day in timeline(changes, until, most)]
+    rows = [counts_on(landscape, day, thresholds, evidence) for day in timeline(changes, until, most)]
     kinds = list(rows[0]["counts"]) if rows else list(analyse(Landscape([], []))["summary"])
     return {"landscape": landscape.name, "until": until.isoformat(),
             "yearly": sum(1 for day in changes if day <= until) > most, "kinds": kinds, "dates": rows}

@@ -12,12 +12,16 @@
   // How well a fact is known, said beside it unless a source states it.
   var EVIDENCE = { inferred: "Inferred: a source implies it, none states it",
                    proposed: "Proposed: a source proposes it, none shows it in force" };
+  // A comparison map (made with a baseline) marks what was added, ended and changed, and the
+  // findings resolved; its colours come with the view.
+  var comparison = view.comparison, CHANGES = comparison ? comparison.colours : {};
+  var ENDED_FILL = "#e3e7ec";
   var FONT = "'Segoe UI', Helvetica, Arial, sans-serif";
   var state = { hiddenTypes: new Set(), hiddenRelations: new Set(), sector: "", level: "",
                 theme: view.theme === null ? "" : view.nodes.entity[view.theme],
                 focus: view.focus === null ? null : "n" + view.focus, layout: view.layout,
                 depth: view.depth, missing: view.layout === "network", gaps: false, overlaps: false, context: false,
-                allLabels: false };
+                resolved: !!comparison, allLabels: false };
   var typeName = new Map(view.legend.map(function (t) { return [t.type, t.one]; }));
   var colourOf = new Map(view.legend.map(function (t) { return [t.type, t.colour]; }));
   var shapeOf = new Map(view.legend.map(function (t) { return [t.type, t.shape]; }));
@@ -48,7 +52,8 @@
   var nodeList = rows(view.nodes);
   var nodeOf = new Map();  // by entity id (a Map: ids are user data)
   nodeList.forEach(function (n, number) {
-    Object.assign(n, { id: "n" + number, number: number, degree: 0, remit: [], findings: [], gap: false });
+    Object.assign(n, { id: "n" + number, number: number, degree: 0, remit: [], findings: [], gap: false,
+                       resolvedGap: false, change: n.change || "" });
     nodeOf.set(n.entity, n);
   });
   var nodeById = new Map(nodeList.map(function (n) { return [n.id, n]; }));
@@ -64,22 +69,36 @@
     if (EVIDENCE[e.evidence]) { title.push(EVIDENCE[e.evidence]); }
     if (e.start || e.end) { title.push(period(e)); }
     if (e.source) { title.push("Source: " + e.source); }
+    var change = e.change || "";
+    if (change) { title.push(change === "added" ? "Added in this change" : "Ended in this change"); }
     return { id: "e" + number, from: from.id, to: to.id, finding: "", title: title.join("\n"),
-             relation: relation.type, color: relation.colour, arrows: relation.arrows, width: relation.width,
-             dashes: relation.dashes || false };
+             relation: relation.type, change: change, color: CHANGES[change] || relation.colour, arrows: relation.arrows,
+             width: relation.width + (change === "added" ? 1 : 0),
+             dashes: change === "ended" ? [4, 4] : relation.dashes || false };
   });
 
   // Findings by number, each listed on the nodes it names; missing links and overlaps between
   // two nodes are drawn as lines too, for the toggles.
+  // On a comparison map a finding has an outcome: "new", "resolved" (drawn in the resolved
+  // style: a dotted line, or a dotted ring round a gap's entities) or "" (persisting).
   var findings = rows(view.findings).map(function (f, number) {
-    var mark = marks.get(f.kind) || "";
+    var mark = marks.get(f.kind) || "", resolved = f.outcome === "resolved";
     var named = f.entities.map(function (id) { return nodeOf.get(id); }).filter(Boolean);
-    named.forEach(function (n) { n.findings.push(number); n.gap = n.gap || mark === "gap"; });
-    return { explanation: f.explanation, mark: mark, nodes: named };
+    named.forEach(function (n) {
+      n.findings.push(number);
+      if (resolved) { n.resolvedGap = n.resolvedGap || mark === "gap"; } else { n.gap = n.gap || mark === "gap"; }
+    });
+    return { explanation: f.explanation, mark: mark, nodes: named, outcome: f.outcome || "" };
   });
   var findingLines = [];
   findings.forEach(function (f, number) {
-    if ((f.mark === "missing_link" || f.mark === "overlap") && f.nodes.length === 2) {
+    if (f.outcome === "resolved") {
+      if ((f.mark === "missing_link" || f.mark === "overlap") && f.nodes.length === 2) {
+        findingLines.push({ id: "f" + number, from: f.nodes[0].id, to: f.nodes[1].id, finding: "resolved",
+                            title: "Resolved: " + f.explanation, color: CHANGES.resolved, arrows: "",
+                            dashes: [2, 5], width: 3 });
+      }
+    } else if ((f.mark === "missing_link" || f.mark === "overlap") && f.nodes.length === 2) {
       var missing = f.mark === "missing_link";
       findingLines.push({ id: "f" + number, from: f.nodes[0].id, to: f.nodes[1].id, finding: f.mark,
                           title: f.explanation, color: missing ? MISSING : OVERLAP, arrows: "",
@@ -105,13 +124,44 @@
     if (n.start || n.end) { title.push(period(n)); }
     if (n.description) { title.push(n.description); }
     if (n.source) { title.push("Source: " + n.source); }
+    if (n.was) { title.push(n.was); }
     n.findings.forEach(function (f) {
-      if (findings[f].mark === "gap") { title.push("Gap: " + findings[f].explanation); }
+      if (findings[f].mark === "gap") { title.push(said(findings[f], "Gap: ")); }
     });
     n.title = title.join("\n");
   });
 
   function period(fact) { return "From " + (fact.start || "unknown") + " to " + (fact.end || "now"); }
+
+  // A finding in words, saying when it was resolved or is new on a comparison map.
+  function said(finding, otherwise) {
+    return (finding.outcome === "resolved" ? "Resolved: " : finding.outcome === "new" ? "New: " : otherwise || "")
+      + finding.explanation;
+  }
+
+  // How a node is painted: its type's colour (pale, with a dashed grey outline, when it ended
+  // on a comparison map), and an outline and halo that mark a gap or a resolved gap when shown.
+  // Added and changed nodes are ringed instead (see `ring`): a ring apart from the node reads on
+  // every fill colour.
+  function paint(n) {
+    var gap = state.gaps && n.gap, resolved = state.resolved && n.resolvedGap, ended = n.change === "ended";
+    return {
+      fill: ended ? ENDED_FILL : colourOf.get(n.type),
+      border: gap ? GAP : resolved ? CHANGES.resolved : ended ? CHANGES.ended : "#ffffff",
+      width: gap || resolved || ended ? 3 : 1.5,
+      dashes: gap ? [4, 3] : resolved ? [2, 3] : ended ? [4, 3] : false,
+      halo: gap ? "rgba(230, 126, 34, 0.9)" : resolved ? "rgba(23, 190, 207, 0.9)" : ""
+    };
+  }
+
+  // The ring round an added or changed node, on the map's canvas or a picture's.
+  function ring(c, n, p) {
+    c.save();
+    c.strokeStyle = CHANGES[n.change]; c.lineWidth = 3.5; c.setLineDash([]);
+    c.beginPath(); c.arc(p.x, p.y, n.size + 7, 0, 2 * Math.PI); c.stroke();
+    c.restore();
+  }
+  var ringed = nodeList.filter(function (n) { return n.change === "added" || n.change === "changed"; });
 
   function placed(n) {
     var at = view.layouts[state.layout];
@@ -119,16 +169,17 @@
   }
 
   function nodeStyle(n) {
-    var gap = state.gaps && n.gap, at = placed(n);
+    var p = paint(n), at = placed(n);
     return {
       id: n.id, label: at.labelled || state.allLabels ? n.short : "", title: n.title,
       shape: shapeOf.get(n.type), size: n.size, x: at.x, y: at.y, widthConstraint: { maximum: view.label_width },
-      color: { background: colourOf.get(n.type), border: gap ? GAP : "#ffffff",
-               highlight: { background: colourOf.get(n.type), border: "#111" },
-               hover: { background: colourOf.get(n.type), border: "#111" } },
-      borderWidth: gap ? 3 : 1.5, shapeProperties: { borderDashes: gap ? [4, 3] : false },
-      shadow: { enabled: gap && !large, color: "rgba(230, 126, 34, 0.9)", size: 12, x: 0, y: 0 },  // a halo
-      font: { size: view.label_font, face: FONT, color: "#1d2733", strokeWidth: 4, strokeColor: "#ffffff" }
+      color: { background: p.fill, border: p.border,
+               highlight: { background: p.fill, border: "#111" },
+               hover: { background: p.fill, border: "#111" } },
+      borderWidth: p.width, shapeProperties: { borderDashes: p.dashes },
+      shadow: { enabled: !!p.halo && !large, color: p.halo || "#000", size: 12, x: 0, y: 0 },  // a halo
+      font: { size: view.label_font, face: FONT, color: n.change === "ended" ? "#6c7a89" : "#1d2733",
+              strokeWidth: 4, strokeColor: "#ffffff" }
     };
   }
   function edgeStyle(e) {
@@ -184,6 +235,7 @@
     edgeList.forEach(function (e) {
       var off = e.finding === "missing_link" ? !state.missing
         : e.finding === "overlap" ? !state.overlaps
+          : e.finding === "resolved" ? !state.resolved
           : state.hiddenRelations.has(e.relation) || (chart && !CHART_LINES.has(e.relation));
       if (off || hidden.nodes.has(e.from) || hidden.nodes.has(e.to)) { hidden.edges.add(e.id); }
     });
@@ -216,6 +268,11 @@
   // The labelled areas behind the nodes: clusters of similar work, the chart's bands.
   network.on("beforeDrawing", function (c) {
     areasOnShow().forEach(function (area) { drawArea(c, area, 1); });
+  });
+  network.on("afterDrawing", function (c) {
+    var shown = ringed.filter(function (n) { return !drawn.nodes.has(n.id); });
+    var at = network.getPositions(shown.map(function (n) { return n.id; }));
+    shown.forEach(function (n) { ring(c, n, at[n.id]); });
   });
 
   // Clusters in the network view when all is shown; the chart's groups, and its bands of
@@ -341,6 +398,7 @@
     if (EVIDENCE[n.evidence]) { box.appendChild(text("p", EVIDENCE[n.evidence])); }
     if (n.start || n.end) { box.appendChild(text("p", period(n))); }
     if (n.source) { box.appendChild(text("p", "Source: " + n.source, "lmap-source")); }
+    if (n.was) { box.appendChild(text("p", n.was, "lmap-change")); }
     if (n.url) {
       var link = text("a", n.url);
       link.href = n.url; link.rel = "noopener noreferrer"; link.target = "_blank";
@@ -349,7 +407,7 @@
     if (n.findings.length) {
       box.appendChild(text("h4", "Findings"));
       var list = document.createElement("ul");
-      n.findings.forEach(function (f) { list.appendChild(text("li", findings[f].explanation)); });
+      n.findings.forEach(function (f) { list.appendChild(text("li", said(findings[f]))); });
       box.appendChild(list);
     }
   }
@@ -409,7 +467,8 @@
     areas.forEach(function (a) { for (var i = 0; i < a.points.length; i += 2) { grow(a.points[i], a.points[i + 1]); } grow(a.x, a.y - 24); });
     if (!isFinite(box[0])) { box = [0, 0, 800, 400]; }
     var inner = width - 160, scale = inner / (box[2] - box[0]), k = width / 1400;
-    var head = 150 * k, foot = 190 * k, height = Math.round(head + (box[3] - box[1]) * scale + foot);
+    var keyHeight = comparison ? 190 : 150;  // a comparison's key has a row of changes more
+    var head = 150 * k, foot = (keyHeight + 40) * k, height = Math.round(head + (box[3] - box[1]) * scale + foot);
     var copy = document.createElement("canvas");
     copy.width = width; copy.height = height;
     var c = copy.getContext("2d");
@@ -434,14 +493,16 @@
     c.globalAlpha = 1; c.setLineDash([]);
     var room = labelRoom(shown, at, areas);
     shown.forEach(function (n) {
-      var p = at[n.id];
-      c.fillStyle = colourOf.get(n.type); c.strokeStyle = "#ffffff"; c.lineWidth = 1.5;
+      var p = at[n.id], look = paint(n), marked = look.halo;
+      c.fillStyle = look.fill; c.strokeStyle = marked ? "#ffffff" : look.border; c.lineWidth = marked ? 1.5 : look.width;
+      c.setLineDash(!marked && look.dashes ? look.dashes : []);
       shape(c, shapeOf.get(n.type), p.x, p.y, n.size);
-      c.stroke();
-      if (state.gaps && n.gap) {
-        c.strokeStyle = GAP; c.lineWidth = 3; c.setLineDash([4, 3]);
+      c.stroke(); c.setLineDash([]);
+      if (marked) {  // a gap, or a resolved gap: a dashed ring round the node
+        c.strokeStyle = look.border; c.lineWidth = 3; c.setLineDash(look.dashes);
         c.beginPath(); c.arc(p.x, p.y, n.size + 5, 0, 2 * Math.PI); c.stroke(); c.setLineDash([]);
       }
+      if (n.change === "added" || n.change === "changed") { ring(c, n, p); }
     });
     c.textAlign = "center"; c.textBaseline = "top"; c.font = view.label_font + "px " + FONT; c.lineJoin = "round";
     shown.forEach(function (n) {
@@ -458,7 +519,7 @@
     c.fillStyle = "#1b4f8c"; c.font = "600 28px " + FONT; c.fillText(view.title, 40, 56, 1320);
     c.fillStyle = "#5b6b7c"; c.font = "16px " + FONT;
     c.fillText(subtitle(), 40, 86, 1320);
-    key(c, 40, (height / k) - 150, shown, shownEdges);
+    key(c, 40, (height / k) - keyHeight, shown, shownEdges);
     c.fillStyle = "#5b6b7c"; c.font = "13px " + FONT;
     c.fillText(view.source_line, 40, (height / k) - 22, 1320);
     return copy.toDataURL("image/png");
@@ -467,6 +528,7 @@
   function subtitle() {
     var parts = ["As of " + view.as_of, state.layout === "chart" ? "Governance chart" : "Network of relationships",
                  $("lmap-status").textContent];
+    if (comparison) { parts.push("compared with " + comparison.from); }
     if (state.theme && nodeOf.has(state.theme)) { parts.push("theme: " + nodeOf.get(state.theme).label); }
     return parts.join(" \u00b7 ");
   }
@@ -512,7 +574,27 @@
       c.strokeStyle = GAP; c.lineWidth = 3; c.setLineDash([4, 3]);
       c.beginPath(); c.arc(x + 9, y, 8, 0, 2 * Math.PI); c.stroke(); c.setLineDash([]);
       c.fillStyle = "#1d2733"; c.fillText("Gap (finding)", x + 24, y);
+      next(40 + c.measureText("Gap (finding)").width);
     }
+    if (!comparison) { return; }
+    x = x0; y += 30;
+    var changes = new Set(shown.map(function (n) { return n.change; }));
+    [["added", "Added"], ["ended", "Ended"], ["changed", "Changed"]].forEach(function (m) {
+      if (!changes.has(m[0])) { return; }
+      c.fillStyle = m[0] === "ended" ? ENDED_FILL : "#ffffff"; c.strokeStyle = CHANGES[m[0]]; c.lineWidth = 3.5;
+      c.setLineDash(m[0] === "ended" ? [4, 3] : []);
+      c.beginPath(); c.arc(x + 9, y, 8, 0, 2 * Math.PI); c.fill(); c.stroke(); c.setLineDash([]);
+      c.fillStyle = "#1d2733"; c.fillText(m[1], x + 24, y);
+      next(40 + c.measureText(m[1]).width);
+    });
+    var lineChanges = new Set(shownEdges.map(function (e) { return e.change || e.finding; }));
+    [["added", "Line added", [], 3], ["ended", "Line ended", [4, 4], 2], ["resolved", "Resolved finding", [2, 5], 3]]
+      .forEach(function (m) {
+        if (!lineChanges.has(m[0])) { return; }
+        swatchLine(c, x, y, CHANGES[m[0]], m[2], m[3]);
+        c.fillStyle = "#1d2733"; c.fillText(m[1], x + 36, y);
+        next(52 + c.measureText(m[1]).width);
+      });
   }
 
   function swatchLine(c, x, y, colour, dashes, width) {
@@ -595,6 +677,10 @@
   $("lmap-show-missing").addEventListener("change", function () { state.missing = this.checked; refresh(); });
   $("lmap-show-gaps").addEventListener("change", function () { state.gaps = this.checked; refresh(true); });
   $("lmap-show-overlaps").addEventListener("change", function () { state.overlaps = this.checked; refresh(); });
+  if (comparison) {
+    $("lmap-show-resolved").checked = state.resolved;
+    $("lmap-show-resolved").addEventListener("change", function () { state.resolved = this.checked; refresh(true); });
+  }
   $("lmap-context").addEventListener("change", function () { state.context = this.checked; refresh(); });
   $("lmap-layout").value = view.layout;
   $("lmap-layout").addEventListener("change", function () { setLayout(this.value === "tiered" ? "chart" : this.value); });
