@@ -166,6 +166,84 @@ def test_an_initiative_reporting_to_a_board_is_overseen_by_it(write_dataset):
         duplicate["evidence"]
 
 
+def test_a_concern_whose_work_has_unrecorded_oversight_is_an_unknown_naming_that_work(write_dataset):
+    entities = """\
+        quiet,Quiet service,initiative,,,service,oversight,,
+        loud,Loud service,initiative,,,service,,,
+        narrow,Narrow theme,theme,,,,,,
+        broad,Broad theme,theme,,,,,,
+        other,Other theme,theme,,,,,,"""
+    relationships = "narrow,broad,part_of,,,\nquiet,broad,addresses,,,\nloud,other,addresses,,,"
+    result = run(write_dataset, entities, relationships)
+    # the quiet service may be overseen, and with it the broad theme and the narrow theme within it
+    assert {(u["entities"][0], tuple(u["about"])) for u in of_kind(result, "unowned_theme", "unknowns")} == {
+        ("broad", ("quiet",)), ("narrow", ("quiet",))}
+    assert "oversees Quiet service, so whether any board takes responsibility for Broad theme" in \
+        of_kind(result, "unowned_theme", "unknowns")[0]["explanation"]
+    # the loud service's oversight is recorded (as none): its concern is a finding still
+    assert [f["entities"] for f in of_kind(result, "unowned_theme")] == [["other"]]
+
+
+def test_a_concern_is_owned_through_work_overseen_as_part_of_a_programme(write_dataset):
+    entities = """\
+        board,Board,board,,,,,,
+        programme,Programme,initiative,,,programme,,,
+        part,Part,initiative,,,project,,,
+        theme,Theme,theme,,,,,,"""
+    relationships = "board,programme,oversees,,,\npart,programme,part_of,,,\npart,theme,addresses,,,"
+    assert not of_kind(run(write_dataset, entities, relationships), "unowned_theme")
+
+
+def test_a_concern_worked_on_only_as_national_context_says_so(write_dataset):
+    entities = "plan,National plan,initiative,,,plan,,,\ntheme,Theme,theme,,,,,,"
+    [found] = of_kind(run(write_dataset, entities, "plan,theme,addresses,,,"), "unowned_theme")
+    assert found["explanation"] == ("No board takes responsibility for Theme; only National plan addresses it, "
+                                    "as national context no board is expected to oversee.")
+
+
+def test_parallel_work_of_unrecorded_oversight_is_an_unknown(write_dataset):
+    entities = """\
+        lead,Lead,agency,,,,,,
+        lead2,Lead Two,agency,,,,,,
+        lead3,Lead Three,agency,,,,,,
+        a,Work A,initiative,,,project,oversight,,
+        b,Work B,initiative,,,project,,,
+        c,Work C,initiative,,,project,,,
+        theme,Theme,theme,,,,,,"""
+    relationships = """\
+        lead,a,leads,,,
+        lead2,b,leads,,,
+        lead3,c,leads,,,
+        a,theme,addresses,,,
+        b,theme,addresses,,,
+        c,theme,addresses,,,"""
+    result = run(write_dataset, entities, relationships)
+    assert [f["entities"] for f in of_kind(result, "parallel_initiatives")] == [["b", "c"]]  # both recorded
+    unknowns = of_kind(result, "parallel_initiatives", "unknowns")
+    assert [(u["entities"], u["about"]) for u in unknowns] == [(["a", "b"], ["a"]), (["a", "c"], ["a"])]
+    assert unknowns[0]["explanation"] == ("The sources do not say which board, if any, oversees Work A, so whether "
+                                          "one board oversees both Work A and Work B.")
+
+
+def test_a_board_and_its_sub_group_share_remit_and_members_by_design(write_dataset):
+    entities = """\
+        parent,Parent Board,board,,,,,,
+        sub,Sub-group,board,,,,,,
+        sibling,Sibling Sub-group,board,,,,,,
+        police,Police,agency,police,,,,,
+        council,Council,agency,local-government,,,,,
+        theme,Theme,theme,,,,,,"""
+    relationships = "\n".join(
+        [f"{board},parent,part_of,,," for board in ("sub", "sibling")]
+        + [f"{board},theme,addresses,,," for board in ("parent", "sub", "sibling")]
+        + [f"{member},{board},member_of,,," for member in ("police", "council") for board in ("parent", "sub", "sibling")])
+    result = run(write_dataset, entities, relationships)
+    # only the two sub-groups of one board, which may duplicate each other's work, are an overlap
+    assert [f["entities"] for f in of_kind(result, "shared_remit")] == [["sibling", "sub"]]
+    assert [f["entities"] for f in of_kind(result, "shared_membership")] == [["sibling", "sub"]]
+    assert of_kind(result, "shared_remit")[0]["explanation"].endswith("(100% of the themes recorded for either).")
+
+
 def test_the_command_line_takes_evidence_and_stale_after(runner, write_dataset):
     folder = write_dataset("b,Board,board,,,,,,paper", entity_header=HEADER, relationship_header=EDGES)
     (folder / "sources.csv").write_text("id,title,date\npaper,The paper,2020-01-01\n", encoding="utf-8")

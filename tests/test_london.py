@@ -1121,9 +1121,6 @@ def test_the_draft_terms_of_reference_seats_are_proposed(london):
     assert [f for f in proposed["findings"] + proposed["unknowns"] if f["kind"] == "missing_required_member"] == []
 
 
-@pytest.mark.xfail(strict=True, reason="an analysis rule still to fix: `unowned_theme` and `parallel_initiatives` "
-                                       "do not read `oversight` in `not_recorded` (graph_data/london/README.md, "
-                                       "'Read against the sources')")
 def test_no_finding_rests_on_an_oversight_the_sources_do_not_record(london):
     """"No board oversees both" (parallel initiatives) and "no board takes responsibility" (a concern
     whose work no board oversees) rest on the oversight of the governed initiatives involved. Where

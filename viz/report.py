@@ -18,6 +18,7 @@ from landscape.analysis.diff import sections as diff_sections
 from landscape.analysis.evidence import is_stale
 from landscape.analysis.findings import KIND_TITLES, KINDS, category
 from landscape.analysis.over_time import findings_over_time
+from landscape.analysis.unknowns import SETTLES
 from landscape.errors import LandscapeError
 from landscape.model import TYPE_LABELS, Landscape, Source, citation_parts, parse_date
 from viz.compare import Baseline, change_view, comparison
@@ -395,16 +396,22 @@ QUESTIONS = {"reporting": "Whom does {} report to?", "members": "Who sits on {}?
 def unknown_rows(unknowns: list[dict[str, Any]], names: dict[str, str]) -> list[dict[str, Any]]:
     """What the sources do not say, apart from the gaps: one question per body (or pair of
     boards) and aspect, naming the bodies; the sectors a board's membership leaves open are
-    asked in its question."""
+    asked in its question. An unknown that rests on other bodies' silence (`about`: whether a
+    concern is owned, when the oversight of work on it is not recorded) adds what the answer
+    would settle to each of their questions."""
     rows: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
     for item in unknowns:
         aspect = item.get("aspect", "")
-        bodies = [names.get(i, i) for i in item["entities"]]
-        row = rows.setdefault((aspect, tuple(item["entities"])), {
-            "question": QUESTIONS.get(aspect, "{}: " + aspect + "?").format(" and ".join(bodies)),
-            "bodies": bodies, "aspect": ASPECTS.get(aspect, aspect), "aspect_id": aspect, "sectors": []})
-        if item.get("sector") and item["sector"] not in row["sectors"]:
-            row["sectors"].append(item["sector"])
+        for asked in ([[i] for i in item["about"]] if item.get("about") else [item["entities"]]):
+            bodies = [names.get(i, i) for i in asked]
+            row = rows.setdefault((aspect, tuple(asked)), {
+                "question": QUESTIONS.get(aspect, "{}: " + aspect + "?").format(" and ".join(bodies)),
+                "bodies": bodies, "aspect": ASPECTS.get(aspect, aspect), "aspect_id": aspect, "sectors": [],
+                "settles": []})
+            if item.get("sector") and item["sector"] not in row["sectors"]:
+                row["sectors"].append(item["sector"])
+            if item.get("about"):
+                row["settles"].append(SETTLES[item["kind"]].format(*(names.get(i, i) for i in item["entities"])))
     for row in rows.values():
         if row["sectors"]:
             row["question"] += f" (whether it has a member from {listing(row['sectors'])})"

@@ -280,7 +280,8 @@ def unknowns_line(unknowns: list[dict[str, Any]], name: Name) -> str:
         return ""
     ordered = sorted(unknowns, key=lambda item: aspect_rank(item.get("aspect", "")))
     phrases = list(dict.fromkeys(UNKNOWN_PHRASES.get(item.get("aspect", ""), "{}: " + item.get("aspect", "")).format(
-        " and ".join(name(i) for i in item["entities"])) for item in ordered))
+        " and ".join(name(i) for i in asked)) for item in ordered
+        for asked in ([[i] for i in item["about"]] if item.get("about") else [item["entities"]])))
     count = len(phrases)
     return (f"The sources do not say {listing(phrases[:NAMED], NAMED + 1, count)}: "
             f"{'this is' if count == 1 else 'these are'} not counted as gaps.")

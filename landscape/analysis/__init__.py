@@ -17,7 +17,7 @@ module of small functions over the `Facts` gathered from the landscape:
 >>> from landscape.io.validate import load_dataset
 >>> result = analyse(load_dataset("graph_data/london"), as_of=date(2024, 12, 1))
 >>> result["findings"][0]["kind"], result["summary"]["shared_remit"], len(result["unknowns"])
-('shared_remit', 9, 56)
+('shared_remit', 8, 65)
 """
 
 from __future__ import annotations

@@ -184,6 +184,21 @@ class Facts:
         return governed
 
     @cached_property
+    def overseen_initiatives(self) -> np.ndarray:
+        """A boolean per code: whether a board oversees the initiative, or an initiative it is
+        `part_of`."""
+        by_boards = self.relation("oversees")[self.codes_of_type("board")]
+        return self.inherited(np.bincount(by_boards.indices, minlength=len(self.ids)) > 0)
+
+    @cached_property
+    def oversight_unknown(self) -> np.ndarray:
+        """A boolean per code: a governed initiative that no board is recorded as overseeing
+        and whose oversight the sources do not cover (`not_recorded: oversight`). Whatever
+        rests on who oversees it (a concern it works on owned, two pieces of work under one
+        board) is unknown too."""
+        return self.governed & ~self.overseen_initiatives & self.silent("oversight")
+
+    @cached_property
     def ancestors(self) -> sparse.csr_matrix:
         """Entity × every entity it is `part_of`, directly or through others (an initiative
         part of a programme part of a strategy is part of both)."""

@@ -34,7 +34,7 @@ def unoverseen_initiatives(facts: Facts, limit: int | None = None, naming: np.nd
     them, since more unsteered partners is more room for drift; high when nobody leads them.
     With `naming` (a boolean per entity code), only those it marks."""
     initiatives = governed_initiatives(facts, naming)
-    initiatives = initiatives[~facts.inherited(facts.degree("oversees", by="target") > 0)[initiatives]]
+    initiatives = initiatives[~facts.overseen_initiatives[initiatives]]
     initiatives, silent = split_silent(facts, initiatives, "oversight")
     partners = facts.degree(*INVOLVING, by="target")[initiatives]
     severity = np.where(facts.inherited(facts.degree("leads", by="target") > 0)[initiatives], MEDIUM, HIGH)
@@ -52,28 +52,58 @@ def unoverseen_initiatives(facts: Facts, limit: int | None = None, naming: np.nd
 
 
 def unowned_themes(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> KindFindings:
-    """Themes no board addresses, directly or through an initiative it oversees.
-    Scored by how much work addresses the theme without a board behind it."""
+    """Themes no board addresses, directly or through an initiative it oversees. Scored by
+    how much work addresses the theme without a board behind it. A theme that an initiative
+    of unrecorded oversight works on (`Facts.oversight_unknown`) may be owned through it: an
+    unknown, which names that initiative.
+
+    >>> from landscape.analysis.facts import gather
+    >>> from landscape.model import Entity, Landscape, Relationship
+    >>> small = Landscape([Entity("cl", "county lines", "theme"), Entity("p", "Panel", "initiative")],
+    ...                   [Relationship("p", "cl", "addresses")])
+    >>> [found["explanation"] for found in unowned_themes(gather(small)).findings]
+    ['No board takes responsibility for county lines; Panel addresses it without board oversight.']
+    """
     addresses = facts.relation("addresses")  # board or initiative × theme
     boards = facts.codes_of_type("board")
+    owners = np.union1d(boards, np.flatnonzero(facts.overseen_initiatives))
     covered = np.zeros(len(facts), dtype=bool)
-    covered[addresses[boards].indices] = True
-    covered[(facts.relation("oversees")[boards] @ addresses).indices] = True
+    covered[addresses[owners].indices] = True
+    perhaps = np.zeros(len(facts), dtype=bool)
+    perhaps[addresses[np.flatnonzero(facts.oversight_unknown)].indices] = True
     themes = only_named(facts.codes_of_type("theme"), naming)
     themes = themes[~facts.inherited(covered)[themes]]
+    perhaps_owned = facts.inherited(perhaps)[themes]
+    silent, themes = themes[perhaps_owned], themes[~perhaps_owned]
     by_initiatives = addresses[facts.codes_of_type("initiative")]
     initiatives_on = np.bincount(by_initiatives.indices, minlength=len(facts))[themes]
-    addressed_by, initiatives = facts.addressed_by, set(facts.initiatives)
+    addressed_by, governed, initiatives = facts.addressed_by, facts.governed, set(facts.initiatives)
 
     def write(k: int) -> Finding:
         theme = facts.ids[themes[k]]
-        work = [entity for entity in addressed_by[theme] if entity in initiatives]
-        detail = (f"; {facts.listed(work)} address{'es' if len(work) == 1 else ''} "
-                  "it without board oversight") if work else "; nothing in the landscape addresses it"
-        return finding("unowned_theme", (theme,), 1 + len(work), "high",
+        on_it = [entity for entity in addressed_by[theme] if entity in initiatives]
+        work = [entity for entity in on_it if governed[facts.code[entity]]]
+        context = [entity for entity in on_it if not governed[facts.code[entity]]]
+        if work:
+            detail = f"; {facts.listed(work)} address{'es' if len(work) == 1 else ''} it without board oversight"
+            detail += f", and {facts.listed(context)} as national context" if context else ""
+        elif context:
+            detail = (f"; only {facts.listed(context)} address{'es' if len(context) == 1 else ''} it, "
+                      "as national context no board is expected to oversee")
+        else:
+            detail = "; nothing in the landscape addresses it"
+        return finding("unowned_theme", (theme,), 1 + len(on_it), "high",
                        f"No board takes responsibility for {facts.name(theme)}{detail}.")
 
-    return ranked_findings(np.full(len(themes), HIGH), 1 + initiatives_on, (themes,), write, limit)
+    unknown = oversight_unknowns(facts, "unowned_theme", silent, [perhaps_through(facts, theme) for theme in silent])
+    return ranked_findings(np.full(len(themes), HIGH), 1 + initiatives_on, (themes,), write, limit, unknown)
+
+
+def perhaps_through(facts: Facts, theme: int) -> list[str]:
+    """The initiatives of unrecorded oversight that work on `theme` or a broader theme it is part of."""
+    themes = [theme, *facts.ancestors[theme].indices.tolist()]
+    working = facts.by_target("addresses")[themes].indices
+    return sorted(facts.ids[np.unique(working[facts.oversight_unknown[working]])].tolist())
 
 
 def orphan_boards(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> KindFindings:
@@ -165,6 +195,13 @@ def split_silent(facts: Facts, codes: np.ndarray, aspect: str) -> tuple[np.ndarr
     in `not_recorded` (unknowns)."""
     silent = facts.silent(aspect)[codes]
     return codes[~silent], codes[silent]
+
+
+def oversight_unknowns(facts: Facts, kind: str, codes: np.ndarray, about: list[list[str]]) -> list[dict[str, Any]]:
+    """The unknowns of `kind`, one per entity code, each naming the initiatives whose unrecorded
+    oversight it rests on."""
+    return [unknown_of({"kind": kind, "entities": [entity_id]}, facts.landscape, about=initiatives)
+            for entity_id, initiatives in zip(facts.ids[codes].tolist(), about)]
 
 
 def unknowns(facts: Facts, kind: str, codes: np.ndarray) -> list[dict[str, Any]]:

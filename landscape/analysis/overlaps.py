@@ -5,12 +5,16 @@ comes from one sparse product (see `incidence.overlaps`), ranked as arrays, so o
 the findings reported are written as sentences. For example, boards A and B with
 members {police, health, council} and {police, health} share 2 members: a
 `shared_membership` finding with score 2/3 (Jaccard), of high severity (from 0.5).
+
+A board and a board it is part of (a sub-group and its parent) share members and remit by
+design, so they are never an overlap; nor are an initiative and one it is part of.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -26,6 +30,7 @@ from landscape.analysis.findings import (
     tally,
 )
 from landscape.analysis.incidence import Overlaps, entries, overlaps, rounded_ratios
+from landscape.analysis.unknowns import unknown_of
 
 
 def shared_membership(facts: Facts, min_shared: int = 2, limit: int | None = None,
@@ -34,12 +39,12 @@ def shared_membership(facts: Facts, min_shared: int = 2, limit: int | None = Non
     of their member sets, so two small boards with the same people score higher than two
     large ones sharing a few."""
     members, name, listed = facts.members, facts.name, facts.listed
-    sharing = overlaps(facts.relation("member_of"), facts.ids, min_shared)
+    sharing = apart(facts, overlaps(facts.relation("member_of"), facts.ids, min_shared))
     pairs, severities = ranked_pairs(sharing, 0.5, 0.25, limit, naming)
     return KindFindings((finding(
         "shared_membership", (a, b), jaccard, severity,
         f"{name(a)} and {name(b)} share {count} members ({listed(members[a] & members[b])}), "
-        f"{percent(jaccard)} of their combined membership.",
+        f"{percent(jaccard)} of the members recorded for either.",
         shared=count) for a, b, count, jaccard, severity in pairs), severities)
 
 
@@ -64,7 +69,13 @@ def remit_pairs(facts: Facts, min_jaccard: float = 0.5) -> Overlaps:
     """Pairs of boards whose themes overlap with Jaccard at least `min_jaccard` (shared remit
     and missing links both read them)."""
     themes = facts.by_target("addresses")  # theme × board or initiative
-    return overlaps(themes, facts.ids, min_jaccard=min_jaccard, columns=facts.codes_of_type("board"))
+    return apart(facts, overlaps(themes, facts.ids, min_jaccard=min_jaccard, columns=facts.codes_of_type("board")))
+
+
+def apart(facts: Facts, found: Overlaps) -> Overlaps:
+    """The pairs of which neither is part of the other, directly or through others."""
+    ancestors = facts.ancestors
+    return found.where(entries(ancestors + ancestors.T, *found.codes()) == 0)
 
 
 def shared_remit(facts: Facts, pairs: Overlaps, limit: int | None = None,
@@ -74,11 +85,12 @@ def shared_remit(facts: Facts, pairs: Overlaps, limit: int | None = None,
     return on_the_same_themes(
         "shared_remit", facts, pairs, limit, naming,
         lambda a, b, themes, jaccard: f"{name(a)} and {name(b)} both cover {listed(themes)} "
-                                      f"({percent(jaccard)} of their combined remit).")
+                                      f"({percent(jaccard)} of the themes recorded for either).")
 
 
 def on_the_same_themes(kind: str, facts: Facts, found: Overlaps, limit: int | None, naming: np.ndarray | None,
-                       sentence: Callable[[str, str, set[str], float], str]) -> KindFindings:
+                       sentence: Callable[[str, str, set[str], float], str],
+                       unknowns: Sequence[dict[str, Any]] = ()) -> KindFindings:
     """Findings of pairs whose themes overlap (high from 75%, medium from 50%), each with the
     themes they share; `sentence(a, b, themes, jaccard)` explains one."""
     remit = facts.remit
@@ -89,7 +101,7 @@ def on_the_same_themes(kind: str, facts: Facts, found: Overlaps, limit: int | No
             themes = remit[a] & remit[b]
             yield finding(kind, (a, b), jaccard, severity, sentence(a, b, themes, jaccard), themes=sorted(themes))
 
-    return KindFindings(explained(), severities)
+    return KindFindings(explained(), severities, unknowns)
 
 
 def duplicate_oversight(facts: Facts, limit: int | None = None, naming: np.ndarray | None = None) -> KindFindings:
@@ -135,17 +147,24 @@ def parallel_pairs(facts: Facts, min_jaccard: float = 0.5) -> Overlaps:
     found = found.where(led[found.first] & led[found.second])
     found = found.where(~found.share_any(leads) & ~found.share_any(overseers))
     # one part of the other, or both parts of one programme: the same work, planned as one
-    ancestors = facts.ancestors
-    first, second = found.codes()
-    within = entries(ancestors + ancestors.T, first, second) > 0
-    return found.where(~within & ~found.share_any(ancestors.T.tocsr()))
+    found = apart(facts, found)
+    return found.where(~found.share_any(facts.ancestors.T.tocsr()))
 
 
 def parallel_initiatives(facts: Facts, pairs: Overlaps, limit: int | None = None,
                          naming: np.ndarray | None = None) -> KindFindings:
-    """Pairs of initiatives doing the same work apart (`pairs`, from `parallel_pairs`)."""
+    """Pairs of initiatives doing the same work apart (`pairs`, from `parallel_pairs`). "No
+    board oversees both" rests on the oversight of each: where either's is not recorded
+    (`Facts.oversight_unknown`), the pair is an unknown naming it."""
     leads, name, listed = facts.leads, facts.name, facts.listed
+    first, second = pairs.codes()
+    silent = facts.oversight_unknown[first] | facts.oversight_unknown[second]
+    named = np.ones(len(pairs), dtype=bool) if naming is None else naming[first] | naming[second]
+    unknown = pairs.where(silent & named)
     return on_the_same_themes(
-        "parallel_initiatives", facts, pairs, limit, naming,
+        "parallel_initiatives", facts, pairs.where(~silent), limit, naming,
         lambda a, b, themes, _: f"{name(a)} (led by {listed(leads[a])}) and {name(b)} (led by "
-                                f"{listed(leads[b])}) both work on {listed(themes)}, and no board oversees both.")
+                                f"{listed(leads[b])}) both work on {listed(themes)}, and no board oversees both.",
+        sorted((unknown_of({"kind": "parallel_initiatives", "entities": [a, b]}, facts.landscape,
+                           about=[i for i in (a, b) if facts.oversight_unknown[facts.code[i]]])
+                for a, b, _, _ in unknown), key=lambda item: item["entities"]))

@@ -9,7 +9,10 @@ X's owners, not a finding. Each kind below rests on the absence of one aspect:
 - `unoverseen_initiative`: the initiative's `oversight`;
 - `no_lead`: the initiative's `lead`;
 - `missing_required_member`: the board's `members`;
-- `missing_link`: the `links` of either board.
+- `missing_link`: the `links` of either board;
+- `unowned_theme`: the `oversight` of an initiative working on the concern, and
+  `parallel_initiatives`: the `oversight` of either initiative ("no board oversees both").
+  These two rest on another body's silence, which the unknown names under `about`.
 
 >>> from landscape.model import Entity, Landscape
 >>> board = Entity("lcrb", "London Crime Reduction Board", "board", attrs={"not_recorded": "reporting"})
@@ -20,8 +23,10 @@ X's owners, not a finding. Each kind below rests on the absence of one aspect:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from landscape.analysis.findings import listing
 from landscape.model import Landscape
 
 Finding = dict[str, Any]
@@ -32,6 +37,8 @@ ASPECT_OF_KIND = {
     "no_lead": "lead",
     "missing_required_member": "members",
     "missing_link": "links",
+    "unowned_theme": "oversight",
+    "parallel_initiatives": "oversight",
 }
 
 QUESTIONS = {
@@ -40,6 +47,12 @@ QUESTIONS = {
     "lead": "who leads {0}",
     "members": "who sits on {0}, so whether it has a member from {sector}",
     "links": "whether {0} and {1} have an agreed link",
+}
+
+# What the answer would settle, for the unknowns that rest on another body's silence
+SETTLES = {
+    "unowned_theme": "whether any board takes responsibility for {0}",
+    "parallel_initiatives": "whether one board oversees both {0} and {1}",
 }
 
 
@@ -53,15 +66,30 @@ def silent_aspect(finding: Finding, landscape: Landscape) -> str | None:
     return aspect if any(not body.is_recorded(aspect) for body in bodies) else None
 
 
-def unknown_of(finding: Finding, landscape: Landscape) -> dict[str, Any]:
+def unknown_of(finding: Finding, landscape: Landscape, about: Sequence[str] = ()) -> dict[str, Any]:
     """`finding` as an unknown: its `kind` (the finding it would have been), `entities`, the
-    `aspect` the sources do not cover and an `explanation` phrased as the question to ask."""
+    `aspect` the sources do not cover and an `explanation` phrased as the question to ask.
+    When the silence is another body's (`about`: the initiatives whose oversight is not
+    recorded, for a concern or a pair of initiatives), the question is about them, and the
+    unknown lists them under `about`.
+
+    >>> from landscape.model import Entity
+    >>> vess = Entity("vess", "VESS", "initiative", attrs={"not_recorded": "oversight"})
+    >>> small = Landscape([vess, Entity("cl", "county lines", "theme")], [])
+    >>> unknown_of({"kind": "unowned_theme", "entities": ["cl"]}, small, about=["vess"])["explanation"]
+    'The sources do not say which board, if any, oversees VESS, so whether any board takes responsibility for county lines.'
+    """
     aspect = silent_aspect(finding, landscape) or ASPECT_OF_KIND[finding["kind"]]
     names = [landscape.name_of(i) for i in finding["entities"]]
-    question = QUESTIONS[aspect].format(*names, sector=finding.get("sector", "every sector it requires"))
+    if about:
+        settles = "whether one board oversees both" if set(about) == set(finding["entities"]) else \
+            SETTLES[finding["kind"]].format(*names)
+        question = QUESTIONS[aspect].format(listing([landscape.name_of(i) for i in about])) + ", so " + settles
+    else:
+        question = QUESTIONS[aspect].format(*names, sector=finding.get("sector", "every sector it requires"))
     return {"kind": finding["kind"], "entities": finding["entities"], "aspect": aspect,
             "explanation": f"The sources do not say {question}."} | (
-        {"sector": finding["sector"]} if "sector" in finding else {})
+        {"sector": finding["sector"]} if "sector" in finding else {}) | ({"about": sorted(about)} if about else {})
 
 
 def channel_unknown(finding: Finding, landscape: Landscape) -> bool:
