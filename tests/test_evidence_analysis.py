@@ -236,7 +236,8 @@ def test_a_board_and_its_sub_group_share_remit_and_members_by_design(write_datas
     relationships = "\n".join(
         [f"{board},parent,part_of,,," for board in ("sub", "sibling")]
         + [f"{board},theme,addresses,,," for board in ("parent", "sub", "sibling")]
-        + [f"{member},{board},member_of,,," for member in ("police", "council") for board in ("parent", "sub", "sibling")])
+        + [f"{member},{board},member_of,,," for member in ("police", "council")
+           for board in ("parent", "sub", "sibling")])
     result = run(write_dataset, entities, relationships)
     # only the two sub-groups of one board, which may duplicate each other's work, are an overlap
     assert [f["entities"] for f in of_kind(result, "shared_remit")] == [["sibling", "sub"]]

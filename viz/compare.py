@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from landscape.analysis import analyse
-from landscape.analysis.compare import counts_line, explained
+from landscape.analysis.compare import compare_unknowns, counts_line, explained, unknowns_line
 from landscape.analysis.diff import diff
 from landscape.analysis.findings import KIND_TITLES
 from landscape.model import Landscape
@@ -47,7 +47,8 @@ def comparison(baseline: Baseline, landscape: Landscape, day: date, result: dict
     earlier = analyse(baseline.landscape, as_of=baseline.day, **analysis)
     return changes | explained(changes, earlier["findings"], result["findings"] + result.get("accepted", []),
                                result["evidence_level"],
-                               (baseline.landscape.as_of(baseline.day), landscape.as_of(day)))
+                               (baseline.landscape.as_of(baseline.day), landscape.as_of(day))) | {
+        "unknowns": compare_unknowns(earlier["unknowns"], result["unknowns"])}
 
 
 def side(state: dict[str, Any]) -> str:
@@ -149,8 +150,10 @@ def change_view(result: dict[str, Any], names: dict[str, str], same: bool = Fals
               for anchor, title, label, why, outcome in GROUPS]
     summary = result["findings_summary"]
     named = sides(result, same)
+    answered = result.get("unknowns", {"answered": [], "raised": []})
     return named | {"since": f"since {named['from']}" if same else f"from {named['from']} to {named['to']}",
-            "counts": counts_line(summary),
+            "counts": counts_line(summary), "questions": unknowns_line(answered),
+            "answered": [{"explanation": unknown["explanation"]} for unknown in answered["answered"][:SHOWN]],
             "summary": summary, "groups": groups, "steady": summary["persisting"] - summary["changed"],
             "limited": limited}
 

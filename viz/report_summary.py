@@ -247,7 +247,12 @@ def change_message(change: dict[str, Any], compared: dict[str, Any], names: dict
     when = f" ({change['when']})" if change["when"] else ""
     text = (f"From {change['from']} to {change['to']}{when}: {parts[0]}, {parts[1]}, and "
             f"{plural(counts['persisting'], 'finding', 'findings')} persisting, {changed} of them changed.")
+    answered = len(compared.get("unknowns", {}).get("answered", []))
+    if answered:
+        text += f" It answers {plural(answered, 'question', 'questions')} the sources left open."
     links = [{"anchor": group["id"], "label": group["label"]} for group in change["groups"] if group["count"]]
+    if answered:
+        links.append({"anchor": "change-answered", "label": "answered"})
     return {"kind": "change", "headline": f"What the change does ({counts['resolved']} resolved, {counts['new']} new)",
             "text": text, "why": "", "links": links or [{"anchor": "change", "label": "the comparison"}],
             "all": "change", "count": 0}

@@ -71,6 +71,35 @@ def compare_findings(before: list[Finding], after: list[Finding]) -> dict[str, l
     }
 
 
+def unknown_key(unknown: dict[str, Any]) -> tuple[str, tuple[str, ...], str, str]:
+    """What makes an unknown in one state the same unknown in another: the finding it would be,
+    and the aspect the sources do not cover."""
+    return (*finding_key(unknown), unknown.get("aspect", ""))
+
+
+def compare_unknowns(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """What the sources left open in `before` and no longer in `after` (`answered`: the change
+    settles it, as a finding or as none), and what is open only in `after` (`raised`).
+
+    >>> old = [{"kind": "no_lead", "entities": ["x"], "aspect": "lead"}]
+    >>> [u["entities"] for u in compare_unknowns(old, [])["answered"]], compare_unknowns(old, old)["raised"]
+    ([['x']], [])
+    """
+    earlier = {unknown_key(unknown) for unknown in before}
+    later = {unknown_key(unknown) for unknown in after}
+    return {"answered": [unknown for unknown in before if unknown_key(unknown) not in later],
+            "raised": [unknown for unknown in after if unknown_key(unknown) not in earlier]}
+
+
+def unknowns_line(unknowns: dict[str, list[dict[str, Any]]]) -> str:
+    """The open questions' outcome in one line.
+
+    >>> unknowns_line({"answered": [{}, {}], "raised": []})
+    'Questions the sources left open: 2 answered, 0 raised'
+    """
+    return f"Questions the sources left open: {len(unknowns['answered'])} answered, {len(unknowns['raised'])} raised"
+
+
 def findings_summary(found: dict[str, list[Finding]]) -> dict[str, int]:
     """How many findings were resolved, are new and persist, and how many of those changed.
 
@@ -166,10 +195,11 @@ def compare(before: Landscape, after: Landscape, *, before_day: date | None = No
     changes `diff` lists, and under `findings` what happened to the findings of each.
     A day of None takes every fact of that landscape, whatever its dates, as `analyse` does."""
     changes = diff(before, after, before_day=before_day, after_day=after_day)
-    return changes | explained(
-        changes, analyse(before, as_of=before_day, thresholds=thresholds, evidence=evidence)["findings"],
-        analyse(after, as_of=after_day, thresholds=thresholds, evidence=evidence)["findings"], evidence,
-        (before.as_of(before_day), after.as_of(after_day)))
+    earlier = analyse(before, as_of=before_day, thresholds=thresholds, evidence=evidence)
+    later = analyse(after, as_of=after_day, thresholds=thresholds, evidence=evidence)
+    return changes | explained(changes, earlier["findings"], later["findings"], evidence,
+                               (before.as_of(before_day), after.as_of(after_day))) | {
+        "unknowns": compare_unknowns(earlier["unknowns"], later["unknowns"])}
 
 
 def proposed(current: Landscape, changes: Landscape) -> Landscape:
@@ -230,7 +260,7 @@ def finding_sections(found: dict[str, list[Finding]]) -> list[tuple[str, list[Fi
 def as_text(result: dict[str, Any], width: int = 100) -> str:
     """The comparison as a readable report for a terminal: the heading, one line of counts,
     then the findings resolved, new and persisting, then what changed in the landscape."""
-    lines = [heading(result), counts_line(result["findings_summary"]), ""]
+    lines = [heading(result), counts_line(result["findings_summary"]), unknowns_line(result["unknowns"]), ""]
     for title, found in finding_sections(result["findings"]):
         lines.append(f"{title.upper()} ({len(found)})")
         for finding in found:
@@ -242,6 +272,11 @@ def as_text(result: dict[str, Any], width: int = 100) -> str:
             for reason in finding.get("because", [])[:3]:
                 lines += [" " * len(label) + line for line in textwrap.wrap(f"because: {reason}", width - len(label))]
         lines.append("")
+    if result["unknowns"]["answered"]:
+        lines.append(f"QUESTIONS ANSWERED ({len(result['unknowns']['answered'])})")
+        lines += [f"  {line}" for unknown in result["unknowns"]["answered"]
+                  for line in textwrap.wrap(unknown["explanation"], width - 2)]
+        lines.append("")
     for title, rows in sections(result) or [("No changes in the landscape", [])]:
         lines += [f"{title.upper()} ({len(rows)})" if rows else title, *(f"  {row}" for row in rows), ""]
     return "\n".join(lines)
@@ -250,13 +285,17 @@ def as_text(result: dict[str, Any], width: int = 100) -> str:
 def as_markdown(result: dict[str, Any]) -> str:
     """The comparison in Markdown: the heading, one line of counts, a table for each outcome
     of the findings, then what changed in the landscape."""
-    lines = [f"# {heading(result)}", "", counts_line(result["findings_summary"]), ""]
+    lines = [f"# {heading(result)}", "", counts_line(result["findings_summary"]), "",
+             unknowns_line(result["unknowns"]), ""]
     for title, found in finding_sections(result["findings"]):
         lines += [f"## {title} ({len(found)})", "", "| severity | kind | explanation | how |",
                   "|---|---|---|---|"]
         lines += [f"| {finding['severity']} | {finding['kind']} | {markdown_text(finding['explanation'])} | "
                   f"{markdown_text(how(finding))} |" for finding in found]
         lines.append("")
+    if result["unknowns"]["answered"]:
+        lines += [f"## Questions answered ({len(result['unknowns']['answered'])})", "",
+                  *(f"- {markdown_text(unknown['explanation'])}" for unknown in result["unknowns"]["answered"]), ""]
     for title, rows in sections(result) or [("No changes in the landscape", [])]:
         lines += [f"## {title} ({len(rows)})", "", *(f"- {markdown_text(row)}" for row in rows), ""]
     return "\n".join(lines)

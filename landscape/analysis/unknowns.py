@@ -75,9 +75,9 @@ def unknown_of(finding: Finding, landscape: Landscape, about: Sequence[str] = ()
 
     >>> from landscape.model import Entity
     >>> vess = Entity("vess", "VESS", "initiative", attrs={"not_recorded": "oversight"})
-    >>> small = Landscape([vess, Entity("cl", "county lines", "theme")], [])
-    >>> unknown_of({"kind": "unowned_theme", "entities": ["cl"]}, small, about=["vess"])["explanation"]
-    'The sources do not say which board, if any, oversees VESS, so whether any board takes responsibility for county lines.'
+    >>> small = Landscape([vess, Entity("cl", "CL", "theme")], [])
+    >>> print(unknown_of({"kind": "unowned_theme", "entities": ["cl"]}, small, about=["vess"])["explanation"])
+    The sources do not say which board, if any, oversees VESS, so whether any board takes responsibility for CL.
     """
     aspect = silent_aspect(finding, landscape) or ASPECT_OF_KIND[finding["kind"]]
     names = [landscape.name_of(i) for i in finding["entities"]]
