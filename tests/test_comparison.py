@@ -70,7 +70,8 @@ def test_the_proposal_report_says_what_the_change_does(proposal_view):
     change = proposal_view["change"]
     assert (change["from"], change["to"], change["when"]) == ("london", "london with london-proposal-2021",
                                                               "both as of 2021-02-18")
-    assert change["counts"] == "Findings: 3 resolved, 3 new, 9 persisting (0 of them changed)"
+    assert change["counts"] == "Findings: 1 resolved, 4 new, 5 persisting (0 of them changed)"
+    assert change["questions"] == "Questions the sources left open: 4 answered, 2 raised"
     check_golden("london-proposal-change.json", change)
     check_golden("london-proposal-change.html", section(render_html(proposal_view), "change") + "\n")
 
@@ -78,9 +79,9 @@ def test_the_proposal_report_says_what_the_change_does(proposal_view):
 def test_the_report_from_2021_to_2024_says_what_the_years_did(years_view):
     change = years_view["change"]
     assert (change["from"], change["to"], change["since"]) == ("2021-02-18", "2024-12-31", "since 2021-02-18")
-    assert change["counts"] == "Findings: 1 resolved, 8 new, 11 persisting (2 of them changed)"
-    [resolved] = change["groups"][0]["rows"]
-    assert resolved["reasons"][0] == "VRU Trauma-Informed Practice Champions Group addresses Trauma-informed practice"
+    assert change["counts"] == "Findings: 0 resolved, 3 new, 6 persisting (0 of them changed)"
+    assert change["groups"][0]["rows"] == []
+    assert "Leadership in Colour Reference Group started" in change["groups"][1]["rows"][1]["reasons"]
     check_golden("london-2021-2024-change.json", change)
 
 
@@ -95,10 +96,11 @@ def test_each_resolved_and_new_finding_says_why(proposal_view, years_view):
 
 def test_the_summary_opens_with_what_the_change_does(proposal_view):
     message = proposal_view["summary"]["messages"][0]
-    assert message["headline"] == "What the change does (3 resolved, 3 new)"
+    assert message["headline"] == "What the change does (1 resolved, 4 new)"
     assert message["text"].startswith("From london to london with london-proposal-2021 (both as of 2021-02-18): "
-                                      "3 findings resolved (initiatives no board oversees: Tackling Child")
-    assert "and 9 findings persisting, none of them changed." in message["text"]
+                                      "1 finding resolved (initiatives no board oversees: Tackling Child")
+    assert message["text"].endswith("and 5 findings persisting, none of them changed. "
+                                    "It answers 4 questions the sources left open.")
     page = render_html(proposal_view)
     for link in message["links"]:
         assert f'id="{link["anchor"]}"' in page
@@ -142,7 +144,7 @@ def test_the_word_document_says_what_the_change_does(proposal_view):
 
     document = Document(io.BytesIO(render_docx(proposal_view)))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    for heading in ("What the change does", "Findings resolved (3)", "New findings (3)",
+    for heading in ("What the change does", "Findings resolved (1)", "New findings (4)", "Questions answered (4)",
                     "Persisting findings that changed (0)", "Findings over time",
                     "What changed from london to london with london-proposal-2021"):
         assert heading in headings, heading
@@ -280,7 +282,7 @@ def test_report_with_a_change_set_compares_with_and_without_it(tmp_path):
     assert result.exit_code == 0, result.output
     change = section(path.read_text(encoding="utf-8"), "change")
     assert "From <strong>london</strong> to <strong>london with london-proposal-2021</strong>" in change
-    assert "Findings: 3 resolved, 3 new, 9 persisting" in change
+    assert "Findings: 1 resolved, 4 new, 5 persisting" in change
 
 
 def test_map_with_since_marks_what_the_years_changed(tmp_path):
@@ -377,17 +379,17 @@ def test_the_readme_says_what_the_comparison_maps_and_charts_show(tmp_path):
     proposal = map_view(proposed(shipped_dataset(), load_changes(shipped_path("london-proposal-2021"),
                                                                  shipped_dataset())),
                         PAPER, baseline=Baseline(shipped_dataset(), PAPER))["comparison"]
-    assert (proposal["added"], proposal["lines_added"], proposal["resolved"]) == (8, 30, 3)
+    assert (proposal["added"], proposal["lines_added"], proposal["resolved"]) == (8, 30, 1)
     assert "six new seats are ringed (8 added)" in text and "its 30 relationships are drawn in green" in text
-    assert "the three findings it resolves are ringed" in text
+    assert "the finding it resolves is ringed" in text
     years = map_view(shipped_dataset(), LATER, baseline=Baseline(shipped_dataset(), PAPER))
     ended = [name for name, mark in zip(years["nodes"]["label"], years["nodes"]["change"]) if mark == "ended"]
     assert (years["comparison"]["added"], ended) == (63, ["Pan-London CSE Protocol"])
     assert "rings 63 entities added and draws one ended, the Pan-London CSE Protocol" in text
     series = json.loads(run("analyse", "london", "--over-time", "--as-of", "2024-12", "--format", "json").output)
     totals = {row["date"]: row["total"] for row in series["dates"]}
-    assert (totals["2021-02-18"], series["dates"][-1]["total"]) == (12, 19)
-    assert "rising from 12 on the paper's day to 19 in December 2024" in text
+    assert (totals["2021-02-18"], series["dates"][-1]["total"]) == (6, 9)
+    assert "rising from 6 on the paper's day to 9 in December 2024" in text
 
 
 def test_the_readme_says_why_and_how_findings_moved():
@@ -396,17 +398,13 @@ def test_the_readme_says_why_and_how_findings_moved():
     text = readme_section()
     proposal = json.loads(run("diff", "london", "--as-of", "2021-02-18", "--with", "london-proposal-2021",
                               "--format", "json").output)
-    owned = [f["because"] for f in proposal["findings"]["resolved"] if f["kind"] == "unowned_theme"]
-    assert owned == [["Adolescent Safeguarding Oversight Board (ASOB) oversees Reducing the Criminalisation of "
-                      "Looked After Children Protocol"]] * 2
-    assert "would oversee the Reducing the Criminalisation of Looked After Children Protocol" in text
+    answered = [u for u in proposal["unknowns"]["answered"] if u["kind"] == "unowned_theme"]
+    assert [u["about"] for u in answered] == [["reducing-criminalisation-protocol", "yjb-child-first-pathfinders"],
+                                             ["reducing-criminalisation-protocol"]]
+    assert "would also oversee the Adolescent Safeguarding Practice Framework and the Reducing the " \
+           "Criminalisation of Looked After Children Protocol, whose oversight the paper does not record" in text
     years = json.loads(run("diff", "london", "--from", "2021-02-18", "--to", "2024-12", "--format", "json").output)
-    moved = {f["entities"][0]: f for f in years["findings"]["persisting"] if f["changed"]}
-    assert moved["aldcs-adolescent-safeguarding-programme"]["changed"]["severity"] == {"from": "high", "to": "medium"}
-    child_first = moved["theme-child-first"]
-    assert child_first["changed"] == {"score": {"from": 3.0, "to": 4.0}}
-    assert "London Child Exploitation Protocol" in child_first["explanation"]
-    assert "went from high to medium severity" in text and "one more initiative (the London Child Exploitation" in text
+    assert not [f for f in years["findings"]["persisting"] if f["changed"]]
     seats = {row["source"]: row["evidence"] for row in years["relationships_added"]
              if row["target"] == "lasob" and row["type"] == "member_of"}
     # the chair is stated by the 2024 newsletter; the other seats only by the draft terms of reference

@@ -141,6 +141,11 @@ def add_change(document: Any, view: dict[str, Any]) -> None:
         if group["more"]:
             document.add_paragraph(f"The first {len(group['rows'])} are listed; {group['more']} more are in "
                                    "landscape diff.")
+    document.add_heading(f"Questions answered ({len(change['answered'])})", level=2)
+    document.add_paragraph(f"{change['questions']}: what the sources did not say before the change and the "
+                           "change settles, as a finding or as none.")
+    for item in change["answered"]:
+        document.add_paragraph(item["explanation"], style="List Bullet")
     if change["steady"]:
         document.add_paragraph(f"{change['steady']} persisting findings are unchanged; the findings tables list "
                                "them with the rest.")
