@@ -262,7 +262,8 @@ def pages(tmp_path_factory):
                 "focus": ["map", "london", "--focus", "lasob", "--depth", "1"],
                 "chart": ["map", "london", "--layout", "chart"],
                 "tiered": ["map", "london", "--layout", "tiered"],
-                "years": ["map", "london", "--as-of", "2024-12", "--since", "2021-02-18"]}
+                "years": ["map", "london", "--as-of", "2024-12", "--since", "2021-02-18"],
+                "proposal": ["map", "london", "--as-of", "2021-02-18", "--with", "london-proposal-2021"]}
     paths = {}
     for name, command in commands.items():
         paths[name] = folder / f"{name}.html"
@@ -596,10 +597,10 @@ def test_the_comparison_map_draws_and_marks_added_and_ended_items(page, pages):
 
 
 def test_the_resolved_toggle_hides_the_resolved_marks(page, pages):
-    page.open(pages["years"])
-    border = "landscapeMap.nodes.get(keyOf.get('theme-trauma-informed-practice')).color.border"
+    page.open(pages["proposal"])
+    border = "landscapeMap.nodes.get(keyOf.get('tce')).color.border"
     resolved = view_of(page)["comparison"]["colours"]["resolved"]
-    assert page.js(border) == resolved  # the concern that gained an owner, ringed as resolved
+    assert page.js(border) == resolved  # the programme that gained an overseer, ringed as resolved
     page.click("#lmap-show-resolved")
     assert page.js(border) == "#ffffff"
     picture = page.js("landscapeMap.picture(1200)")
