@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -93,3 +94,25 @@ class DatasetError(LandscapeError):
             lines.append(f"... and {self.more:,} more")
         super().__init__("\n".join(lines) + f"\n{count:,} problem{'s' if count != 1 else ''} found; "
                          "nothing was loaded")
+
+
+# Wording every message shares
+
+def suggestion(value: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
+    """'; did you mean 'x'?' naming the choice closest to `value` (case ignored), or ''.
+
+    >>> suggestion("agnecy", ["board", "agency", "vcs"])
+    "; did you mean 'agency'?"
+    """
+    by_folded = {choice.casefold(): choice for choice in choices}
+    close = difflib.get_close_matches(value.casefold(), list(by_folded), n=1, cutoff=cutoff)
+    return f"; did you mean {by_folded[close[0]]!r}?" if close else ""
+
+
+def with_article(word: str) -> str:
+    """`word` after 'a' or 'an', as it is said: an agency, a board, a VCS organisation.
+
+    >>> with_article("agency"), with_article("VCS organisation")
+    ('an agency', 'a VCS organisation')
+    """
+    return ("an " if word[:1].lower() in "aeio" else "a ") + word

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 
-from landscape.errors import Problem
-from landscape.io.hints import date_problem, suggestion
+from landscape.errors import Problem, suggestion
+from landscape.io.hints import date_problem
 from landscape.io.reader import Table
 from landscape.model import (
     ASPECTS,

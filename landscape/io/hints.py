@@ -3,17 +3,12 @@ date a person wrote in another form, said as an Excel user would act on it.
 
 >>> cell_name(["id", "name", "type"], "type", 7)
 'C7'
->>> suggestion("agnecy", ["board", "agency", "vcs"])
-"; did you mean 'agency'?"
 >>> not_a_date("31/03/2025")
 "'31/03/2025' is not a date like 2025-03-31, 2025-03 or 2025; did you mean 2025-03-31?"
->>> with_article("agency"), with_article("VCS organisation")
-('an agency', 'a VCS organisation')
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -60,18 +55,6 @@ def with_cells(problems: Iterable[Problem], headers: dict[str, list[str]]) -> li
         located.append(Problem(problem.where, problem.line, problem.column, problem.message, cell)
                        if cell else problem)
     return located
-
-
-def suggestion(value: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
-    """'; did you mean 'x'?' naming the choice closest to `value` (case ignored), or ''."""
-    by_folded = {choice.casefold(): choice for choice in choices}
-    close = difflib.get_close_matches(value.casefold(), list(by_folded), n=1, cutoff=cutoff)
-    return f"; did you mean {by_folded[close[0]]!r}?" if close else ""
-
-
-def with_article(word: str) -> str:
-    """`word` after 'a' or 'an', as it is said: an agency, a board, a VCS organisation."""
-    return ("an " if word[:1].lower() in "aeio" else "a ") + word
 
 
 def iso(year: int, month: int, day: int | None = None) -> str:

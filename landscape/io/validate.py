@@ -22,7 +22,7 @@ import networkx as nx
 import numpy as np
 
 from landscape.cells import NOT_IN_XML
-from landscape.errors import DatasetError, Problem, Problems, is_invisible, shown
+from landscape.errors import DatasetError, Problem, Problems, is_invisible, shown, suggestion, with_article
 from landscape.find import CONTAINS, did_you_mean, find, match_rank
 from landscape.io import evidence, hints
 from landscape.io.reader import NO_VALUE_MESSAGE, Table, dataset_title, read_tables
@@ -154,7 +154,7 @@ def read_entities(table: Table, problems: list[Problem]) -> tuple[dict[str, Enti
             found("name", "name is empty")
         if node_type not in NODE_TYPES:
             found("type", f"unknown entity type {shown(node_type)} (expected one of "
-                          f"{', '.join(NODE_TYPES)}){hints.suggestion(node_type, NODE_TYPES)}")
+                          f"{', '.join(NODE_TYPES)}){suggestion(node_type, NODE_TYPES)}")
         if row.get("top", "").lower() not in TRUE_FALSE:
             found("top", f"{shown(row['top'])} is not true or false")
         start, end = row.get("start", ""), row.get("end", "")
@@ -236,7 +236,7 @@ class LookAlikes:
 
 def with_label(node_type: str) -> str:
     """A type as people read it, after 'a' or 'an': an agency, a VCS organisation."""
-    return hints.with_article(TYPE_LABELS.get(node_type, (node_type,))[0])
+    return with_article(TYPE_LABELS.get(node_type, (node_type,))[0])
 
 
 def unknown_sectors(table: Table) -> list[Problem]:
@@ -253,7 +253,7 @@ def unknown_sectors(table: Table) -> list[Problem]:
     problems = []
     for line, column, sector in cells:
         if sector not in known:
-            hint = hints.suggestion(sector, sorted(known - {sector}), cutoff=0.75)
+            hint = suggestion(sector, sorted(known - {sector}), cutoff=0.75)
             if hint:
                 problems.append(Problem(table.where, line, column, f"unknown sector {shown(sector)} "
                                         f"(used nowhere else){hint}"))
@@ -389,7 +389,7 @@ def check_relationship(row: dict[str, str], types: dict[str, str], found: Found,
             ok = False
     if edge_type not in EDGE_ENDPOINTS:
         found("type", f"unknown relationship type {shown(edge_type)} (expected one of "
-                      f"{', '.join(EDGE_ENDPOINTS)}){hints.suggestion(edge_type, EDGE_ENDPOINTS)}")
+                      f"{', '.join(EDGE_ENDPOINTS)}){suggestion(edge_type, EDGE_ENDPOINTS)}")
         ok = False
     elif ok and not {types[source], types[target]} <= set(NODE_TYPES):
         ok = False  # an end of unknown type: its own row says so, once
@@ -405,7 +405,7 @@ def check_relationship(row: dict[str, str], types: dict[str, str], found: Found,
         ok = False
     if role and edge_type == "member_of" and role not in MEMBER_ROLES:
         found("role", f"unknown role {shown(role)} (expected one of {', '.join(MEMBER_ROLES)})"
-                      f"{hints.suggestion(role, MEMBER_ROLES)}")
+                      f"{suggestion(role, MEMBER_ROLES)}")
     return ok
 
 

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from landscape.errors import LandscapeError
-from landscape.io.hints import suggestion, with_article
+from landscape.errors import LandscapeError, suggestion, with_article
 from landscape.model import EDGE_ENDPOINTS, EDGE_TYPES, NODE_TYPES, Landscape, Relationship
 
 
