@@ -157,6 +157,8 @@ def report_view(landscape: Landscape, day: date, *, title: str | None = None, ge
                          baseline=baseline, compared=compared) if drawable else None),
     }
     view["uncovered"] = sorted(unowned_themes(result))
+    view["owner_unknown"] = sorted({item["entities"][0] for item in result.get("unknowns", [])
+                                    if item["kind"] == "unowned_theme"})
     if not drawable:
         view["map_note"] = map_note(len(current), result["brokers"])
     view["coverage"], note = top_coverage(result["coverage"])

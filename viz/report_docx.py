@@ -175,9 +175,12 @@ def add_coverage(document: Any, view: dict[str, Any]) -> None:
     matrix = view["coverage"]
     document.add_heading("Coverage: boards by theme", level=1)
     uncovered = [theme["name"] for theme in matrix["themes"] if theme["id"] in view["uncovered"]]
+    unknown = [theme["name"] for theme in matrix["themes"] if theme["id"] in view["owner_unknown"]]
     document.add_paragraph("● the board takes on the concern directly; ○ through an initiative it oversees."
                            + (f" No board covers {', '.join(uncovered)}, even through a broader concern."
-                              if uncovered else ""))
+                              if uncovered else "")
+                           + (f" Whether a board covers {', '.join(unknown)} is not known: the sources do not say "
+                              "who oversees the work on them." if unknown else ""))
     if view.get("coverage_note"):
         document.add_paragraph(view["coverage_note"])
     rows = [[board["name"]] + [{"direct": "●", "": ""}.get(matrix["cells"][board["id"]][t["id"]], "○")
