@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 from collections import deque
 from typing import Any
-from xml.sax.saxutils import escape as escape_text
 from xml.sax.saxutils import quoteattr
 
 from landscape.cells import NOT_IN_XML
@@ -38,8 +37,13 @@ SHAPES = {  # corners of each shape, in node radii, as the page draws them
 
 def escape(text: str) -> str:
     """Text for XML, quotation marks too (so no name reads as an attribute anywhere), without
-    the characters XML cannot hold (validation refuses them; a landscape built in code may not)."""
-    return escape_text(NOT_IN_XML.sub("", text), {'"': "&quot;", "'": "&#39;"})
+    the characters XML cannot hold (validation refuses them; a landscape built in code may not).
+
+    >>> escape("<b>Tom & Jerry's</b>\\x0b")
+    '&lt;b&gt;Tom &amp; Jerry&#39;s&lt;/b&gt;'
+    """
+    return (NOT_IN_XML.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("'", "&#39;"))
 
 
 def shown_nodes(view: dict[str, Any]) -> list[bool]:
@@ -134,17 +138,17 @@ def svg_picture(view: dict[str, Any]) -> str:
         out.append(text + f'fill="#ffffff" stroke="#ffffff" stroke-width="5" stroke-linejoin="round">'
                    f'{escape(area["label"])}</text>')  # a halo, so lines beneath do not cross the words
         out.append(text + f'fill="{"#1b4f8c" if cluster else "#4a5868"}">{escape(area["label"])}</text>')
-    arrows = len(on) <= ARROW_LIMIT
-    for a, b, relation in lines:
-        out.append(line(xs[a], ys[a], xs[b], ys[b], relation["colour"], relation["width"], 0.75,
-                        sizes[b] if relation["arrows"] and arrows else None))
-    for a, b, explanation in missing:
-        out.append(line(xs[a], ys[a], xs[b], ys[b], MISSING, 3, 1, None, "8 6", explanation))
+    out += relation_lines(lines, xs, ys, sizes, arrows=len(on) <= ARROW_LIMIT)
+    if missing:
+        out.append(f'<g stroke="{MISSING}" stroke-width="3" stroke-dasharray="8 6">')
+        out += [f'<line x1="{xs[a]}" y1="{ys[a]}" x2="{xs[b]}" y2="{ys[b]}"><title>{escape(explanation)}</title></line>'
+                for a, b, explanation in missing]
+        out.append("</g>")
+    styles = {item["type"]: (item["shape"], item["colour"]) for item in view["legend"]}
     for i in on:
-        out.append(node_shape(view, i, xs[i], ys[i], sizes[i]))
-    for i in on:
-        if labelled[i]:
-            out.append(label(nodes["short"][i], xs[i], ys[i] + sizes[i] + 3))
+        kind, colour = styles[nodes["type"][i]]
+        out.append(shape(kind, xs[i], ys[i], sizes[i], colour, f"<title>{escape(nodes['label'][i])}</title>"))
+    out += [label(nodes["short"][i], xs[i], ys[i] + sizes[i] + 3) for i in on if labelled[i]]
     out.append("</g>")
     out += key
     out.append(f'<text x="{MARGIN}" y="{height - 28:.0f}" font-size="14" fill="#5b6b7c">'
@@ -164,26 +168,52 @@ def subtitle(view: dict[str, Any], shown: int, total: int) -> str:
     return " \u00b7 ".join(parts)
 
 
-def line(x1: float, y1: float, x2: float, y2: float, colour: str, width: float, opacity: float,
-         arrow_gap: float | None, dashes: str = "", title: str = "") -> str:
-    """A straight line, with an arrow head stopping short of the target node when `arrow_gap`."""
-    dash = f' stroke-dasharray="{dashes}"' if dashes else ""
-    drawn = (f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{colour}" stroke-width="{width}" '
-             f'stroke-opacity="{opacity}"{dash}>' + (f"<title>{escape(title)}</title>" if title else "") + "</line>")
-    if arrow_gap is None or (x1, y1) == (x2, y2):
-        return drawn
+def relation_lines(lines: list[tuple[int, int, dict[str, Any]]], xs: list[float], ys: list[float],
+                   sizes: list[float], arrows: bool) -> list[str]:
+    """The relationships' lines, a group for each type that carries its colour and width (so each
+    line is only its two ends, which keeps a large picture small), then that type's arrow heads
+    when `arrows` and the type is directed, each stopping short of its target node.
+
+    >>> relation_lines([(0, 1, {"type": "funds", "colour": "#b8860b", "width": 1, "arrows": ""})],
+    ...                [0, 100], [0, 0], [12, 12], arrows=True)[1]
+    '<line x1="0" y1="0" x2="100" y2="0"/>'
+    """
+    by_type: dict[str, list[tuple[int, int]]] = {}
+    relations = {}
+    for a, b, relation in lines:
+        by_type.setdefault(relation["type"], []).append((a, b))
+        relations[relation["type"]] = relation
+    out = []
+    for kind, ends in by_type.items():
+        relation = relations[kind]
+        out.append(f'<g stroke="{relation["colour"]}" stroke-width="{relation["width"]}" stroke-opacity="0.75">')
+        out += [f'<line x1="{xs[a]}" y1="{ys[a]}" x2="{xs[b]}" y2="{ys[b]}"/>' for a, b in ends]
+        out.append("</g>")
+        if arrows and relation["arrows"]:
+            out.append(f'<g fill="{relation["colour"]}">')
+            out += [arrow_head(xs[a], ys[a], xs[b], ys[b], sizes[b]) for a, b in ends
+                    if (xs[a], ys[a]) != (xs[b], ys[b])]
+            out.append("</g>")
+    return out
+
+
+def arrow_head(x1: float, y1: float, x2: float, y2: float, gap: float) -> str:
+    """An arrow head on the line from (x1, y1) to (x2, y2), its tip `gap` + 2 short of the end.
+
+    >>> arrow_head(0, 0, 100, 0, 12)
+    '<polygon points="86.0,0.0 77.9,3.9 77.9,-3.9"/>'
+    """
     angle = math.atan2(y2 - y1, x2 - x1)
-    tip_x, tip_y = x2 - math.cos(angle) * (arrow_gap + 2), y2 - math.sin(angle) * (arrow_gap + 2)
+    tip_x, tip_y = x2 - math.cos(angle) * (gap + 2), y2 - math.sin(angle) * (gap + 2)
     corners = [(tip_x, tip_y)] + [(tip_x - 9 * math.cos(angle + turn), tip_y - 9 * math.sin(angle + turn))
                                   for turn in (-0.45, 0.45)]
-    points = " ".join(f"{x:.1f},{y:.1f}" for x, y in corners)
-    return drawn + f'<polygon points="{points}" fill="{colour}"/>'
+    return '<polygon points="' + " ".join(f"{x:.1f},{y:.1f}" for x, y in corners) + '"/>'
 
 
-def node_shape(view: dict[str, Any], i: int, x: float, y: float, r: float) -> str:
-    style = next(t for t in view["legend"] if t["type"] == view["nodes"]["type"][i])
-    name = escape(view["nodes"]["label"][i])
-    return shape(style["shape"], x, y, r, style["colour"], f"<title>{name}</title>")
+def line(x1: float, y1: float, x2: float, y2: float, colour: str, width: float, dashes: str = "") -> str:
+    """A straight line of the key."""
+    dash = f' stroke-dasharray="{dashes}"' if dashes else ""
+    return f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{colour}" stroke-width="{width}"{dash}/>'
 
 
 def shape(kind: str, x: float, y: float, r: float, colour: str, inside: str = "") -> str:
@@ -239,12 +269,12 @@ def legend(view: dict[str, Any], types: list[str], relations: set[str], missing:
     x, y = MARGIN, y + 32
     for relation in view["relations"]:
         if relation["type"] in relations:
-            out.append(line(x, y, x + 30, y, relation["colour"], max(2, relation["width"]), 1, None))
+            out.append(line(x, y, x + 30, y, relation["colour"], max(2, relation["width"])))
             out.append(f'<text x="{x + 38}" y="{y + 5}" font-size="15" fill="#1d2733">'
                        f'{escape(relation["label"])}</text>')
             advance(56 + 8.4 * len(relation["label"]))
     if missing:
-        out.append(line(x, y, x + 30, y, MISSING, 3, 1, None, "8 6"))
+        out.append(line(x, y, x + 30, y, MISSING, 3, "8 6"))
         out.append(f'<text x="{x + 38}" y="{y + 5}" font-size="15" fill="#1d2733">Missing link (finding)</text>')
         advance(56 + 8.4 * 22)
     if any(a["kind"] == "cluster" for a in view["layouts"][view["layout"]]["areas"]) and view["layout"] == "network":
