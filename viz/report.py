@@ -50,10 +50,11 @@ def render_report(landscape: Landscape, day: date, *, title: str | None = None, 
 
 
 def render_html(view: dict[str, Any]) -> str:
-    """The HTML page of a report view."""
-    picture = map_picture(view)
+    """The HTML page of a report view. Its picture for print is the governance chart as SVG in an
+    image: it prints sharp at any size, nothing in it can run, and it needs no cairo library."""
+    picture = svg_picture(view["picture"]).encode("utf-8") if view.get("picture") else None
     return render("report.html.j2", report=view, view=view["map"], title=view["title"],
-                  picture=data_uri(picture) if picture else None)
+                  picture=data_uri(picture, "image/svg+xml") if picture else None)
 
 
 def render_docx(view: dict[str, Any]) -> bytes:
@@ -64,8 +65,8 @@ def render_docx(view: dict[str, Any]) -> bytes:
 
 
 def map_picture(view: dict[str, Any]) -> bytes | None:
-    """The report's governance chart as a PNG at print resolution, or None when the report has
-    no picture (a landscape too large to draw) or the system lacks the cairo library."""
+    """The report's governance chart as a PNG at print resolution (for Word), or None when the
+    report has no picture (a landscape too large to draw) or the system lacks the cairo library."""
     if not view.get("picture"):
         return None
     try:
@@ -74,10 +75,15 @@ def map_picture(view: dict[str, Any]) -> bytes | None:
         return None
 
 
-def data_uri(png: bytes) -> str:
+def data_uri(data: bytes, media_type: str) -> str:
+    """`data` as a data: URI, which a page shows without fetching anything.
+
+    >>> data_uri(b"<svg/>", "image/svg+xml")
+    'data:image/svg+xml;base64,PHN2Zy8+'
+    """
     import base64
 
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    return f"data:{media_type};base64," + base64.b64encode(data).decode("ascii")
 
 
 def report_view(landscape: Landscape, day: date, *, title: str | None = None, generated: date | None = None,
@@ -96,6 +102,7 @@ def report_view(landscape: Landscape, day: date, *, title: str | None = None, ge
     title = title or f"{default_title(landscape)}: overlaps, gaps and links"
     names = {e.id: e.name for e in landscape.entities.values()}
     sections, rows_by_kind = finding_sections(result, current, names)
+    drawn = map_view(landscape, day, MapOptions(height="640px", title=title), result) if drawable else None
     changes = findings_change = None
     if since is not None:
         changes = diff(landscape, landscape, before_day=since, after_day=day)
@@ -134,9 +141,9 @@ def report_view(landscape: Landscape, day: date, *, title: str | None = None, ge
         "changes": changes,
         "sources": cited_sources(current),
         # The still picture for print and Word: the map's governance chart, drawn from the same
-        # layout as `landscape map --layout chart --format png`.
-        "picture": map_view(landscape, day, MapOptions(layout="chart", title=title), result) if drawable else None,
-        "map": map_view(landscape, day, MapOptions(height="640px", title=title), result) if drawable else None,
+        # layout as `landscape map --layout chart --format png` (the map carries both layouts).
+        "picture": drawn | {"layout": "chart"} if drawn else None,
+        "map": drawn,
     }
     view["uncovered"] = sorted(uncovered_themes(result["coverage"]))
     if not drawable:
