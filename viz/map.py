@@ -93,8 +93,10 @@ def render_picture(landscape: Landscape, day: date, options: MapOptions = MapOpt
 
 
 def page_picture(view: dict[str, Any]) -> str:
-    """The static picture for the page (shown when scripts do not run), in ASCII as the page is."""
-    return svg_picture(view).encode("ascii", "xmlcharrefreplace").decode("ascii")
+    """The static picture for the page (shown when scripts do not run), in ASCII as the page is
+    (a picture already ASCII, as most are, is not copied)."""
+    svg = svg_picture(view)
+    return svg if svg.isascii() else svg.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
 def map_view(landscape: Landscape, day: date, options: MapOptions = MapOptions(),
