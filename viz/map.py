@@ -34,7 +34,7 @@ from landscape.model import (
     Relationship,
     split_list,
 )
-from viz.layout import FONT, LABEL_WIDTH, chart_layout, label_room, network_layout
+from viz.layout import FONT, LABEL_WIDTH, chart_layout, label_priority, label_room, network_layout
 from viz.picture import pdf_picture, png_picture, svg_picture
 from viz.render import render
 
@@ -225,7 +225,7 @@ def positions(nodes: dict[str, list[Any]], edges: dict[str, list[Any]], groups: 
                                   [g["nodes"] for g in groups], [g["label"] for g in groups]),
         "chart": chart_layout(nodes["type"], nodes["label"], tops, edges["from"], edges["to"], types),
     }
-    priority = [size + (5 if t in ("board", "agency") else 0) for size, t in zip(nodes["size"], nodes["type"])]
+    priority = label_priority(nodes["size"], nodes["type"])
     return {name: {"x": placed.x, "y": placed.y, "areas": placed.areas,
                    "labelled": [int(shown) for shown in label_room(placed.x, placed.y, nodes["size"], nodes["short"],
                                                                     priority, areas=placed.areas)]}

@@ -16,7 +16,7 @@ from xml.sax.saxutils import quoteattr
 
 from landscape.cells import NOT_IN_XML
 from landscape.errors import LandscapeError
-from viz.layout import AREA_FONT, BODY_TYPES, CHART_LINES, LABEL_WIDTH, label_extent, label_room
+from viz.layout import AREA_FONT, BODY_TYPES, CHART_LINES, LABEL_WIDTH, label_extent, label_priority, label_room
 from viz.layout import FONT as LABEL_FONT
 
 WIDTH = 1600.0  # the picture's width in SVG units (a PNG is drawn at PNG_WIDTH pixels)
@@ -102,8 +102,11 @@ def svg_picture(view: dict[str, Any]) -> str:
                and all(e in by_id and shown[by_id[e]] for e in f)]
     whole = all(shown) or chart_only
     areas = [a for a in placed["areas"] if a["kind"] != "band"] if whole and view["theme"] is None else []
-    priority = [s + (5 if t in BODY_TYPES else 0) for s, t in zip(sizes, nodes["type"])]
-    labelled = label_room(xs, ys, sizes, nodes["short"], priority, keep=shown, areas=areas)
+    if all(shown) and areas == placed["areas"]:  # the question the layout answered for the page
+        labelled = [bool(on) for on in placed["labelled"]]
+    else:
+        labelled = label_room(xs, ys, sizes, nodes["short"], label_priority(sizes, nodes["type"]), keep=shown,
+                              areas=areas)
 
     on = [i for i in range(len(shown)) if shown[i]]
     left = min([xs[i] - LABEL_WIDTH / 2 for i in on] + [p for a in areas for p in a["points"][0::2]], default=0)
