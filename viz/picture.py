@@ -228,11 +228,15 @@ def shape(kind: str, x: float, y: float, r: float, colour: str, inside: str = ""
 
 
 def wrap(text: str) -> list[str]:
-    """A label's lines, wrapped at words as the page wraps them."""
+    """A label's lines, wrapped at words as the page wraps them: a word joins the line before it
+    while the two fit in LABEL_WIDTH.
+
+    >>> wrap("London Violence Reduction Unit")
+    ['London Violence', 'Reduction Unit']
+    """
     lines: list[str] = []
     for word in text.split(" "):
-        if lines and label_extent(lines[-1] + " " + word)[0] < LABEL_WIDTH and \
-                label_extent(lines[-1] + " " + word)[1] <= label_extent("x")[1]:
+        if lines and label_extent(lines[-1] + " " + word)[0] < LABEL_WIDTH:
             lines[-1] += " " + word
         else:
             lines.append(word)
