@@ -14,6 +14,7 @@ that both see the same load on a shared machine; above the first size pyvis runs
 takes minutes).
 
     .venv/bin/python benchmarks/map.py [--nodes 2000] [--edges 10000] [--repeat 3] [--pyvis-timeout 600]
+        [--scales 1,2,4]
 
 With `--browser`, it times instead what a reader waits for, at the sizes the product promises
 (London's 155 nodes, then generated landscapes of about 2,000 and 5,000 nodes): the map's build
@@ -22,11 +23,17 @@ Chromium, the time from opening the file to its first drawing, which is the stab
 positions are fixed). Each is the median of `--repeat` runs.
 
     .venv/bin/python benchmarks/map.py --browser [--repeat 3]
+
+With `--parts`, it says where the build's time goes at `--nodes` and `--edges`: the CPU seconds
+of each of its steps, the median of `--repeat` builds.
+
+    .venv/bin/python benchmarks/map.py --parts [--repeat 5]
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import gc
 import multiprocessing
 import os
@@ -39,7 +46,9 @@ from typing import Any
 
 import networkx as nx
 
+import viz.layout
 import viz.map
+import viz.render
 from landscape.analysis import analyse
 from landscape.io.generate import generate
 from landscape.model import Landscape
@@ -61,31 +70,32 @@ def as_networkx(landscape: Landscape) -> nx.Graph:
 
 def time_map(landscape: Landscape, result: dict[str, Any], path: Path) -> dict[str, float]:
     """Seconds for Landscape's map, in all and for its view model (with its layout), its page and
-    writing it; with the page's size in bytes."""
-    start = time.perf_counter()
+    writing it; with the CPU seconds in all and the page's size in bytes."""
+    start, cpu = time.perf_counter(), time.process_time()
     view = map_view(landscape, DAY, MapOptions(), result)
     viewed = time.perf_counter()
     page = render("map.html.j2", view=view, title=view["title"], static_picture=viz.map.page_picture(view))
     rendered = time.perf_counter()
     path.write_text(page, encoding="utf-8")
     done = time.perf_counter()
-    return {"map": done - start, "view": viewed - start, "page": rendered - viewed, "write": done - rendered,
-            "bytes": len(page.encode())}
+    return {"map": done - start, "cpu": time.process_time() - cpu, "view": viewed - start,
+            "page": rendered - viewed, "write": done - rendered, "bytes": len(page.encode())}
 
 
 def run_pyvis(graph: nx.Graph, path: str, done: Any) -> None:
     from pyvis.network import Network
 
     os.chdir(os.path.dirname(path))  # pyvis copies its lib/ folder into the working directory
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     network = Network()
     network.from_nx(graph)
     network.write_html(path)
-    done.put(time.perf_counter() - start)
+    done.put((time.perf_counter() - start, time.process_time() - cpu))
 
 
-def time_pyvis(graph: nx.Graph, timeout: float) -> float | None:
-    """Seconds for pyvis, in a child process stopped after `timeout` seconds (None if it was).
+def time_pyvis(graph: nx.Graph, timeout: float) -> tuple[float, float] | None:
+    """Seconds and CPU seconds for pyvis, in a child process stopped after `timeout` seconds (None
+    if it was).
     The child is spawned, not forked: a forked child would share this process's memory
     copy-on-write, making the map's next run pay a page fault for every page it touches."""
     processes = multiprocessing.get_context("spawn")
@@ -115,15 +125,15 @@ def compare(nodes: int, edges: int, repeat: int, pyvis_runs: int, timeout: float
     gc.collect()
     gc.freeze()  # the garbage collector's scans of the inputs grow with all else in memory, not with the map
     ours: list[dict[str, float]] = []
-    theirs: list[float] = []
+    theirs: list[tuple[float, float]] = []
     timed_out = False
     with tempfile.TemporaryDirectory() as folder:
         for run in range(repeat):
             ours.append(time_map(landscape, result, Path(folder, f"map{run}.html")))  # a new file, as pyvis writes
             if run < pyvis_runs and not timed_out:
-                seconds = time_pyvis(graph, timeout)
-                timed_out = seconds is None
-                theirs += [] if seconds is None else [seconds]
+                timing = time_pyvis(graph, timeout)
+                timed_out = timing is None
+                theirs += [] if timing is None else [timing]
     gc.unfreeze()
     best = min(ours, key=lambda timed: timed["map"])
     median = statistics.median(timed["map"] for timed in ours)
@@ -131,16 +141,18 @@ def compare(nodes: int, edges: int, repeat: int, pyvis_runs: int, timeout: float
           f"{DAY} ({len(result['findings'])} findings)")
     print(f"  Landscape map: best {best['map']:.3f} s, median {median:.3f} s (view model {best['view']:.3f} s "
           f"+ page {best['page']:.3f} s + write {best['write']:.3f} s; {best['bytes'] / 1e6:.1f} MB); "
-          f"the analysis it draws on: {analysis:.2f} s")
+          f"the analysis it draws on: {analysis:.2f} s; CPU {min(t['cpu'] for t in ours):.3f}-"
+          f"{max(t['cpu'] for t in ours):.3f} s")
     if timed_out:
         print(f"  pyvis from_nx + write_html: did not finish in {timeout:.0f} s "
               f"(over {timeout / best['map']:.0f}x the map's time)")
     elif theirs:
-        fastest, middle = min(theirs), statistics.median(theirs)
-        print(f"  pyvis from_nx + write_html: best {fastest:.2f} s, median {middle:.2f} s ({len(theirs)} "
-              f"run{'s' if len(theirs) > 1 else ''}): {fastest / best['map']:.0f}x the map's best time, "
-              f"{middle / median:.0f}x its median; {fastest / (best['map'] + analysis):.1f}x the map's "
-              f"and the analysis's")
+        fastest, middle = min(s for s, _ in theirs), statistics.median(s for s, _ in theirs)
+        cpu = min(c for _, c in theirs)
+        print(f"  pyvis from_nx + write_html: best {fastest:.2f} s, median {middle:.2f} s, CPU best {cpu:.2f} s "
+              f"({len(theirs)} run{'s' if len(theirs) > 1 else ''}): {fastest / best['map']:.0f}x the map's best "
+              f"time, {middle / median:.0f}x its median, {cpu / min(t['cpu'] for t in ours):.0f}x its best CPU "
+              f"time; {fastest / (best['map'] + analysis):.1f}x the map's and the analysis's")
     return best["map"]
 
 
@@ -190,25 +202,78 @@ def browser_times(repeat: int) -> None:
             browser.close()
 
 
+PARTS = [  # the build's steps: the module whose global names the function, the name, what it does
+    (viz.layout, "seeded", "force layout: igraph (Fruchterman-Reingold; Kamada-Kawai for pieces up to 600)"),
+    (viz.layout, "apart", "force layout: nodes pushed apart (scipy k-d tree)"),
+    (viz.map, "network_layout", "force layout in all (the two above, pieces, clusters' outlines)"),
+    (viz.map, "chart_layout", "chart layout (igraph Sugiyama, bands beneath)"),
+    (viz.map, "label_room", "which labels fit, both layouts"),
+    (viz.map, "page_picture", "static picture (SVG)"),
+    (viz.render, "script_json_parts", "the page's data as JSON"),
+    (viz.render, "with_script_hashes", "the page's script hashes"),
+]
+
+
+def part_times(nodes: int, edges: int, repeat: int) -> None:
+    """CPU seconds of each step of the map's build (PARTS), the median of `repeat` builds, as a
+    Markdown table. Each step is timed where the build calls it, through its module's name."""
+    spent: dict[str, list[float]] = collections.defaultdict(list)
+
+    def timing(module: Any, name: str) -> None:
+        step = getattr(module, name)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.process_time()
+            try:
+                return step(*args, **kwargs)
+            finally:
+                spent[name][-1] += time.process_time() - start
+        setattr(module, name, timed)
+
+    for module, name, _ in PARTS:
+        timing(module, name)
+    landscape = generate(nodes, edges)
+    viz.map.DRAW_LIMIT = len(landscape) + 1
+    result = analyse(landscape, as_of=DAY)
+    builds = []
+    with tempfile.TemporaryDirectory() as folder:
+        for _build in range(repeat + 1):  # the first pays first-call costs and is not counted
+            for _, name, _ in PARTS:
+                spent[name].append(0.0)
+            builds.append(time_map(landscape, result, Path(folder, "map.html"))["cpu"])
+    whole = statistics.median(builds[1:])
+    print(f"{len(landscape.as_of(DAY))} nodes: the build takes {whole:.3f} CPU s (median of {repeat})")
+    print("| step | CPU s | share |\n|---|---:|---:|")
+    for _, name, what in PARTS:
+        seconds = statistics.median(spent[name][1:])
+        print(f"| {what} | {seconds:.3f} | {seconds / whole:.0%} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=2_000)
     parser.add_argument("--edges", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pyvis-timeout", type=float, default=600)
+    parser.add_argument("--scales", default="1,2,4", help="sizes to time, as multiples of --nodes and --edges")
     parser.add_argument("--browser", action="store_true", help="time the build and the first drawing in Chromium")
+    parser.add_argument("--parts", action="store_true", help="time each step of the build")
     args = parser.parse_args()
     if args.browser:
         browser_times(args.repeat)
+        return
+    if args.parts:
+        part_times(args.nodes, args.edges, args.repeat)
         return
 
     small = generate(200, 1000)  # imports and other first-call costs, paid once and not counted
     with tempfile.TemporaryDirectory() as folder:
         time_map(small, analyse(small, as_of=DAY), Path(folder, "map.html"))
-    first = compare(args.nodes, args.edges, args.repeat, args.repeat, args.pyvis_timeout)
-    for factor in (2, 4):
+    scales = [int(text) for text in args.scales.split(",")]
+    first = compare(args.nodes * scales[0], args.edges * scales[0], args.repeat, args.repeat, args.pyvis_timeout)
+    for factor in scales[1:]:
         seconds = compare(args.nodes * factor, args.edges * factor, args.repeat, 1, args.pyvis_timeout)
-        print(f"  ({seconds / first:.1f}x the map's time for {factor}x the size)")
+        print(f"  ({seconds / first:.1f}x the map's time for {factor / scales[0]:g}x the size)")
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ from landscape.model import (
     split_list,
 )
 from viz.compare import Baseline, comparison, comparison_counts, drawn_with_baseline
-from viz.layout import FONT, LABEL_WIDTH, chart_layout, label_room, network_layout
+from viz.layout import FONT, LABEL_WIDTH, chart_layout, label_priority, label_room, network_layout
 from viz.picture import pdf_picture, png_picture, svg_picture
 from viz.render import render
 
@@ -97,8 +97,10 @@ def render_picture(landscape: Landscape, day: date, options: MapOptions = MapOpt
 
 
 def page_picture(view: dict[str, Any]) -> str:
-    """The static picture for the page (shown when scripts do not run), in ASCII as the page is."""
-    return svg_picture(view).encode("ascii", "xmlcharrefreplace").decode("ascii")
+    """The static picture for the page (shown when scripts do not run), in ASCII as the page is
+    (a picture already ASCII, as most are, is not copied)."""
+    svg = svg_picture(view)
+    return svg if svg.isascii() else svg.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
 def map_view(landscape: Landscape, day: date, options: MapOptions = MapOptions(),
@@ -253,7 +255,7 @@ def positions(nodes: dict[str, list[Any]], edges: dict[str, list[Any]], groups: 
                                   [g["nodes"] for g in groups], [g["label"] for g in groups]),
         "chart": chart_layout(nodes["type"], nodes["label"], tops, edges["from"], edges["to"], types),
     }
-    priority = [size + (5 if t in ("board", "agency") else 0) for size, t in zip(nodes["size"], nodes["type"])]
+    priority = label_priority(nodes["size"], nodes["type"])
     return {name: {"x": placed.x, "y": placed.y, "areas": placed.areas,
                    "labelled": [int(shown) for shown in label_room(placed.x, placed.y, nodes["size"], nodes["short"],
                                                                     priority, areas=placed.areas)]}

@@ -14,13 +14,12 @@ import math
 from collections import deque
 from collections.abc import Set
 from typing import Any
-from xml.sax.saxutils import escape as escape_text
 from xml.sax.saxutils import quoteattr
 
 from landscape.analysis.findings import GAP_KINDS
 from landscape.cells import NOT_IN_XML
 from landscape.errors import LandscapeError
-from viz.layout import AREA_FONT, BODY_TYPES, CHART_LINES, LABEL_WIDTH, label_extent, label_room
+from viz.layout import AREA_FONT, BODY_TYPES, CHART_LINES, LABEL_WIDTH, label_extent, label_priority, label_room
 from viz.layout import FONT as LABEL_FONT
 
 WIDTH = 1600.0  # the picture's width in SVG units (a PNG is drawn at PNG_WIDTH pixels)
@@ -45,8 +44,13 @@ SHAPES = {  # corners of each shape, in node radii, as the page draws them
 
 def escape(text: str) -> str:
     """Text for XML, quotation marks too (so no name reads as an attribute anywhere), without
-    the characters XML cannot hold (validation refuses them; a landscape built in code may not)."""
-    return escape_text(NOT_IN_XML.sub("", text), {'"': "&quot;", "'": "&#39;"})
+    the characters XML cannot hold (validation refuses them; a landscape built in code may not).
+
+    >>> escape("<b>Tom & Jerry's</b>\\x0b")
+    '&lt;b&gt;Tom &amp; Jerry&#39;s&lt;/b&gt;'
+    """
+    return (NOT_IN_XML.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("'", "&#39;"))
 
 
 def shown_nodes(view: dict[str, Any]) -> list[bool]:
@@ -114,8 +118,11 @@ def svg_picture(view: dict[str, Any]) -> str:
                      if result == "resolved" and kind in GAP_KINDS for e in f if e in by_id}
     whole = all(shown) or chart_only
     areas = [a for a in placed["areas"] if a["kind"] != "band"] if whole and view["theme"] is None else []
-    priority = [s + (5 if t in BODY_TYPES else 0) for s, t in zip(sizes, nodes["type"])]
-    labelled = label_room(xs, ys, sizes, nodes["short"], priority, keep=shown, areas=areas)
+    if all(shown) and areas == placed["areas"]:  # the question the layout answered for the page
+        labelled = [bool(on) for on in placed["labelled"]]
+    else:
+        labelled = label_room(xs, ys, sizes, nodes["short"], label_priority(sizes, nodes["type"]), keep=shown,
+                              areas=areas)
 
     on = [i for i in range(len(shown)) if shown[i]]
     left = min([xs[i] - LABEL_WIDTH / 2 for i in on] + [p for a in areas for p in a["points"][0::2]], default=0)
@@ -152,24 +159,20 @@ def svg_picture(view: dict[str, Any]) -> str:
         out.append(text + f'fill="#ffffff" stroke="#ffffff" stroke-width="5" stroke-linejoin="round">'
                    f'{escape(area["label"])}</text>')  # a halo, so lines beneath do not cross the words
         out.append(text + f'fill="{"#1b4f8c" if cluster else "#4a5868"}">{escape(area["label"])}</text>')
-    arrows = len(on) <= ARROW_LIMIT
     colours = (view.get("comparison") or {}).get("colours", {})
-    for a, b, relation, change in lines:
-        out.append(line(xs[a], ys[a], xs[b], ys[b], colours.get(change, relation["colour"]),
-                        relation["width"] + (change == "added"), 0.75,
-                        sizes[b] if relation["arrows"] and arrows else None, "4 4" if change == "ended" else ""))
-    for a, b, explanation in missing:
-        out.append(line(xs[a], ys[a], xs[b], ys[b], MISSING, 3, 1, None, "8 6", explanation))
-    for a, b, explanation in resolved_links:
-        out.append(line(xs[a], ys[a], xs[b], ys[b], colours["resolved"], 3, 1, None, "2 5",
-                        f"Resolved: {explanation}"))
+    out += relation_lines(lines, xs, ys, sizes, arrows=len(on) <= ARROW_LIMIT, colours=colours)
+    for found, colour, dashes, words in ((missing, MISSING, "8 6", ""), (resolved_links, colours.get("resolved"), "2 5",
+                                                                          "Resolved: ")):
+        if found:
+            out.append(f'<g stroke="{colour}" stroke-width="3" stroke-dasharray="{dashes}">')
+            out += [f'<line x1="{xs[a]}" y1="{ys[a]}" x2="{xs[b]}" y2="{ys[b]}"><title>{escape(words + explanation)}'
+                    "</title></line>" for a, b, explanation in found]
+            out.append("</g>")
     for i in on:
         out.append(node_shape(view, i, xs[i], ys[i], sizes[i]))
         if i in resolved_gaps:
             out.append(ring(xs[i], ys[i], sizes[i] + 5, colours["resolved"], 3, "2 3"))
-    for i in on:
-        if labelled[i]:
-            out.append(label(nodes["short"][i], xs[i], ys[i] + sizes[i] + 3))
+    out += [label(nodes["short"][i], xs[i], ys[i] + sizes[i] + 3) for i in on if labelled[i]]
     out.append("</g>")
     out += key
     out.append(f'<text x="{MARGIN}" y="{height - 28:.0f}" font-size="14" fill="#5b6b7c">'
@@ -191,20 +194,52 @@ def subtitle(view: dict[str, Any], shown: int, total: int) -> str:
     return " \u00b7 ".join(parts)
 
 
-def line(x1: float, y1: float, x2: float, y2: float, colour: str, width: float, opacity: float,
-         arrow_gap: float | None, dashes: str = "", title: str = "") -> str:
-    """A straight line, with an arrow head stopping short of the target node when `arrow_gap`."""
-    dash = f' stroke-dasharray="{dashes}"' if dashes else ""
-    drawn = (f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{colour}" stroke-width="{width}" '
-             f'stroke-opacity="{opacity}"{dash}>' + (f"<title>{escape(title)}</title>" if title else "") + "</line>")
-    if arrow_gap is None or (x1, y1) == (x2, y2):
-        return drawn
+def relation_lines(lines: list[tuple[int, int, dict[str, Any], str]], xs: list[float], ys: list[float],
+                   sizes: list[float], arrows: bool, colours: dict[str, str] | None = None) -> list[str]:
+    """The relationships' lines, a group for each type (and, on a comparison map, each change:
+    added lines in `colours["added"]` and a little wider, ended ones dashed) that carries its
+    colour and width, so each line is only its two ends, which keeps a large picture small; then
+    that group's arrow heads when `arrows` and the type is directed, each stopping short of its
+    target node.
+
+    >>> relation_lines([(0, 1, {"type": "funds", "colour": "#b8860b", "width": 1, "arrows": ""}, "")],
+    ...                [0, 100], [0, 0], [12, 12], arrows=True)[1]
+    '<line x1="0" y1="0" x2="100" y2="0"/>'
+    """
+    colours = colours or {}
+    groups: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    relations = {}
+    for a, b, relation, change in lines:
+        groups.setdefault((relation["type"], change), []).append((a, b))
+        relations[relation["type"]] = relation
+    out = []
+    for (kind, change), ends in groups.items():
+        relation = relations[kind]
+        colour = colours.get(change, relation["colour"])
+        dash = ' stroke-dasharray="4 4"' if change == "ended" else ""
+        out.append(f'<g stroke="{colour}" stroke-width="{relation["width"] + (change == "added")}" '
+                   f'stroke-opacity="0.75"{dash}>')
+        out += [f'<line x1="{xs[a]}" y1="{ys[a]}" x2="{xs[b]}" y2="{ys[b]}"/>' for a, b in ends]
+        out.append("</g>")
+        if arrows and relation["arrows"]:
+            out.append(f'<g fill="{colour}">')
+            out += [arrow_head(xs[a], ys[a], xs[b], ys[b], sizes[b]) for a, b in ends
+                    if (xs[a], ys[a]) != (xs[b], ys[b])]
+            out.append("</g>")
+    return out
+
+
+def arrow_head(x1: float, y1: float, x2: float, y2: float, gap: float) -> str:
+    """An arrow head on the line from (x1, y1) to (x2, y2), its tip `gap` + 2 short of the end.
+
+    >>> arrow_head(0, 0, 100, 0, 12)
+    '<polygon points="86.0,0.0 77.9,3.9 77.9,-3.9"/>'
+    """
     angle = math.atan2(y2 - y1, x2 - x1)
-    tip_x, tip_y = x2 - math.cos(angle) * (arrow_gap + 2), y2 - math.sin(angle) * (arrow_gap + 2)
+    tip_x, tip_y = x2 - math.cos(angle) * (gap + 2), y2 - math.sin(angle) * (gap + 2)
     corners = [(tip_x, tip_y)] + [(tip_x - 9 * math.cos(angle + turn), tip_y - 9 * math.sin(angle + turn))
                                   for turn in (-0.45, 0.45)]
-    points = " ".join(f"{x:.1f},{y:.1f}" for x, y in corners)
-    return drawn + f'<polygon points="{points}" fill="{colour}"/>'
+    return '<polygon points="' + " ".join(f"{x:.1f},{y:.1f}" for x, y in corners) + '"/>'
 
 
 def node_shape(view: dict[str, Any], i: int, x: float, y: float, r: float) -> str:
@@ -220,6 +255,12 @@ def node_shape(view: dict[str, Any], i: int, x: float, y: float, r: float) -> st
     if change == "ended":
         return shape(style["shape"], x, y, r, ENDED_FILL, title, outline=(colour, 3, "4 3"))
     return shape(style["shape"], x, y, r, style["colour"], title) + ring(x, y, r + 7, colour, 3.5)
+
+
+def line(x1: float, y1: float, x2: float, y2: float, colour: str, width: float, dashes: str = "") -> str:
+    """A straight line of the key."""
+    dash = f' stroke-dasharray="{dashes}"' if dashes else ""
+    return f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{colour}" stroke-width="{width}"{dash}/>'
 
 
 def ring(x: float, y: float, r: float, colour: str, width: float, dashes: str = "", fill: str = "none") -> str:
@@ -245,11 +286,15 @@ def shape(kind: str, x: float, y: float, r: float, colour: str, inside: str = ""
 
 
 def wrap(text: str) -> list[str]:
-    """A label's lines, wrapped at words as the page wraps them."""
+    """A label's lines, wrapped at words as the page wraps them: a word joins the line before it
+    while the two fit in LABEL_WIDTH.
+
+    >>> wrap("London Violence Reduction Unit")
+    ['London Violence', 'Reduction Unit']
+    """
     lines: list[str] = []
     for word in text.split(" "):
-        if lines and label_extent(lines[-1] + " " + word)[0] < LABEL_WIDTH and \
-                label_extent(lines[-1] + " " + word)[1] <= label_extent("x")[1]:
+        if lines and label_extent(lines[-1] + " " + word)[0] < LABEL_WIDTH:
             lines[-1] += " " + word
         else:
             lines.append(word)
@@ -290,12 +335,12 @@ def legend(view: dict[str, Any], types: list[str], relations: set[str], missing:
     x, y = MARGIN, y + 32
     for relation in view["relations"]:
         if relation["type"] in relations:
-            out.append(line(x, y, x + 30, y, relation["colour"], max(2, relation["width"]), 1, None))
+            out.append(line(x, y, x + 30, y, relation["colour"], max(2, relation["width"])))
             out.append(f'<text x="{x + 38}" y="{y + 5}" font-size="15" fill="#1d2733">'
                        f'{escape(relation["label"])}</text>')
             advance(56 + 8.4 * len(relation["label"]))
     if missing:
-        out.append(line(x, y, x + 30, y, MISSING, 3, 1, None, "8 6"))
+        out.append(line(x, y, x + 30, y, MISSING, 3, "8 6"))
         out.append(f'<text x="{x + 38}" y="{y + 5}" font-size="15" fill="#1d2733">Missing link (finding)</text>')
         advance(56 + 8.4 * 22)
     if any(a["kind"] == "cluster" for a in view["layouts"][view["layout"]]["areas"]) and view["layout"] == "network":
@@ -309,7 +354,7 @@ def legend(view: dict[str, Any], types: list[str], relations: set[str], missing:
         for change, words in CHANGE_KEY:
             if change in changes:
                 if change == "resolved":
-                    out.append(line(x, y, x + 30, y, colours[change], 3, 1, None, "2 5"))
+                    out.append(line(x, y, x + 30, y, colours[change], 3, "2 5"))
                 else:
                     ended = change == "ended"
                     out.append(ring(x + 15, y, 8, colours[change], 3, "4 3" if ended else "",

@@ -134,8 +134,22 @@ def render(template: str, **context: Any) -> str:
     return with_script_hashes(environment().get_template(template).render(**context))
 
 
-# A script the page runs: one with no type (data blocks are `type="application/json"`, never run).
-EXECUTABLE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+def executable_scripts(page: str) -> list[str]:
+    """The text of each script the page runs: each `<script>` element with no type (data blocks
+    are `type="application/json"`, never run). Found with str.find, which skips through a page of
+    megabytes several times faster than a regular expression.
+
+    >>> executable_scripts('<script>run()</script><script type="application/json">[1]</script><script>x</script>')
+    ['run()', 'x']
+    """
+    scripts, start = [], page.find("<script>")
+    while start >= 0:
+        end = page.find("</script>", start)
+        if end < 0:
+            break
+        scripts.append(page[start + len("<script>"):end])
+        start = page.find("<script>", end)
+    return scripts
 
 
 def with_script_hashes(page: str) -> str:
@@ -148,5 +162,5 @@ def with_script_hashes(page: str) -> str:
 
     hashes = dict.fromkeys(
         "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
-        for script in EXECUTABLE_SCRIPT.findall(page))
+        for script in executable_scripts(page))
     return page.replace("SCRIPT-HASHES", " ".join(hashes) or "'none'", 1)

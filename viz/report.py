@@ -54,10 +54,11 @@ def render_report(landscape: Landscape, day: date, *, title: str | None = None, 
 
 
 def render_html(view: dict[str, Any]) -> str:
-    """The HTML page of a report view."""
-    picture = map_picture(view)
+    """The HTML page of a report view. Its picture for print is the governance chart as SVG in an
+    image: it prints sharp at any size, nothing in it can run, and it needs no cairo library."""
+    picture = svg_picture(view["picture"]).encode("utf-8") if view.get("picture") else None
     return render("report.html.j2", report=view, view=view["map"], title=view["title"],
-                  picture=data_uri(picture) if picture else None)
+                  picture=data_uri(picture, "image/svg+xml") if picture else None)
 
 
 def render_docx(view: dict[str, Any]) -> bytes:
@@ -68,8 +69,8 @@ def render_docx(view: dict[str, Any]) -> bytes:
 
 
 def map_picture(view: dict[str, Any]) -> bytes | None:
-    """The report's governance chart as a PNG at print resolution, or None when the report has
-    no picture (a landscape too large to draw) or the system lacks the cairo library."""
+    """The report's governance chart as a PNG at print resolution (for Word), or None when the
+    report has no picture (a landscape too large to draw) or the system lacks the cairo library."""
     if not view.get("picture"):
         return None
     try:
@@ -78,10 +79,15 @@ def map_picture(view: dict[str, Any]) -> bytes | None:
         return None
 
 
-def data_uri(png: bytes) -> str:
+def data_uri(data: bytes, media_type: str) -> str:
+    """`data` as a data: URI, which a page shows without fetching anything.
+
+    >>> data_uri(b"<svg/>", "image/svg+xml")
+    'data:image/svg+xml;base64,PHN2Zy8+'
+    """
     import base64
 
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    return f"data:{media_type};base64," + base64.b64encode(data).decode("ascii")
 
 
 def report_view(landscape: Landscape, day: date, *, title: str | None = None, generated: date | None = None,
@@ -117,6 +123,9 @@ def report_view(landscape: Landscape, day: date, *, title: str | None = None, ge
     messages = key_messages(rows_by_kind, names)
     if change is not None and compared is not None:  # the change first: it is what the report is for
         messages = [change_message(change, compared, names)] + messages[:MESSAGES - 1]
+    # one map for the page and the printed picture: it carries both layouts' positions
+    drawn_map = (map_view(drawn, day, MapOptions(height="640px", title=title), result, baseline=baseline,
+                          compared=compared) if drawable else None)
     view: dict[str, Any] = {
         "title": title,
         "as_of": day.isoformat(),
@@ -151,10 +160,8 @@ def report_view(landscape: Landscape, day: date, *, title: str | None = None, ge
         # The still picture for print and Word: the map's governance chart, drawn from the same
         # layout as `landscape map --layout chart --format png`. Both draw the facts the findings
         # rest on: what is only proposed is not drawn as in force beside a finding that it is not.
-        "picture": (map_view(drawn, day, MapOptions(layout="chart", title=title), result,
-                             baseline=baseline, compared=compared) if drawable else None),
-        "map": (map_view(drawn, day, MapOptions(height="640px", title=title), result,
-                         baseline=baseline, compared=compared) if drawable else None),
+        "picture": drawn_map | {"layout": "chart"} if drawn_map else None,
+        "map": drawn_map,
     }
     view["uncovered"] = sorted(unowned_themes(result))
     view["owner_unknown"] = sorted({item["entities"][0] for item in result.get("unknowns", [])

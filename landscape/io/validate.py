@@ -18,7 +18,6 @@ from datetime import date
 from itertools import repeat
 from pathlib import Path
 
-import networkx as nx
 import numpy as np
 
 from landscape.cells import NOT_IN_XML
@@ -464,13 +463,19 @@ def check_dates(row: dict[str, str], problem: Callable[[str, str], None]) -> boo
 
 
 def cycles(table: Table, edges: list[tuple[Relationship, int]]) -> list[Problem]:
-    """A body cannot, through a chain of `reports_to` (or `part_of`), report to itself."""
+    """A body cannot, through a chain of `reports_to` (or `part_of`), report to itself. Whether a
+    chain loops is asked of igraph, which the analysis loads anyway; networkx, which would add a
+    fifth of a second to every command, is loaded only to name the loops."""
     problems = []
-    graphs = {edge_type: nx.DiGraph() for edge_type in ("reports_to", "part_of")}
-    for edge, line in edges:
-        if edge.type in graphs:
-            graphs[edge.type].add_edge(edge.source, edge.target, line=line)
-    for edge_type, graph in graphs.items():
+    for edge_type in ("reports_to", "part_of"):
+        chain = [(edge, line) for edge, line in edges if edge.type == edge_type]
+        if not loops([(edge.source, edge.target) for edge, _ in chain]):
+            continue
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        for edge, line in chain:
+            graph.add_edge(edge.source, edge.target, line=line)
         for component in nx.strongly_connected_components(graph):
             if len(component) < 2:
                 continue
@@ -482,4 +487,18 @@ def cycles(table: Table, edges: list[tuple[Relationship, int]]) -> list[Problem]
             path = " → ".join([cycle[0][0]] + [v for _, v in cycle])
             problems.append(Problem(table.where, line, "target", f"{edge_type} cycle: {path}"))
     return problems
+
+
+def loops(pairs: list[tuple[str, str]]) -> bool:
+    """Whether the directed lines `pairs` (from, to) hold a loop longer than one line (a line
+    from a body to itself is not one: another check names it).
+
+    >>> loops([("a", "b"), ("b", "c"), ("c", "a")]), loops([("a", "b"), ("a", "c"), ("b", "b")])
+    (True, False)
+    """
+    import igraph as ig
+
+    numbers: dict[str, int] = {}
+    lines = [(numbers.setdefault(a, len(numbers)), numbers.setdefault(b, len(numbers))) for a, b in pairs if a != b]
+    return not ig.Graph(n=len(numbers), edges=lines, directed=True).is_dag()
 
