@@ -216,7 +216,8 @@ def test_the_comparison_picture_marks_the_changes_too(comparison_view):
     svg = svg_picture(comparison_view)
     assert f'stroke="{CHANGE_COLOURS["added"]}" stroke-width="3.5"' in svg  # the ring round Hub (and North)
     assert f'fill="#e3e7ec" stroke="{CHANGE_COLOURS["ended"]}" stroke-width="3" stroke-dasharray="4 3"' in svg
-    assert f'stroke="{CHANGE_COLOURS["resolved"]}" stroke-width="3" stroke-opacity="1" stroke-dasharray="2 5"' in svg
+    assert f'<g stroke="{CHANGE_COLOURS["resolved"]}" stroke-width="3" stroke-dasharray="2 5">' in svg
+    assert f'<g stroke="{CHANGE_COLOURS["added"]}" stroke-width="2" stroke-opacity="0.75">' in svg  # a line added
     for words in ("Added (ringed", "Ended (pale", "Changed (renamed", "Finding resolved",
                   "changes from before to after"):
         assert words in svg, words
