@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from landscape.model import Entity, Fact, Landscape, Relationship
+from landscape.model import Entity, Fact, Landscape, Relationship, Source
 
 Finding = dict[str, Any]
 
@@ -81,33 +81,44 @@ def grounds(finding: Finding, landscape: Landscape, touching: Touching | None = 
 
 
 class Touching:
-    """A landscape's relationships by the entities they join and their type, made once: a
-    national analysis writes the evidence of thousands of findings, each about a few bodies.
-    With `ids`, only the relationships touching those entities are indexed (a million
-    relationships are filtered as arrays, and a few thousand indexed)."""
+    """A landscape's relationships by the entities they join and their type, found as arrays
+    once: a national analysis writes the evidence of thousands of findings, each about a few
+    bodies. With `ids`, only the relationships touching those entities are indexed, and a
+    relationship is made into a list only when a finding asks for it."""
 
     def __init__(self, landscape: Landscape, ids: Iterable[str] | None = None) -> None:
-        relationships = landscape.relationships
-        if ids is not None:  # only the relationships touching `ids`, found as arrays
-            columns = landscape.columns
+        columns = landscape.columns
+        self.relationships, self.code = landscape.relationships, columns.code
+        self.type_code = {name: number for number, name in enumerate(columns.type_names)}
+        # each relationship's source, then its target (not again for a loop), in landscape order
+        ends = np.column_stack([columns.sources, columns.targets]).ravel()
+        edges = np.repeat(np.arange(len(columns.sources)), 2)
+        keep = np.ones(len(ends), dtype=bool)
+        keep[1::2] = columns.targets != columns.sources
+        if ids is not None:
             wanted = np.zeros(len(columns.ids), dtype=bool)
-            wanted[[columns.code[i] for i in set(ids) if i in columns.code]] = True
-            touching = np.flatnonzero(wanted[columns.sources] | wanted[columns.targets])
-            relationships = [relationships[k] for k in touching.tolist()]
-        self.index: dict[tuple[str, str], list[Relationship]] = {}
-        for edge in relationships:
-            self.index.setdefault((edge.source, edge.type), []).append(edge)
-            if edge.target != edge.source:
-                self.index.setdefault((edge.target, edge.type), []).append(edge)
+            wanted[[self.code[i] for i in set(ids) if i in self.code]] = True
+            keep &= wanted[ends]
+        ends, edges = ends[keep], edges[keep]
+        keys = ends * len(self.type_code) + columns.types[edges]
+        order = np.argsort(keys, kind="stable")  # stable: each key's relationships stay in landscape order
+        keys, self.edges = keys[order], edges[order].tolist()
+        distinct, starts = np.unique(keys, return_index=True)
+        self.span = dict(zip(distinct.tolist(), zip(starts.tolist(), [*starts[1:].tolist(), len(keys)])))
 
     def of(self, ids: list[str], types: tuple[str, ...]) -> list[Relationship]:
-        """The relationships of `types` touching any of `ids`, each once."""
-        seen: dict[int, Relationship] = {}
+        """The relationships of `types` touching any of `ids`, each once: those of the first id
+        first, and of each id those of the first type first, in landscape order."""
+        found: list[int] = []
+        width, nothing = len(self.type_code), (0, 0)
         for entity_id in ids:
+            code = self.code.get(entity_id)
             for edge_type in types:
-                for edge in self.index.get((entity_id, edge_type), ()):
-                    seen.setdefault(id(edge), edge)
-        return list(seen.values())
+                number = self.type_code.get(edge_type)
+                if code is not None and number is not None:
+                    start, stop = self.span.get(code * width + number, nothing)
+                    found += self.edges[start:stop]
+        return list(map(self.relationships.__getitem__, dict.fromkeys(found)))
 
 
 def shared_neighbours(edges: list[Relationship], ids: set[str], inward: bool = False) -> list[Relationship]:
@@ -131,16 +142,37 @@ def fact_entry(fact: Fact, landscape: Landscape) -> dict[str, Any]:
             "cites": cites}
 
 
+class Evidence:
+    """The facts of one landscape as findings cite them, for many findings at once: the
+    relationships touching the bodies they name, indexed once (`touching`), and each fact's
+    entry and newest dated source, found once however many findings rest on the fact. A fact's
+    entry is one dict, shared by the findings resting on it: read it, never change it."""
+
+    def __init__(self, landscape: Landscape, findings: Iterable[Finding] = ()) -> None:
+        self.landscape = landscape
+        self.touching = Touching(landscape, (entity for finding in findings for entity in finding["entities"]))
+        self.known: dict[int, tuple[dict[str, Any], Source | None]] = {}
+
+    def of(self, fact: Fact) -> tuple[dict[str, Any], Source | None]:
+        """The fact's entry (see `fact_entry`) and the newest dated source it cites (or None)."""
+        known = self.known.get(id(fact))  # facts live as long as their landscape: ids stay theirs
+        if known is None:
+            known = self.known[id(fact)] = (fact_entry(fact, self.landscape), self.landscape.attested(fact).last)
+        return known
+
+
 def with_evidence(finding: Finding, landscape: Landscape, day: date, stale_after: float,
-                  touching: Touching | None = None) -> Finding:
+                  evidence: Evidence | None = None) -> Finding:
     """`finding` with the facts it rests on (`evidence`), the date of the newest dated source
     among them (`last_attested`, as the sources table writes it; None when none is dated) and
-    whether that source's last day is more than `stale_after` years before `day` (`stale`)."""
-    facts = grounds(finding, landscape, touching)
-    dated = [source for source in (landscape.attested(fact).last for fact in facts) if source is not None]
-    newest = max(dated, key=lambda source: source.last_day or date.min, default=None)
+    whether that source's last day is more than `stale_after` years before `day` (`stale`).
+    `evidence` (made when not given) holds what findings in `landscape` share."""
+    evidence = evidence or Evidence(landscape, [finding])
+    known = [evidence.of(fact) for fact in grounds(finding, landscape, evidence.touching)]
+    newest = max((source for _, source in known if source is not None),
+                 key=lambda source: source.last_day or date.min, default=None)
     return finding | {
-        "evidence": [fact_entry(fact, landscape) for fact in facts],
+        "evidence": [entry for entry, _ in known],
         "last_attested": newest.date if newest else None,
         "stale": bool(newest and newest.last_day and is_stale(newest.last_day, day, stale_after)),
     }

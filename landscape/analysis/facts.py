@@ -186,11 +186,11 @@ class Facts:
     @cached_property
     def ancestors(self) -> sparse.csr_matrix:
         """Entity × every entity it is `part_of`, directly or through others (an initiative
-        part of a programme part of a strategy is part of both)."""
-        step = self.relation("part_of")
-        reach = step.copy()
+        part of a programme part of a strategy is part of both). Each round squares the
+        reach, so chains of any length k take about log₂ k products."""
+        reach = self.relation("part_of").copy()
         while True:
-            wider = reach + reach @ step
+            wider = reach + reach @ reach
             wider.data[:] = 1
             if wider.nnz == reach.nnz:
                 return reach
