@@ -57,8 +57,11 @@ def brokers(facts: Facts, limit: int = 20) -> list[dict[str, Any]]:
     memberships = facts.relation("member_of")  # member × board
     board_count = np.diff(memberships.indptr)[nodes]
     ids, entities = facts.ids, facts.landscape.entities
+    listed = np.flatnonzero(board_count >= 2)
+    if limit < len(listed):  # only members on as many boards as the limit-th can be listed
+        listed = listed[board_count[listed] >= np.partition(board_count[listed], -limit)[-limit]]
     ranked = sorted((-int(board_count[node]), -round(float(centrality[node]), 4), entities[ids[code]].name,
-                     ids[code], node) for node, code in enumerate(nodes.tolist()) if board_count[node] >= 2)
+                     ids[code], node) for node, code in zip(listed.tolist(), nodes[listed].tolist()))
     rows = []
     for count, negated_centrality, name, member, node in ranked[:limit]:
         code = nodes[node]

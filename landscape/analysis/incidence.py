@@ -148,7 +148,9 @@ def similar_candidates(incidence: sparse.csc_matrix, need: np.ndarray, share: in
     for start in range(0, len(sizes), BLOCK):
         # the block's rows of PᵀP against the groups from `start` on: only pairs above the
         # diagonal are wanted, and those need no column before the block's first
-        product = by_group[start:start + BLOCK] @ prefixes[:, start:]
+        # nor any needing more items than the block's largest group holds
+        end = np.searchsorted(need, sizes[start:start + BLOCK].max(), side="right")
+        product = by_group[start:start + BLOCK] @ prefixes[:, start:end]
         hits = np.flatnonzero(product.data >= ell[start])  # the least ℓ of any pair here, to read few again
         first = np.searchsorted(product.indptr, hits, side="right") - 1 + start
         second, shared = product.indices[hits] + start, product.data[hits]
