@@ -78,9 +78,14 @@ def timed(action: Callable[[], Any]) -> tuple[float, str]:
 def stage_actions(folder: Path, out: Path) -> dict[str, Callable[[], Any]]:
     """Each stage as a function; later stages use what `validate` built."""
     from landscape.analysis import analyse
-    from landscape.io.validate import load_dataset
-    from landscape.output.export import export
     from landscape.store.embedded import EmbeddedStore
+
+    try:
+        from landscape.io.validate import load_dataset
+        from landscape.output.export import export
+    except ImportError:  # commit 1a4efac (before landscape.io and .output), which docs/performance.md times
+        from landscape.export import export  # type: ignore[no-redef]
+        from landscape.validate import load_dataset  # type: ignore[no-redef]
 
     held: dict[str, Landscape] = {}
     store = EmbeddedStore(out / "store")
