@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from itertools import combinations
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -61,9 +63,9 @@ def grounds(finding: Finding, landscape: Landscape, touching: Touching | None = 
     inside = set(ids)
     kind = finding["kind"]
     if kind == "shared_membership":
-        edges = shared_neighbours(touching.of(ids, MEMBERSHIP), inside, inward=True)
+        edges = shared_neighbours(touching, ids, MEMBERSHIP, inward=True)
     elif kind in ("shared_remit", "parallel_initiatives"):
-        edges = shared_neighbours(touching.of(ids, REMIT), inside)
+        edges = shared_neighbours(touching, ids, REMIT)
         if kind == "parallel_initiatives":
             edges += [edge for edge in touching.of(ids, ("leads",)) if edge.target in inside]
     elif kind == "duplicate_oversight":
@@ -72,19 +74,41 @@ def grounds(finding: Finding, landscape: Landscape, touching: Touching | None = 
     elif kind == "missing_required_member":
         edges = [edge for edge in touching.of(ids, MEMBERSHIP) if edge.target in inside]
     elif kind == "missing_link":
-        edges = shared_neighbours(touching.of(ids, REMIT + OVERSIGHT), inside)
+        edges = shared_neighbours(touching, ids, REMIT + OVERSIGHT)
         if finding.get("channel") == "shared_member":  # the informal channel rests on the shared members
-            edges += shared_neighbours(touching.of(ids, MEMBERSHIP), inside, inward=True)
+            edges += shared_neighbours(touching, ids, MEMBERSHIP, inward=True)
     else:
         edges = []
     return [*named, *edges]
 
 
+class Reach:
+    """Relationships at the same end of one entity, in order, found by the entity at their other
+    end (the source, with `inward`; else the target)."""
+
+    def __init__(self, edges: list[Relationship], inward: bool = False) -> None:
+        self.edges = edges
+        self.places: dict[str, list[int]] = {}  # each entity at the other end: its relationships' places
+        for place, edge in enumerate(edges):
+            self.places.setdefault(edge.source if inward else edge.target, []).append(place)
+        self.others = frozenset(self.places)
+
+    def to(self, others: set[str]) -> list[Relationship]:
+        """The relationships to any of `others`, in order.
+
+        >>> joined = Reach([Relationship("a", "x", "addresses"), Relationship("a", "y", "addresses")])
+        >>> [edge.target for edge in joined.to({"y", "z"})]
+        ['y']
+        """
+        return [self.edges[place] for place in sorted(place for other in others & self.others
+                                                      for place in self.places[other])]
+
+
 class Touching:
-    """A landscape's relationships by the entities they join and their type, found as arrays
+    """A landscape's relationships by the entities they join and their type, indexed as arrays
     once: a national analysis writes the evidence of thousands of findings, each about a few
-    bodies. With `ids`, only the relationships touching those entities are indexed, and a
-    relationship is made into a list only when a finding asks for it."""
+    bodies. With `ids`, only the relationships touching those entities are indexed, and the
+    relationships themselves are looked up only when a finding asks for them."""
 
     def __init__(self, landscape: Landscape, ids: Iterable[str] | None = None) -> None:
         columns = landscape.columns
@@ -105,6 +129,17 @@ class Touching:
         keys, self.edges = keys[order], edges[order].tolist()
         distinct, starts = np.unique(keys, return_index=True)
         self.span = dict(zip(distinct.tolist(), zip(starts.tolist(), [*starts[1:].tolist(), len(keys)])))
+        self.ends: dict[tuple[str, tuple[str, ...], bool], Reach] = {}
+
+    def at_end(self, entity_id: str, types: tuple[str, ...], inward: bool = False) -> Reach:
+        """The relationships of `types` whose target (with `inward`; else whose source) is
+        `entity_id`, in the order `of` gives them, by the entity at their other end: found once
+        for each entity."""
+        key = (entity_id, types, inward)
+        if key not in self.ends:
+            self.ends[key] = Reach([edge for edge in self.of([entity_id], types)
+                                    if (edge.target if inward else edge.source) == entity_id], inward)
+        return self.ends[key]
 
     def of(self, ids: list[str], types: tuple[str, ...]) -> list[Relationship]:
         """The relationships of `types` touching any of `ids`, each once: those of the first id
@@ -121,9 +156,27 @@ class Touching:
         return list(map(self.relationships.__getitem__, dict.fromkeys(found)))
 
 
-def shared_neighbours(edges: list[Relationship], ids: set[str], inward: bool = False) -> list[Relationship]:
-    """Of `edges`, those joining the bodies `ids` to what at least two of them share: outward
-    (`a addresses t`) by default, inward (`m member_of a`) with `inward`."""
+def shared_neighbours(touching: Touching, ids: list[str], types: tuple[str, ...],
+                      inward: bool = False) -> list[Relationship]:
+    """The relationships of `types` joining the bodies `ids` to what at least two of them
+    share, outward (`a addresses t`) by default, inward (`m member_of a`) with `inward`: of
+    those `touching.of(ids, types)` lists, in its order, the ones whose body end is one of
+    `ids` and whose other end is held by two of them. Each body's neighbours are found once
+    (`Touching.at_end`): a national analysis asks for those of the same boards in thousands of
+    findings."""
+    bodies = list(dict.fromkeys(ids))
+    reach = [touching.at_end(body, types, inward) for body in bodies]
+    shared = set().union(*(first.others & second.others for first, second in combinations(reach, 2)))
+    if not shared.isdisjoint(bodies):
+        # a body held by two of the others (only in a landscape built by hand) is listed with
+        # the relationships at its other end too
+        return held_by_two(touching.of(ids, types), set(ids), inward)
+    return [edge for body in reach for edge in body.to(shared)]
+
+
+def held_by_two(edges: list[Relationship], ids: set[str], inward: bool = False) -> list[Relationship]:
+    """Of `edges`, those joining the bodies `ids` to what at least two of them hold, in order:
+    outward (`a addresses t`) by default, inward (`m member_of a`) with `inward`."""
     edges = [edge for edge in edges if (edge.target if inward else edge.source) in ids]
     holders: dict[str, set[str]] = {}
     for edge in edges:
@@ -151,14 +204,22 @@ class Evidence:
     def __init__(self, landscape: Landscape, findings: Iterable[Finding] = ()) -> None:
         self.landscape = landscape
         self.touching = Touching(landscape, (entity for finding in findings for entity in finding["entities"]))
-        self.known: dict[int, tuple[dict[str, Any], Source | None]] = {}
+        # by the fact's id (facts live as long as their landscape): its entry, the newest dated
+        # source it cites, and that source's last day
+        self.known: dict[int, tuple[dict[str, Any], Source | None, date]] = {}
 
-    def of(self, fact: Fact) -> tuple[dict[str, Any], Source | None]:
-        """The fact's entry (see `fact_entry`) and the newest dated source it cites (or None)."""
-        known = self.known.get(id(fact))  # facts live as long as their landscape: ids stay theirs
-        if known is None:
-            known = self.known[id(fact)] = (fact_entry(fact, self.landscape), self.landscape.attested(fact).last)
-        return known
+    def of(self, facts: list[Fact]) -> tuple[list[dict[str, Any]], Source | None]:
+        """The facts' entries (see `fact_entry`), and the newest dated source they cite (None when
+        none cites one)."""
+        known = self.known
+        for fact in facts:
+            if id(fact) not in known:
+                source = self.landscape.attested(fact).last
+                known[id(fact)] = (fact_entry(fact, self.landscape), source,
+                                   (source.last_day or date.min) if source else date.min)
+        cited = [known[id(fact)] for fact in facts]
+        newest = max((item for item in cited if item[1] is not None), key=itemgetter(2), default=None)
+        return [entry for entry, _, _ in cited], newest[1] if newest else None
 
 
 def with_evidence(finding: Finding, landscape: Landscape, day: date, stale_after: float,
@@ -168,11 +229,9 @@ def with_evidence(finding: Finding, landscape: Landscape, day: date, stale_after
     whether that source's last day is more than `stale_after` years before `day` (`stale`).
     `evidence` (made when not given) holds what findings in `landscape` share."""
     evidence = evidence or Evidence(landscape, [finding])
-    known = [evidence.of(fact) for fact in grounds(finding, landscape, evidence.touching)]
-    newest = max((source for _, source in known if source is not None),
-                 key=lambda source: source.last_day or date.min, default=None)
+    entries, newest = evidence.of(grounds(finding, landscape, evidence.touching))
     return finding | {
-        "evidence": [entry for entry, _ in known],
+        "evidence": entries,
         "last_attested": newest.date if newest else None,
         "stale": bool(newest and newest.last_day and is_stale(newest.last_day, day, stale_after)),
     }
