@@ -20,6 +20,7 @@ Run on demand; figures go to standard output. Datasets are cached in --work.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import os
@@ -65,7 +66,10 @@ def cpu_seconds() -> float:
 
 def timed(action: Callable[[], Any]) -> tuple[float, str]:
     """Seconds `action` took, and a note: its outcome (or why it was refused), and the CPU
-    seconds it used, which other work on a shared machine disturbs less than the elapsed time."""
+    seconds it used, which other work on a shared machine disturbs less than the elapsed time.
+    What earlier stages left for the cycle collector is collected first: a command starts a
+    fresh process, with none of it."""
+    gc.collect()
     start, cpu = time.perf_counter(), cpu_seconds()
     try:
         note = action()
