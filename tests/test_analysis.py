@@ -317,6 +317,50 @@ def test_the_strongest_findings_are_those_a_full_sort_puts_first():
             assert strongest(keys, limit).tolist() == expected[:limit].tolist()
 
 
+def pairs_by_sets(held, min_shared, min_jaccard):
+    """Every pair of groups (columns of the 0/1 array `held`) as (first, second, shared, Jaccard),
+    compared set by set."""
+    import numpy as np
+
+    sets = [set(np.flatnonzero(column).tolist()) for column in held.T]
+    return sorted((a, b, len(sets[a] & sets[b]), len(sets[a] & sets[b]) / len(sets[a] | sets[b]))
+                  for a in range(len(sets)) for b in range(a + 1, len(sets))
+                  if sets[a] & sets[b] and len(sets[a] & sets[b]) >= min_shared
+                  and len(sets[a] & sets[b]) / len(sets[a] | sets[b]) >= min_jaccard)
+
+
+@pytest.mark.parametrize("min_shared, min_jaccard", [(1, 0.0), (2, 0.0), (1, 0.2), (1, 0.5), (3, 0.3), (1, 1.0)])
+@pytest.mark.parametrize("prefixes_pay", [0, 3])  # 0: prefixes are used even where they leave nothing out
+def test_overlaps_are_the_pairs_their_sets_give(min_shared, min_jaccard, prefixes_pay, monkeypatch):
+    """With an item nearly every group holds, as in a national landscape, and with groups left
+    empty: the prefixes of every length find the pairs that comparing the sets finds."""
+    import numpy as np
+    from scipy import sparse
+
+    from landscape.analysis import incidence
+    from landscape.analysis.incidence import overlaps, similar_candidates
+
+    monkeypatch.setattr(incidence, "PREFIXES_PAY", prefixes_pay)
+
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        items, groups = int(rng.integers(1, 30)), int(rng.integers(0, 40))
+        held = rng.random((items, groups)) < rng.random(items)[:, None] ** 3  # a few items held widely
+        held[0] = rng.random(groups) < 0.95
+        expected = pairs_by_sets(held, min_shared, min_jaccard)
+        found = overlaps(sparse.csr_matrix(held), np.arange(groups), min_shared, min_jaccard)
+        assert sorted(zip(found.first.tolist(), found.second.tolist(), found.shared.tolist(),
+                          found.jaccard.tolist())) == expected
+        nonempty = held[:, held.any(axis=0)]
+        sizes = nonempty.sum(axis=0)
+        need = np.maximum(np.ceil(min_jaccard * sizes - 1e-9).astype(np.int64), min_shared)
+        for share in (1, 2, 4):
+            first, second, shared = similar_candidates(sparse.csc_matrix(nonempty, dtype=np.int32), need, share)
+            candidates = {(a, b): count for a, b, count in zip(first.tolist(), second.tolist(), shared.tolist())}
+            assert all(candidates.get((a, b)) == count
+                       for a, b, count, _ in pairs_by_sets(nonempty, min_shared, min_jaccard))
+
+
 def test_brokers_of_bodies_members_of_each_other_have_networkxs_betweenness():
     """Only a landscape built by hand has two boards members of each other: one edge, not two."""
     import networkx as nx

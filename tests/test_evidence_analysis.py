@@ -257,3 +257,27 @@ def test_the_command_line_takes_evidence_and_stale_after(runner, write_dataset):
     assert "Sources: paper; last attested 2020-01-01 (stale)" in table
     refused = runner.invoke(main, ["analyse", str(folder), "--evidence", "rumour"])
     assert refused.exit_code == 2
+
+
+def test_the_relationships_to_shared_neighbours_are_those_the_definition_lists():
+    """`shared_neighbours` reads each body's neighbours once; what it lists, in what order, is
+    what filtering the relationships touching the bodies gives (`held_by_two`), on a generated
+    landscape's findings and on a body that is its own member (a landscape built by hand)."""
+    from landscape.analysis import findings, gather
+    from landscape.analysis.evidence import MEMBERSHIP, OVERSIGHT, REMIT, Touching, held_by_two, shared_neighbours
+    from landscape.io.generate import generate
+    from landscape.model import Entity, Landscape, Relationship
+
+    generated = generate(1500, seed=4).as_of(date(2025, 1, 1))
+    looped = Landscape([Entity("a", "A", "board"), Entity("b", "B", "board"), Entity("m", "M", "agency")],
+                       [Relationship("a", "a", "member_of"), Relationship("a", "b", "member_of"),
+                        Relationship("m", "a", "member_of"), Relationship("m", "b", "member_of")])
+    for landscape in (generated, looped):
+        touching = Touching(landscape)
+        pairs = [found["entities"] for found in findings(gather(landscape))[0] if len(found["entities"]) == 2]
+        assert pairs
+        for ids in pairs:
+            for types, inward in ((MEMBERSHIP, True), (REMIT, False), (REMIT + OVERSIGHT, False)):
+                assert (shared_neighbours(touching, ids, types, inward)
+                        == held_by_two(touching.of(ids, types), set(ids), inward))
+    assert shared_neighbours(Touching(looped), ["a", "b"], MEMBERSHIP, inward=True) == looped.relationships

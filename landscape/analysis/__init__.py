@@ -32,7 +32,7 @@ from landscape.analysis import gaps, links, overlaps
 from landscape.analysis.brokers import brokers
 from landscape.analysis.clusters import clusters
 from landscape.analysis.coverage import coverage
-from landscape.analysis.evidence import Touching, with_evidence
+from landscape.analysis.evidence import Evidence, with_evidence
 from landscape.analysis.facts import Facts, gather
 from landscape.analysis.findings import KINDS, SEVERITIES, Finding, KindFindings, category
 from landscape.errors import LandscapeError
@@ -117,8 +117,8 @@ def analyse(landscape: Landscape, *, as_of: date | None = None,
         current = landscape.as_of(as_of).at_evidence(evidence)
         facts = gather(current)
         found, totals, unknowns = findings(facts, thresholds, limit)
-        touching = Touching(current, (entity for finding in found for entity in finding["entities"]))
-        found = [with_evidence(finding, current, day, stale_after, touching) for finding in found]
+        cited = Evidence(current, found)
+        found = [with_evidence(finding, current, day, stale_after, cited) for finding in found]
         overview = {"brokers": brokers(facts), "clusters": clusters(facts), "coverage": coverage(facts)}
     summary = dict.fromkeys(KINDS, 0)
     severities = dict.fromkeys(SEVERITIES, 0)

@@ -201,15 +201,17 @@ class Facts:
     @cached_property
     def ancestors(self) -> sparse.csr_matrix:
         """Entity × every entity it is `part_of`, directly or through others (an initiative
-        part of a programme part of a strategy is part of both)."""
+        part of a programme part of a strategy is part of both). Each round takes one step
+        further from the pairs the last round found only (semi-naive evaluation)."""
         step = self.relation("part_of")
-        reach = step.copy()
-        while True:
-            wider = reach + reach @ step
-            wider.data[:] = 1
-            if wider.nnz == reach.nnz:
-                return reach
-            reach = wider
+        reach = newest = step
+        while newest.nnz:
+            further = newest @ step
+            further.data[:] = 1
+            newest = further - further.multiply(reach)  # the pairs not reached before
+            newest.eliminate_zeros()
+            reach = reach + newest
+        return reach
 
     def inherited(self, held: np.ndarray) -> np.ndarray:
         """A boolean per code: `held` by the entity or by anything it is `part_of` (a theme is
@@ -262,7 +264,9 @@ def oversight_as_written(landscape: Landscape) -> Landscape:
         source = entities.get(edge.source)
         return edge.type == "reports_to" and source is not None and source.type == "initiative"
 
-    if not any(map(reports_up, landscape.edges("reports_to"))):
+    columns = landscape.columns  # the reporting lines found as an array: a million relationships
+    reporting = np.flatnonzero(columns.types == columns.type_names.index("reports_to")).tolist()
+    if not any(reports_up(landscape.relationships[k]) for k in reporting):
         return landscape
     turned = [Relationship(edge.target, edge.source, "oversees", edge.start, edge.end, edge.source_doc,
                            edge.role, edge.attrs) if reports_up(edge) else edge

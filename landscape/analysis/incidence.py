@@ -8,8 +8,12 @@ incidence matrix B, one row per item and one column per group. Then
 holds in C[a, b] how many items groups a and b share, for every pair at once,
 and the Jaccard index of the pair is C[a, b] / (|a| + |b| - C[a, b]). Pairs are
 kept when they share enough items and their Jaccard index reaches the
-threshold. The product is computed in blocks of `BLOCK` groups so that a
-national landscape's pairs never sit in memory all at once.
+threshold. An item nearly every group holds (an umbrella theme) puts nearly
+every pair in BᵀB, however few are similar: then the product leaves out each
+group's commonest items, as far as the threshold allows, and BᵀB is read for the
+pairs it finds only (see `similar_candidates`). The product is computed in blocks
+of `BLOCK` groups so that a national landscape's pairs never sit in memory all at
+once.
 
 For example, boards ``b1`` with members {x, y, z} and ``b2`` with {y, z} share
 2 members out of 3 in all: Jaccard 2/3.
@@ -28,6 +32,8 @@ import numpy as np
 from scipy import sparse
 
 BLOCK = 1024  # groups whose pairs are computed and filtered at once
+PREFIX_SHARE = 4  # ℓ: candidate pairs share this many items of their prefixes (see `similar_candidates`)
+PREFIXES_PAY = 3  # prefixes are used when their product takes at most 1/3 of the multiplications of BᵀB
 
 
 @dataclass(frozen=True)
@@ -82,32 +88,108 @@ def overlaps(matrix: sparse.spmatrix, groups: np.ndarray, min_shared: int = 1,
     `columns`."""
     if columns is None:
         columns = np.arange(matrix.shape[1])
-    incidence = sparse.csr_matrix(matrix[:, columns], dtype=np.int32)
+    incidence = sparse.csc_matrix(matrix[:, columns], dtype=np.int32)
     incidence.eliminate_zeros()  # a stored zero holds nothing
     # groups that hold nothing share nothing: leaving them out keeps the blocks few
-    nonempty = np.flatnonzero(np.diff(incidence.tocsc().indptr))
+    nonempty = np.flatnonzero(np.diff(incidence.indptr))
     incidence = incidence[:, nonempty]
-    by_group = incidence.T.tocsr()
-    sizes = np.diff(by_group.indptr)
-    least = max(min_shared, 1)
+    sizes = np.diff(incidence.indptr)
+    # a partner of a group shares at least min_shared items with it, and at least a share
+    # min_jaccard of the group's own items (their union is no smaller); the margin keeps a
+    # bound that rounding puts a hair above a whole number from rising past it
+    need = np.maximum(np.ceil(min_jaccard * sizes - 1e-9).astype(np.int64), max(min_shared, 1))
+    first, second, shared = similar_candidates(incidence, need)
+    union = sizes[first] + sizes[second] - shared
+    jaccard = shared / union
+    keep = (shared >= max(min_shared, 1)) & (jaccard >= min_jaccard)
+    return Overlaps(np.asarray(groups, dtype=object)[columns], nonempty[first[keep]], nonempty[second[keep]],
+                    shared[keep], union[keep], jaccard[keep], columns)
+
+
+def similar_candidates(incidence: sparse.csc_matrix, need: np.ndarray, share: int = PREFIX_SHARE
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs of groups (columns of the 0/1 item × group `incidence`, first < second) and how many
+    items they share: every pair sharing at least `need[g]` items for each of its groups g, and
+    perhaps others (the caller filters them by what they share).
+
+    The prefix principle (Bayardo, Ma and Srikant 2007; for ℓ shared items, Wang, Li and Feng
+    2012): order the items rarest first. If groups x and y share α items or more, the ℓ-th of
+    those has at least α - ℓ shared items after it, so the first |x| - α + ℓ items of x and
+    the first |y| - α + ℓ of y share at least ℓ items. Here α is the larger `need` of the pair
+    and ℓ is `share` (or α, if smaller): each group's prefix leaves out its `need - share`
+    commonest items. The product of the prefixes PᵀP gives the candidates, the pairs sharing
+    ℓ items in it, and BᵀB is read for those only. An item nearly every group holds is in
+    few prefixes.
+
+    Prefixes are used when their product takes at most 1/`PREFIXES_PAY` of the
+    multiplications of BᵀB (a fifth, for the work of a national landscape's boards); else
+    every group keeps all its items (ℓ = α), and PᵀP = BᵀB counts each pair exactly.
+
+    Item 0 is held by all four groups; groups 0 and 1 share items 0 and 1, groups 2 and 3
+    items 0 and 2. Asked for pairs sharing 2 items with ℓ = 1, each group's prefix leaves out
+    its commonest item, 0, and only those two pairs are candidates:
+
+    >>> groups = sparse.csc_matrix(np.array([[1, 1, 1, 1], [1, 1, 0, 0], [0, 0, 1, 1]]))
+    >>> [part.tolist() for part in similar_candidates(groups, np.array([2, 2, 2, 2]), share=1)]
+    [[0, 2], [1, 3], [2, 2]]
+    """
+    # in order of need, so that a pair's α and ℓ are those of its second group
+    order = np.argsort(need, kind="stable")
+    incidence, need = incidence[:, order], need[order]
+    sizes = np.diff(incidence.indptr)
+    whole = incidence.T  # group × item
+    prefix = sizes - np.clip(need - share, 0, None)
+    by_group = leading_items(incidence, prefix) if (prefix < sizes).any() else whole
+    if multiplications(by_group) * PREFIXES_PAY > multiplications(whole):
+        by_group, prefix = whole, sizes  # verifying the candidates would cost more than the product saves
+    ell = need - (sizes - prefix)
+    prefixes = by_group.T.tocsr()
     found = []
-    for start in range(0, incidence.shape[1], BLOCK):
-        # the block's rows of BᵀB, against the groups from `start` on: only pairs above the
+    for start in range(0, len(sizes), BLOCK):
+        # the block's rows of PᵀP against the groups from `start` on: only pairs above the
         # diagonal are wanted, and those need no column before the block's first
-        shared = by_group[start:start + BLOCK] @ incidence[:, start:]
-        first = np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr)) + start
-        second = shared.indices.astype(np.int64) + start
-        keep = (first < second) & (shared.data >= least)
-        first, second, count = first[keep], second[keep], shared.data[keep].astype(np.int64)
-        union = sizes[first] + sizes[second] - count
-        jaccard = count / union
-        keep = jaccard >= min_jaccard
-        found.append((nonempty[first[keep]], nonempty[second[keep]], count[keep], union[keep], jaccard[keep]))
-    first, second, shared_items, union, jaccard = (
-        np.concatenate([part[n] for part in found]) if found else np.zeros(0, dtype=dtype)
-        for n, dtype in enumerate((np.int64, np.int64, np.int64, np.int64, np.float64)))
-    return Overlaps(np.asarray(groups, dtype=object)[columns], first, second, shared_items, union, jaccard,
-                    columns)
+        # nor any needing more items than the block's largest group holds
+        end = np.searchsorted(need, sizes[start:start + BLOCK].max(), side="right")
+        product = by_group[start:start + BLOCK] @ prefixes[:, start:end]
+        hits = np.flatnonzero(product.data >= ell[start])  # the least ℓ of any pair here, to read few again
+        first = np.searchsorted(product.indptr, hits, side="right") - 1 + start
+        second, shared = product.indices[hits] + start, product.data[hits]
+        keep = (first < second) & (shared >= ell[second])
+        found.append((first[keep], second[keep], shared[keep]))
+    first, second, shared = (np.concatenate([part[n] for part in found]).astype(np.int64) if found
+                             else np.zeros(0, dtype=np.int64) for n in range(3))
+    partial = (prefix[first] < sizes[first]) | (prefix[second] < sizes[second])
+    if partial.any():  # BᵀB for the pairs whose prefixes leave items out
+        items = incidence.T  # group × item
+        shared[partial] = np.asarray(items[first[partial]].multiply(items[second[partial]]).sum(axis=1)).ravel()
+    first, second = order[first], order[second]
+    return np.minimum(first, second), np.maximum(first, second), shared
+
+
+def multiplications(by_group: sparse.csr_matrix) -> int:
+    """How many multiplications the product of a 0/1 group × item matrix with its transpose
+    takes: for each item, the square of the number of groups holding it.
+
+    >>> multiplications(sparse.csr_matrix(np.array([[1, 1], [1, 0]])))
+    5
+    """
+    holders = np.bincount(by_group.indices, minlength=by_group.shape[1]).astype(np.int64)
+    return int(holders @ holders)
+
+
+def leading_items(incidence: sparse.csc_matrix, lengths: np.ndarray) -> sparse.csr_matrix:
+    """The 0/1 group × item matrix of each group's first `lengths[g]` items, rarest first (ties
+    by item), from the 0/1 item × group `incidence`.
+
+    >>> leading_items(sparse.csc_matrix(np.array([[1, 1], [1, 0]])), np.array([1, 1])).toarray().tolist()
+    [[0, 1], [1, 0]]
+    """
+    holders = np.bincount(incidence.indices, minlength=incidence.shape[0])
+    group = np.repeat(np.arange(incidence.shape[1]), np.diff(incidence.indptr))
+    rarest = np.lexsort((incidence.indices, holders[incidence.indices], group))
+    kept = rarest[np.arange(len(group)) - incidence.indptr[group] < lengths[group]]
+    return sparse.csr_matrix((np.ones(len(kept), dtype=np.int32), (group[kept], incidence.indices[kept])),
+                             shape=incidence.shape[::-1])
 
 
 def entries(matrix: sparse.spmatrix, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
