@@ -402,7 +402,7 @@ class Landscape:
         # The sources table (`sources.csv`) by id, in its order; empty when the dataset has none.
         self.source_table: dict[str, Source] = {source.id: source for source in source_table}
         self._citations: dict[str, tuple[Citation, ...]] = {}  # by cell text: cells repeat
-        self._attested: dict[str, Attested] = {}
+        self._attested: dict[tuple[str, date | None], Attested] = {}
         self._attested_starts: np.ndarray | None = None
         self._attested_entity_starts: dict[str, int] | None = None
 
@@ -488,19 +488,23 @@ class Landscape:
         ids = dict.fromkeys(citation.source_id for citation in self.citations(fact) if citation.source_id)
         return [self.source_table[source_id] for source_id in ids]
 
-    def attested(self, fact: Fact) -> Attested:
-        """The earliest and the latest dated source a fact cites (None when it cites none)."""
-        return self.attested_in(fact.source if isinstance(fact, Entity) else fact.source_doc)
+    def attested(self, fact: Fact, until: date | None = None) -> Attested:
+        """The earliest and the latest dated source a fact cites (None when it cites none); with
+        `until`, among those already dated by then (a source of 2024 attests nothing in 2021)."""
+        return self.attested_in(fact.source if isinstance(fact, Entity) else fact.source_doc, until)
 
-    def attested_in(self, text: str) -> Attested:
-        """The earliest and the latest dated source a `source` or `source_doc` cell cites."""
-        found = self._attested.get(text)
+    def attested_in(self, text: str, until: date | None = None) -> Attested:
+        """The earliest and the latest dated source a `source` or `source_doc` cell cites (with
+        `until`, of those whose date begins by then)."""
+        found = self._attested.get((text, until))
         if found is None:
             ids = dict.fromkeys(citation.source_id for citation in self.citations_in(text) if citation.source_id)
             dated = [self.source_table[source_id] for source_id in ids if self.source_table[source_id].date]
+            if until is not None:
+                dated = [source for source in dated if (source.first_day or date.min) <= until]
             found = Attested(min(dated, key=lambda source: source.first_day or date.min),
                              max(dated, key=lambda source: source.last_day or date.min)) if dated else Attested()
-            self._attested[text] = found
+            self._attested[(text, until)] = found
         return found
 
     def first_attested(self, fact: Fact) -> date | None:

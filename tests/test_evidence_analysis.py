@@ -113,6 +113,16 @@ def test_findings_carry_their_evidence_and_go_stale_at_exactly_the_age_given(wri
     assert of_kind(longer, "orphan_board")[0]["stale"] is False
 
 
+def test_a_source_dated_after_the_day_analysed_attests_nothing_on_it(write_dataset):
+    entities = "b,Board,board,,,,,,paper; newsletter"
+    sources = "paper,The paper,2021-02-18\nnewsletter,The newsletter,2024-12"
+    [early] = of_kind(run(write_dataset, entities, sources=sources, as_of=date(2023, 6, 1)), "orphan_board")
+    assert early["last_attested"] == "2021-02-18" and early["stale"] is True  # the newsletter did not exist yet
+    assert early["evidence"][0]["cites"] == ["paper", "newsletter"]  # the citations stay as written
+    [late] = of_kind(run(write_dataset, entities, sources=sources, as_of=date(2025, 1, 1)), "orphan_board")
+    assert late["last_attested"] == "2024-12" and late["stale"] is False
+
+
 def test_an_overlap_rests_on_the_relationships_that_make_it(write_dataset):
     entities = "a,A,board,,,,,,\nb,B,board,,,,,,\nt,Theme,theme,,,,,,\nu,Other,theme,,,,,,"
     relationships = "a,t,addresses,,,minutes\nb,t,addresses,,inferred,\nb,u,addresses,,,"

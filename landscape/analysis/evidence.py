@@ -201,8 +201,8 @@ class Evidence:
     entry and newest dated source, found once however many findings rest on the fact. A fact's
     entry is one dict, shared by the findings resting on it: read it, never change it."""
 
-    def __init__(self, landscape: Landscape, findings: Iterable[Finding] = ()) -> None:
-        self.landscape = landscape
+    def __init__(self, landscape: Landscape, findings: Iterable[Finding] = (), day: date | None = None) -> None:
+        self.landscape, self.day = landscape, day  # sources dated after `day` attest nothing on it
         self.touching = Touching(landscape, (entity for finding in findings for entity in finding["entities"]))
         # by the fact's id (facts live as long as their landscape): its entry, the newest dated
         # source it cites, and that source's last day
@@ -214,7 +214,7 @@ class Evidence:
         known = self.known
         for fact in facts:
             if id(fact) not in known:
-                source = self.landscape.attested(fact).last
+                source = self.landscape.attested(fact, self.day).last
                 known[id(fact)] = (fact_entry(fact, self.landscape), source,
                                    (source.last_day or date.min) if source else date.min)
         cited = [known[id(fact)] for fact in facts]
@@ -228,7 +228,7 @@ def with_evidence(finding: Finding, landscape: Landscape, day: date, stale_after
     among them (`last_attested`, as the sources table writes it; None when none is dated) and
     whether that source's last day is more than `stale_after` years before `day` (`stale`).
     `evidence` (made when not given) holds what findings in `landscape` share."""
-    evidence = evidence or Evidence(landscape, [finding])
+    evidence = evidence or Evidence(landscape, [finding], day)
     entries, newest = evidence.of(grounds(finding, landscape, evidence.touching))
     return finding | {
         "evidence": entries,
