@@ -18,7 +18,7 @@ from landscape.analysis.diff import sections as diff_sections
 from landscape.analysis.evidence import is_stale
 from landscape.analysis.findings import KIND_TITLES, KINDS, category
 from landscape.analysis.over_time import findings_over_time
-from landscape.analysis.unknowns import SETTLES
+from landscape.analysis.unknowns import SETTLES, asked
 from landscape.errors import LandscapeError
 from landscape.model import TYPE_LABELS, Landscape, Source, citation_parts, parse_date
 from viz.compare import Baseline, change_view, comparison
@@ -411,9 +411,9 @@ def unknown_rows(unknowns: list[dict[str, Any]], names: dict[str, str]) -> list[
     rows: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
     for item in unknowns:
         aspect = item.get("aspect", "")
-        for asked in ([[i] for i in item["about"]] if item.get("about") else [item["entities"]]):
-            bodies = [names.get(i, i) for i in asked]
-            row = rows.setdefault((aspect, tuple(asked)), {
+        for ids in asked(item):
+            bodies = [names.get(i, i) for i in ids]
+            row = rows.setdefault((aspect, tuple(ids)), {
                 "question": QUESTIONS.get(aspect, "{}: " + aspect + "?").format(" and ".join(bodies)),
                 "bodies": bodies, "aspect": ASPECTS.get(aspect, aspect), "aspect_id": aspect, "sectors": [],
                 "settles": []})

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from landscape.analysis.findings import KIND_TITLES, listing
+from landscape.analysis.unknowns import asked
 from landscape.model import TYPE_LABELS
 
 MESSAGES = 6  # key messages at most: the summary fits one printed page
@@ -285,8 +286,7 @@ def unknowns_line(unknowns: list[dict[str, Any]], name: Name) -> str:
         return ""
     ordered = sorted(unknowns, key=lambda item: aspect_rank(item.get("aspect", "")))
     phrases = list(dict.fromkeys(UNKNOWN_PHRASES.get(item.get("aspect", ""), "{}: " + item.get("aspect", "")).format(
-        " and ".join(name(i) for i in asked)) for item in ordered
-        for asked in ([[i] for i in item["about"]] if item.get("about") else [item["entities"]])))
+        " and ".join(name(i) for i in ids)) for item in ordered for ids in asked(item)))
     count = len(phrases)
     return (f"The sources do not say {listing(phrases[:NAMED], NAMED + 1, count)}: "
             f"{'this is' if count == 1 else 'these are'} not counted as gaps.")

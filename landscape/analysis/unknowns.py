@@ -92,6 +92,16 @@ def unknown_of(finding: Finding, landscape: Landscape, about: Sequence[str] = ()
         {"sector": finding["sector"]} if "sector" in finding else {}) | ({"about": sorted(about)} if about else {})
 
 
+def asked(unknown: dict[str, Any]) -> list[list[str]]:
+    """Whom an unknown's question goes to: each body of `about`, whose silence it rests on, on
+    its own; else its entities together (a board, or a pair of boards).
+
+    >>> asked({"entities": ["cl"], "about": ["vess", "prevent"]}), asked({"entities": ["a", "b"]})
+    ([['vess'], ['prevent']], [['a', 'b']])
+    """
+    return [[body] for body in unknown["about"]] if unknown.get("about") else [unknown["entities"]]
+
+
 def channel_unknown(finding: Finding, landscape: Landscape) -> bool:
     """Whether a missing link with no shared member may still have one: either board's members
     are not recorded, so whether they share one is unknown."""
